@@ -1,0 +1,86 @@
+/* err.c — filling, prefixing, reporting errors, and the one error-to-exit-code table. */
+#include "err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void err_clear(struct err *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+/* Keep messages to one line: newlines and tabs become spaces, other control bytes '?'. */
+static void one_line(char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			*s = ' ';
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
+int err_setv(struct err *e, enum err_kind kind, const char *fmt, va_list ap)
+{
+	if (!e)
+		return -1;
+	e->kind = kind;
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	one_line(e->msg);
+	return -1;
+}
+
+int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	err_setv(e, kind, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int err_prefix(struct err *e, const char *fmt, ...)
+{
+	char pre[512], old[sizeof(e->msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(pre, sizeof(pre), fmt, ap);
+	va_end(ap);
+	memcpy(old, e->msg, sizeof(old));
+	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	one_line(e->msg);
+	return -1;
+}
+
+int err_exit_code(const struct err *e)
+{
+	switch (e->kind) {
+	case ERR_NONE:        return EXIT_OK;
+	case ERR_SERVICE:     return EXIT_SERVICE;
+	case ERR_USAGE:       return EXIT_USAGE;
+	case ERR_DATA:        return EXIT_DATAERR;
+	case ERR_NOINPUT:     return EXIT_NOINPUT;
+	case ERR_UNAVAILABLE: return EXIT_UNAVAILABLE;
+	case ERR_INTERNAL:    return EXIT_SOFTWARE;
+	case ERR_TEMPFAIL:    return EXIT_TEMPFAIL;
+	case ERR_DENIED:      return EXIT_NOPERM;
+	case ERR_CONFIG:      return EXIT_CONFIG;
+	case ERR_INTERRUPTED: return EXIT_INTERRUPTED;
+	}
+	return EXIT_SOFTWARE;
+}
+
+void err_report(FILE *f, const char *cmd, const struct err *e)
+{
+	const char *msg = e->msg[0] ? e->msg : "unknown error";
+	if (cmd)
+		fprintf(f, "ddb: %s: %s", cmd, msg);
+	else
+		fprintf(f, "ddb: %s", msg);
+	if (e->type[0] && e->request_id[0])
+		fprintf(f, " (%s, request %s)", e->type, e->request_id);
+	else if (e->type[0])
+		fprintf(f, " (%s)", e->type);
+	fputc('\n', f);
+	fflush(f);
+}
