@@ -41,13 +41,23 @@ int err_set(struct err *e, enum err_kind kind, const char *fmt, ...)
 
 int err_prefix(struct err *e, const char *fmt, ...)
 {
-	char pre[512], old[sizeof(e->msg)];
+	char old[sizeof(e->msg)];
+	size_t n;
 	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(pre, sizeof(pre), fmt, ap);
-	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	n = strlen(e->msg);
+	if (n + 2 < sizeof(e->msg)) {
+		memcpy(e->msg + n, ": ", 2);
+		n += 2;
+		size_t rest = strlen(old);
+		if (rest > sizeof(e->msg) - 1 - n)
+			rest = sizeof(e->msg) - 1 - n;
+		memcpy(e->msg + n, old, rest);
+		e->msg[n + rest] = '\0';
+	}
 	one_line(e->msg);
 	return -1;
 }
