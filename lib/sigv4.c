@@ -287,7 +287,8 @@ static void qlist_parse(struct qlist *q, const char *query)
 static int qlist_join(struct buf *b, struct qlist *q)
 {
 	int rc = 0;
-	qsort(q->p, q->n, sizeof *q->p, qpair_cmp);
+	if (q->n > 1)
+		qsort(q->p, q->n, sizeof *q->p, qpair_cmp);
 	for (size_t i = 0; i < q->n; i++) {
 		if (i)
 			rc |= buf_addc(b, '&');
@@ -523,7 +524,8 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
 		hs[nh].seq = nh;
 		nh++;
 	}
-	qsort(hs, nh, sizeof *hs, chdr_cmp);
+	if (nh > 1)
+		qsort(hs, nh, sizeof *hs, chdr_cmp);
 
 	/* Signed headers list. */
 	for (size_t i = 0; i < nh; i++) {
