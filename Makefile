@@ -6,9 +6,9 @@ CFLAGS  ?= -O2 -g
 BUILD   ?= build/release
 SAN     ?=
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wno-missing-field-initializers
-PKGS    := libcurl libcjson openssl expat libedit
+PKGS    := libcurl libcjson openssl expat libedit zlib
 DEP_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-DEP_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lcjson -lcrypto -lexpat -ledit) -lpthread -lm
+DEP_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lcjson -lcrypto -lexpat -ledit -lz) -lpthread -lm
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DDDB_VERSION='"$(VERSION)"' -Ilib $(WARN) $(CFLAGS) $(SAN) $(DEP_CFLAGS)
 

@@ -1,0 +1,514 @@
+/* aws.c — endpoints, the signed call with retries, AWS errors, pagination. */
+#include "aws.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <zlib.h>
+#include <openssl/rand.h>
+
+#include "config.h"
+#include "creds.h"
+#include "ctx.h"
+#include "http.h"
+#include "sigv4.h"
+#include "trace.h"
+
+const struct aws_service aws_dynamodb = {
+	"dynamodb", "dynamodb", "dynamodb", "DYNAMODB", "dynamodb", AWS_JSON10, "DynamoDB_20120810", NULL, 1, 1,
+};
+const struct aws_service aws_streams = {
+	"streams", "dynamodb", "streams.dynamodb", "DYNAMODB_STREAMS", "dynamodb_streams", AWS_JSON10,
+	"DynamoDBStreams_20120810", NULL, 1, 0,
+};
+const struct aws_service aws_ec2 = {
+	"ec2", "ec2", "ec2", "EC2", "ec2", AWS_QUERY, NULL, "2016-11-15", 0, 0,
+};
+const struct aws_service aws_cognito = {
+	"cognito-idp", "cognito-idp", "cognito-idp", "COGNITO_IDENTITY_PROVIDER", "cognito_identity_provider",
+	AWS_JSON11, "AWSCognitoIdentityProviderService", NULL, 0, 0,
+};
+const struct aws_service aws_sts = {
+	"sts", "sts", "sts", "STS", "sts", AWS_QUERY, NULL, "2011-06-15", 0, 0,
+};
+
+#define DEFAULT_MAX_ATTEMPTS 8
+#define BACKOFF_BASE_MS 50
+#define BACKOFF_CAP_MS 5000
+
+static int is_loopback_host(const char *hostport)
+{
+	char host[256];
+	size_t n;
+	if (hostport[0] == '[') {
+		n = strcspn(hostport + 1, "]");
+		snprintf(host, sizeof(host), "%.*s", (int)n, hostport + 1);
+	} else {
+		n = strcspn(hostport, ":");
+		snprintf(host, sizeof(host), "%.*s", (int)n, hostport);
+	}
+	return !strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1");
+}
+
+static int check_url(struct ctx *ctx, const char *url, const char *from, struct err *e)
+{
+	struct buf scheme = BUF_INIT, host = BUF_INIT;
+	int rc = http_url_parts(url, &scheme, &host, NULL, e);
+	if (rc < 0)
+		err_prefix(e, "%s", from);
+	else if (ctx->prod && !strcmp(buf_cstr(&scheme), "http") && !is_loopback_host(buf_cstr(&host)))
+		rc = err_set(e, ERR_CONFIG, "%s: refusing to send production requests over plain http:// to '%s' "
+		             "(use https://, or a loopback host)", from, buf_cstr(&host));
+	buf_release(&scheme);
+	buf_release(&host);
+	return rc;
+}
+
+int aws_endpoint(struct ctx *ctx, const struct aws_service *svc, char **url, struct err *e)
+{
+	const char *v, *from = NULL;
+	char envname[96], key[96];
+	*url = NULL;
+	const char *ignore = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	int use_configured = !(ignore && !strcasecmp(ignore, "true"));
+
+	if (ctx->endpoint_url && *ctx->endpoint_url) {
+		v = ctx->endpoint_url;
+		from = "--endpoint-url";
+		goto found;
+	}
+	if (use_configured) {
+		snprintf(envname, sizeof(envname), "AWS_ENDPOINT_URL_%s", svc->env_id);
+		if ((v = getenv(envname)) && *v) {
+			from = envname;
+			goto found;
+		}
+		if ((v = getenv("AWS_ENDPOINT_URL")) && *v) {
+			from = "AWS_ENDPOINT_URL";
+			goto found;
+		}
+		const char *services = config_get(ctx->config, ctx->profile, "services");
+		if (services) {
+			snprintf(key, sizeof(key), "%s.endpoint_url", svc->config_id);
+			if ((v = config_section_get(ctx->config, "services", services, key)) && *v) {
+				from = "the [services] section of the config file";
+				goto found;
+			}
+		}
+		if ((v = config_get(ctx->config, ctx->profile, "endpoint_url")) && *v) {
+			from = "the profile's endpoint_url";
+			goto found;
+		}
+	}
+	if (!ctx->prod) {
+		if (!svc->has_local)
+			return err_set(e, ERR_CONFIG, "%s has no local engine: use --prod, or point --endpoint-url (or "
+			               "AWS_ENDPOINT_URL_%s) at one", svc->name, svc->env_id);
+		v = getenv("DDB_LOCAL_ENDPOINT");
+		from = "DDB_LOCAL_ENDPOINT";
+		if (!v || !*v)
+			v = "http://localhost:8000";
+		goto found;
+	}
+	if (!ctx->region || !*ctx->region)
+		return err_set(e, ERR_CONFIG, "no region: use --region, set AWS_REGION, or set region in the profile");
+	*url = xasprintf("https://%s.%s.%s", svc->host_prefix, ctx->region,
+	                 !strncmp(ctx->region, "cn-", 3) ? "amazonaws.com.cn" : "amazonaws.com");
+	return 0;
+found:
+	if (check_url(ctx, v, from, e) < 0)
+		return -1;
+	*url = xstrdup(v);
+	return 0;
+}
+
+void aws_response_init(struct aws_response *r)
+{
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->body, 0);
+}
+
+void aws_response_release(struct aws_response *r)
+{
+	buf_release(&r->body);
+}
+
+int aws_is_throttle(const char *code)
+{
+	static const char *const codes[] = {
+		"ThrottlingException", "Throttling", "ThrottledException", "RequestThrottledException",
+		"TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+		"RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
+		"SlowDown", "PriorRequestNotComplete", "EC2ThrottledException", NULL,
+	};
+	for (int i = 0; codes[i]; i++)
+		if (!strcmp(code, codes[i]))
+			return 1;
+	return 0;
+}
+
+static int is_auth_error(const char *code)
+{
+	static const char *const codes[] = {
+		"AccessDeniedException", "AccessDenied", "UnrecognizedClientException", "InvalidSignatureException",
+		"SignatureDoesNotMatch", "IncompleteSignature", "IncompleteSignatureException", "MissingAuthenticationToken",
+		"MissingAuthenticationTokenException", "AuthFailure", "UnauthorizedOperation", "InvalidClientTokenId",
+		"ExpiredToken", "ExpiredTokenException", "RequestExpired", "NotAuthorizedException", "OptInRequired",
+		"InvalidAccessKeyId", "InvalidToken", NULL,
+	};
+	for (int i = 0; codes[i]; i++)
+		if (!strcmp(code, codes[i]))
+			return 1;
+	return 0;
+}
+
+int aws_classify_error(long status, const char *code, struct err *e)
+{
+	if (aws_is_throttle(code)) {
+		e->kind = ERR_TEMPFAIL;
+		return 1;
+	}
+	if (is_auth_error(code) || status == 401 || status == 403) {
+		e->kind = ERR_DENIED;
+		return 0;
+	}
+	if (status >= 500 || !strcmp(code, "InternalServerError") || !strcmp(code, "ServiceUnavailable") ||
+	    !strcmp(code, "InternalFailure") || !strcmp(code, "InternalError")) {
+		e->kind = ERR_TEMPFAIL;
+		return 1;
+	}
+	e->kind = ERR_SERVICE;
+	return 0;
+}
+
+/* JSON error: {"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"..."} */
+static void parse_json_error(const char *body, size_t len, struct err *e)
+{
+	cJSON *j = cJSON_ParseWithLength(body, len);
+	const cJSON *t = j ? cJSON_GetObjectItemCaseSensitive(j, "__type") : NULL;
+	const cJSON *m = NULL;
+	if (j && !(m = cJSON_GetObjectItemCaseSensitive(j, "message")))
+		m = cJSON_GetObjectItemCaseSensitive(j, "Message");
+	if (cJSON_IsString(t)) {
+		const char *s = strrchr(t->valuestring, '#');
+		snprintf(e->type, sizeof(e->type), "%s", s ? s + 1 : t->valuestring);
+		/* Some services append ":http://..." to the type. */
+		e->type[strcspn(e->type, ":")] = '\0';
+	}
+	if (cJSON_IsString(m) && *m->valuestring)
+		snprintf(e->msg, sizeof(e->msg), "%s", m->valuestring);
+	else if (e->type[0])
+		snprintf(e->msg, sizeof(e->msg), "%s", e->type);
+	cJSON_Delete(j);
+}
+
+static void fill_error(const struct aws_service *svc, const struct http_resp *hr, struct err *e)
+{
+	e->type[0] = e->msg[0] = '\0';
+	if (svc->protocol == AWS_QUERY)
+		awsquery_parse_error(buf_cstr(&hr->body), hr->body.len, e);
+	else
+		parse_json_error(buf_cstr(&hr->body), hr->body.len, e);
+	if (!e->msg[0])
+		snprintf(e->msg, sizeof(e->msg), "HTTP %ld from %s", hr->status, svc->name);
+	for (char *c = e->msg; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+	if (!e->request_id[0])
+		snprintf(e->request_id, sizeof(e->request_id), "%s", hr->request_id);
+	e->http_status = (int)hr->status;
+}
+
+static int crc_ok(const struct http_resp *hr)
+{
+	if (!hr->crc32[0])
+		return 1;
+	char *end;
+	unsigned long want = strtoul(hr->crc32, &end, 10);
+	if (*end)
+		return 0;
+	uLong got = crc32(0L, Z_NULL, 0);
+	const unsigned char *p = (const unsigned char *)hr->body.ptr;
+	size_t left = hr->body.len;
+	while (left) {
+		uInt chunk = left > (1u << 30) ? (1u << 30) : (uInt)left;
+		got = crc32(got, p, chunk);
+		p += chunk;
+		left -= chunk;
+	}
+	return got == want;
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Full jitter: sleep a uniform random time in [0, min(cap, base * 2^attempt)). Interruptible. */
+static int backoff(struct ctx *ctx, int attempt, struct err *e)
+{
+	unsigned int r = 0;
+	long ceil_ms = BACKOFF_BASE_MS;
+	for (int i = 1; i < attempt && ceil_ms < BACKOFF_CAP_MS; i++)
+		ceil_ms *= 2;
+	if (ceil_ms > BACKOFF_CAP_MS)
+		ceil_ms = BACKOFF_CAP_MS;
+	if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+		r = (unsigned int)rand();
+	long ms = (long)(r % (unsigned long)ceil_ms);
+	trace_note(ctx, "retrying in %ld ms", ms);
+	while (ms > 0) {
+		if (ctx_interrupted(ctx))
+			return err_set(e, ERR_INTERRUPTED, "interrupted");
+		long step = ms > 50 ? 50 : ms;
+		struct timespec ts = { 0, step * 1000000L };
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+	return 0;
+}
+
+static struct http *ctx_http(struct ctx *ctx)
+{
+	if (!ctx->http) {
+		struct http_opts o = { 0 };
+		o.connect_timeout_ms = ctx->connect_timeout > 0 ? (long)(ctx->connect_timeout * 1000) : 0;
+		o.timeout_ms = ctx->timeout > 0 ? (long)(ctx->timeout * 1000) : 0;
+		o.interrupted = ctx->interrupted;
+		ctx->http = http_new(&o);
+	}
+	return ctx->http;
+}
+
+int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *resp, struct err *e)
+{
+	const struct aws_service *svc = r->svc;
+	char *url = NULL;
+	struct buf scheme = BUF_INIT, host = BUF_INIT, path = BUF_INIT, body = BUF_INIT;
+	char target[160] = "";
+	const char *ctype;
+	int rc = -1, max = r->max_attempts ? r->max_attempts : (ctx->max_attempts ? (int)ctx->max_attempts
+	                                                                          : DEFAULT_MAX_ATTEMPTS);
+	struct http *http = r->http ? r->http : ctx_http(ctx);
+	struct http_resp hr;
+	int refreshed = 0;
+	char ua[64];
+
+	http_resp_init(&hr);
+	if (!http) {
+		err_set(e, ERR_INTERNAL, "cannot initialise libcurl");
+		goto out;
+	}
+	if (r->endpoint)
+		url = xstrdup(r->endpoint);
+	else if (aws_endpoint(ctx, svc, &url, e) < 0)
+		goto out;
+	if (http_url_parts(url, &scheme, &host, &path, e) < 0)
+		goto out;
+
+	if (svc->protocol == AWS_QUERY) {
+		ctype = "application/x-www-form-urlencoded; charset=utf-8";
+		buf_addf(&body, "Action=%s&Version=%s", r->op, svc->api_version);
+		if (r->body_len) {
+			buf_addc(&body, '&');
+			buf_add(&body, r->body, r->body_len);
+		}
+	} else {
+		ctype = svc->protocol == AWS_JSON10 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
+		snprintf(target, sizeof(target), "%s.%s", svc->target_prefix, r->op);
+		if (r->body_len)
+			buf_add(&body, r->body, r->body_len);
+		else
+			buf_adds(&body, "{}");
+	}
+	snprintf(ua, sizeof(ua), "ddb/%s", DDB_VERSION);
+
+	for (int attempt = 1;; attempt++) {
+		struct sigv4_header sh[3];
+		size_t nsh = 0;
+		struct http_hdr hh[12];
+		size_t nh = 0;
+		struct sigv4_signed sig;
+		struct creds cr;
+		int have_cr = 0, have_sig = 0;
+
+		memset(&sig, 0, sizeof(sig));
+		memset(&cr, 0, sizeof(cr));
+		resp->attempts = attempt;
+		if (ctx_interrupted(ctx)) {
+			err_set(e, ERR_INTERRUPTED, "interrupted");
+			goto out;
+		}
+		sh[nsh++] = (struct sigv4_header){ "Host", buf_cstr(&host) };
+		sh[nsh++] = (struct sigv4_header){ "Content-Type", ctype };
+		if (target[0])
+			sh[nsh++] = (struct sigv4_header){ "X-Amz-Target", target };
+		for (size_t i = 0; i < nsh; i++)
+			hh[nh++] = (struct http_hdr){ sh[i].name, sh[i].value };
+		if (!r->anonymous) {
+			const struct creds *use = r->creds;
+			if (!use) {
+				if (creds_get(ctx, &cr, e) < 0)
+					goto out;
+				have_cr = 1;
+				use = &cr;
+			}
+			struct sigv4_request sreq = { "POST", buf_cstr(&path), NULL, sh, nsh, body.ptr, body.len };
+			struct sigv4_credentials sc = { use->access_key_id, use->secret_access_key, use->session_token };
+			struct sigv4_config cfg = { ctx->region ? ctx->region : "us-east-1", svc->signing_name, ctx->now(),
+			                            0, 0 };
+			if (sigv4_sign(&sreq, &sc, &cfg, NULL, &sig, e) < 0) {
+				if (have_cr)
+					creds_release(&cr);
+				goto out;
+			}
+			have_sig = 1;
+			for (size_t i = 0; i < sig.nadd; i++)
+				hh[nh++] = (struct http_hdr){ sig.add[i].name, sig.add[i].value };
+		}
+		hh[nh++] = (struct http_hdr){ "User-Agent", ua };
+
+		struct http_req hreq = { "POST", url, hh, nh, body.ptr, body.len };
+		trace_request(ctx, &hreq, attempt);
+		double t0 = mono();
+		int sent = http_send(http, &hreq, &hr, e);
+		if (have_sig)
+			sigv4_signed_release(&sig);
+		if (have_cr)
+			creds_release(&cr);
+
+		int retry = 0;
+		if (sent < 0) {
+			trace_note(ctx, "transport error: %s", e->msg);
+			if (hr.fail == HTTP_ABORTED)
+				goto out;
+			if (hr.fail == HTTP_CONNECT) {
+				if (!ctx->prod && svc->has_local && !r->endpoint && !ctx->endpoint_url) {
+					err_set(e, ERR_UNAVAILABLE, "cannot connect to the local DynamoDB at %s: start one with "
+					        "'ddb local start' (or 'make local'), set DDB_LOCAL_ENDPOINT, or use --prod", url);
+					goto out;
+				}
+				retry = attempt < 3;   /* a refused connection is retried briefly, then reported */
+			} else {
+				retry = 1;
+			}
+		} else {
+			trace_response(ctx, &hr, mono() - t0);
+			snprintf(resp->request_id, sizeof(resp->request_id), "%s", hr.request_id);
+			resp->status = hr.status;
+			if (hr.status >= 200 && hr.status < 300) {
+				if (svc->crc32 && !crc_ok(&hr)) {
+					err_set(e, ERR_TEMPFAIL, "response checksum mismatch (x-amz-crc32 %s) from %s", hr.crc32,
+					        url);
+					snprintf(e->type, sizeof(e->type), "CRC32CheckFailed");
+					retry = 1;
+				} else {
+					buf_release(&resp->body);
+					resp->body = hr.body;
+					buf_init(&hr.body, 0);
+					rc = 0;
+					goto out;
+				}
+			} else {
+				err_clear(e);
+				fill_error(svc, &hr, e);
+				retry = aws_classify_error(hr.status, e->type, e);
+				if (aws_is_throttle(e->type)) {
+					resp->retried_throttles++;
+					if (r->no_retry_throttle)
+						retry = 0;
+				}
+				if (!refreshed && (!strcmp(e->type, "ExpiredToken") || !strcmp(e->type, "ExpiredTokenException") ||
+				                   !strcmp(e->type, "RequestExpired")) && !r->creds) {
+					creds_invalidate(ctx);
+					refreshed = 1;
+					retry = 1;
+				}
+				buf_release(&resp->body);
+				resp->body = hr.body;
+				buf_init(&hr.body, 0);
+			}
+		}
+		if (!retry)
+			goto out;
+		if (attempt >= max) {
+			if (e->kind == ERR_UNAVAILABLE)
+				goto out;
+			e->kind = ERR_TEMPFAIL;
+			err_prefix(e, "gave up after %d attempts", attempt);
+			goto out;
+		}
+		if (backoff(ctx, attempt, e) < 0)
+			goto out;
+	}
+out:
+	http_resp_release(&hr);
+	buf_release(&scheme);
+	buf_release(&host);
+	buf_release(&path);
+	buf_release(&body);
+	free(url);
+	return rc;
+}
+
+int aws_json_on(struct ctx *ctx, struct http *http, const struct aws_service *svc, const char *op,
+                const cJSON *in, cJSON **out, struct aws_response *meta, struct err *e)
+{
+	char *body = in ? cJSON_PrintUnformatted(in) : NULL;
+	struct aws_response resp;
+	struct aws_request r = { svc, op, body ? body : "{}", body ? strlen(body) : 2, http, NULL, 0, NULL, 0, 0 };
+	int rc;
+
+	aws_response_init(&resp);
+	*out = NULL;
+	rc = aws_send(ctx, &r, &resp, e);
+	if (rc == 0) {
+		*out = cJSON_ParseWithLength(resp.body.ptr ? resp.body.ptr : "{}", resp.body.ptr ? resp.body.len : 2);
+		if (!*out)
+			rc = err_set(e, ERR_DATA, "%s %s: the response is not valid JSON", svc->name, op);
+	}
+	if (meta) {
+		meta->attempts = resp.attempts;
+		meta->retried_throttles = resp.retried_throttles;
+		meta->status = resp.status;
+		memcpy(meta->request_id, resp.request_id, sizeof(meta->request_id));
+	}
+	aws_response_release(&resp);
+	cJSON_free(body);
+	return rc;
+}
+
+int aws_json(struct ctx *ctx, const struct aws_service *svc, const char *op, const cJSON *in, cJSON **out,
+             struct err *e)
+{
+	return aws_json_on(ctx, NULL, svc, op, in, out, NULL, e);
+}
+
+int aws_paginate(struct ctx *ctx, const struct aws_service *svc, const char *op, cJSON *in, const char *in_token,
+                 const char *out_token, aws_page_fn fn, void *arg, struct err *e)
+{
+	for (;;) {
+		cJSON *page = NULL;
+		if (aws_json(ctx, svc, op, in, &page, e) < 0)
+			return -1;
+		int r = fn(arg, page, e);
+		if (r != 0) {
+			cJSON_Delete(page);
+			return r < 0 ? -1 : 0;
+		}
+		cJSON *tok = cJSON_DetachItemFromObjectCaseSensitive(page, out_token);
+		cJSON_Delete(page);
+		if (!tok || cJSON_IsNull(tok) || (cJSON_IsString(tok) && !*tok->valuestring)) {
+			cJSON_Delete(tok);
+			return 0;
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(in, in_token);
+		cJSON_AddItemToObject(in, in_token, tok);
+		if (ctx_interrupted(ctx))
+			return err_set(e, ERR_INTERRUPTED, "interrupted");
+	}
+}

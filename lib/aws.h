@@ -1,0 +1,91 @@
+/* aws.h — services as data, endpoint resolution, and the one call path per wire protocol.
+ *
+ * aws_send: resolve the endpoint, build headers, sign (sigv4.c), send (http.c), verify DynamoDB's x-amz-crc32,
+ * parse AWS errors into struct err, and retry throttling, 5xx, timeouts, resets and checksum mismatches with
+ * capped exponential backoff and full jitter, up to the attempt limit.  --debug traces every attempt on stderr
+ * with secrets redacted (trace.c).
+ */
+#ifndef DDB_AWS_H
+#define DDB_AWS_H
+
+#include <cjson/cJSON.h>
+#include "buf.h"
+#include "err.h"
+
+struct ctx;
+struct http;
+struct creds;
+
+enum aws_protocol { AWS_JSON10, AWS_JSON11, AWS_QUERY };
+
+struct aws_service {
+	const char *name;            /* our name: "dynamodb", "streams", "ec2", "cognito-idp", "sts", "sso" */
+	const char *signing_name;    /* SigV4 service: "dynamodb" (Streams too), "ec2", "cognito-idp", "sts" */
+	const char *host_prefix;     /* endpoint prefix: "dynamodb", "streams.dynamodb", "ec2", "cognito-idp", "sts" */
+	const char *env_id;          /* AWS_ENDPOINT_URL_<env_id>: DYNAMODB, DYNAMODB_STREAMS, EC2, ... */
+	const char *config_id;       /* the [services] section key: dynamodb, dynamodb_streams, ec2, ... */
+	enum aws_protocol protocol;
+	const char *target_prefix;   /* JSON: "DynamoDB_20120810" */
+	const char *api_version;     /* Query: "2016-11-15" */
+	int has_local;               /* served by the local engine in local mode (DynamoDB, Streams) */
+	int crc32;                   /* responses carry x-amz-crc32 */
+};
+
+extern const struct aws_service aws_dynamodb, aws_streams, aws_ec2, aws_cognito, aws_sts;
+
+/* The endpoint for a service: --endpoint-url > AWS_ENDPOINT_URL_<SVC> > AWS_ENDPOINT_URL > profile/services
+ * endpoint_url > (local: DDB_LOCAL_ENDPOINT or http://localhost:8000 for DynamoDB and Streams) > the regional AWS
+ * endpoint.  Prod over plain http:// is refused unless the host is loopback.  Caller frees *url. */
+int aws_endpoint(struct ctx *ctx, const struct aws_service *svc, char **url, struct err *e);
+
+struct aws_request {
+	const struct aws_service *svc;
+	const char *op;              /* JSON: the operation ("ListTables"); Query: the Action */
+	const char *body;            /* JSON text or form-encoded body (Query: Action and Version are added) */
+	size_t body_len;
+	struct http *http;           /* NULL: ctx->http (created on first use) */
+	const struct creds *creds;   /* NULL: creds_get(ctx) */
+	int anonymous;               /* send unsigned (STS AssumeRoleWithWebIdentity) */
+	const char *endpoint;        /* NULL: aws_endpoint(ctx, svc) */
+	int max_attempts;            /* 0: ctx->max_attempts or the default (8) */
+	int no_retry_throttle;       /* return throttling errors at once (callers with their own backoff) */
+};
+
+struct aws_response {
+	long status;
+	struct buf body;             /* owned */
+	char request_id[96];
+	int attempts;                /* attempts made */
+	int retried_throttles;       /* how many attempts were throttled */
+};
+
+void aws_response_init(struct aws_response *r);
+void aws_response_release(struct aws_response *r);
+
+/* One logical call (with retries).  Success = 2xx.  Errors become struct err with the AWS code in e->type:
+ * throttling/5xx/transport after the last attempt -> ERR_TEMPFAIL, auth -> ERR_DENIED, other 4xx -> ERR_SERVICE.
+ * A 4xx/5xx response body is kept in resp->body for callers that want more. */
+int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *resp, struct err *e);
+
+/* JSON protocols: send `in` (NULL = {}), parse the response into *out (caller cJSON_Delete).  Uses ctx->http. */
+int aws_json(struct ctx *ctx, const struct aws_service *svc, const char *op, const cJSON *in, cJSON **out,
+             struct err *e);
+/* Same, on a given transport (threads each have their own). */
+int aws_json_on(struct ctx *ctx, struct http *http, const struct aws_service *svc, const char *op,
+                const cJSON *in, cJSON **out, struct aws_response *meta, struct err *e);
+
+/* Pagination, one mechanism: send `in`, hand each page to fn, copy page[out_token] into in[in_token], repeat until
+ * the page has no out_token.  fn returns 0 to continue, 1 to stop early, -1 on error.  `in` is modified. */
+typedef int (*aws_page_fn)(void *arg, cJSON *page, struct err *e);
+int aws_paginate(struct ctx *ctx, const struct aws_service *svc, const char *op, cJSON *in, const char *in_token,
+                 const char *out_token, aws_page_fn fn, void *arg, struct err *e);
+
+/* Error classification shared by every protocol (aws.c): fills e->kind from status and code.  Returns 1 when the
+ * error is retryable (throttling, 5xx, checksum). */
+int aws_classify_error(long status, const char *code, struct err *e);
+int aws_is_throttle(const char *code);
+
+/* Query protocol (EC2, STS): the XML error document -> e->type / e->msg / e->request_id (awsquery.c). */
+int awsquery_parse_error(const char *xml, size_t len, struct err *e);
+
+#endif

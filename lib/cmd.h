@@ -1,0 +1,45 @@
+/* cmd.h — the shape of a command row (the table itself lives in cmd/commands.c).
+ *
+ * Flags say what a command needs; dispatch() does it once (git's RUN_SETUP):
+ *   CMD_AWS          resolve region, endpoint and credentials before running
+ *   CMD_DESTRUCTIVE  prod guard: refuse without --yes, or ask on a terminal (the command calls ctx_confirm with
+ *                    the name to type)
+ *   CMD_NO_REPL      not available inside the REPL
+ *   CMD_HIDDEN       not listed in help (internal: __complete)
+ */
+#ifndef DDB_CMD_H
+#define DDB_CMD_H
+
+#include "ctx.h"
+#include "opt.h"
+
+enum {
+	CMD_AWS         = 1 << 0,
+	CMD_DESTRUCTIVE = 1 << 1,
+	CMD_NO_REPL     = 1 << 2,
+	CMD_HIDDEN      = 1 << 3,
+};
+
+struct cmd {
+	const char *name;                 /* "list-tables" */
+	int (*fn)(int argc, char **argv, struct ctx *ctx);   /* returns the exit code */
+	unsigned flags;
+	const char *summary;              /* one line for `ddb help` */
+	const char *synopsis;             /* "ddb list-tables [--output MODE]" (may hold several lines) */
+	const struct opt *opts;           /* the command's own options (OPT_END-terminated), or NULL */
+	const char *description;          /* a paragraph for help and the man page, or NULL */
+	const char *positional_complete;  /* completion for positional args: "table", "file", "words:a b c" */
+};
+
+/* Link names that stand for a command line (the old bin/ddb scripts): `get-conversation` -> `query conversation`.
+ * `create-vpc-endpoint` -> `vpc-endpoint create`, `list-users` -> `cognito list-users`. */
+struct cmd_alias { const char *link; const char *words[4]; };
+extern const struct cmd_alias ddb_aliases[];
+
+/* The table (cmd/commands.c): sorted by name, NULL-terminated. */
+extern const struct cmd ddb_commands[];
+const struct cmd *cmd_find(const char *name);          /* by name */
+const struct cmd_alias *cmd_find_alias(const char *link);
+const struct cmd *cmd_suggest(const char *name);       /* closest, for "did you mean" */
+
+#endif

@@ -1,0 +1,259 @@
+/* ctx.c — global options, resolution of environment/profile/region, namespaces, confirmations. */
+#include "ctx.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "config.h"
+#include "creds.h"
+#include "http.h"
+
+static const char *const output_modes[] = { "table", "json", "jsonl", "text", "map", NULL };
+
+const struct opt ctx_global_opts[] = {
+	OPT_F_BOOL(0, "prod", struct ctx, prod, "use AWS (the regional endpoints) instead of the local engine"),
+	OPT_F_BOOL(0, "local", struct ctx, local, "use the local engine (default; DDB_LOCAL_ENDPOINT or http://localhost:8000)"),
+	OPT_F_STR(0, "endpoint-url", struct ctx, endpoint_url, "URL", "send requests to this endpoint"),
+	OPT_F_STRC(0, "region", struct ctx, region_opt, "REGION", "AWS region (else AWS_REGION, the profile)", "region"),
+	OPT_F_STRC(0, "profile", struct ctx, profile_opt, "NAME", "profile in ~/.aws/config and ~/.aws/credentials", "profile"),
+	OPT_F_STR(0, "namespace", struct ctx, namespace_opt, "PREFIX", "prefix every table name on the wire (DDB_NAMESPACE)"),
+	OPT_F_CHOICE('o', "output", struct ctx, output_opt, "MODE", "output format", output_modes),
+	OPT_F_BOOL(0, "ddb-json", struct ctx, ddb_json, "items as typed DynamoDB JSON (lossless)"),
+	OPT_F_BOOL(0, "debug", struct ctx, debug, "print each request and response on stderr (secrets redacted)"),
+	OPT_F_BOOL('q', "quiet", struct ctx, quiet, "no progress, notes or summaries on stderr"),
+	OPT_F_BOOL('y', "yes", struct ctx, yes, "confirm destructive actions in prod without asking"),
+	OPT_F_INT(0, "max-attempts", struct ctx, max_attempts, "N", "attempts per request, retries included (AWS_MAX_ATTEMPTS)", 1, 100),
+	OPT_F_DOUBLE(0, "connect-timeout", struct ctx, connect_timeout, "SEC", "connection timeout (default 5)"),
+	OPT_F_DOUBLE(0, "timeout", struct ctx, timeout, "SEC", "timeout of one request attempt (default 60)"),
+	OPT_F_BOOL(0, "no-color", struct ctx, no_color, "no colours in table output"),
+	OPT_F_END,
+};
+
+static time_t clock_now(void)
+{
+	const char *t = getenv("DDB_TEST_NOW");
+	if (t && *t) {
+		char *end;
+		long long v = strtoll(t, &end, 10);
+		if (!*end)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+void ctx_init(struct ctx *ctx, FILE *out, FILE *err_out)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->out = out;
+	ctx->err_out = err_out;
+	ctx->out_tty = isatty(fileno(out));
+	ctx->in_tty = isatty(STDIN_FILENO);
+	ctx->err_tty = isatty(fileno(err_out));
+	ctx->now = clock_now;
+}
+
+void ctx_reset_options(struct ctx *ctx)
+{
+	ctx->endpoint_url = ctx->region_opt = ctx->profile_opt = ctx->namespace_opt = ctx->output_opt = NULL;
+	ctx->ddb_json = ctx->debug = ctx->quiet = ctx->yes = ctx->no_color = ctx->help = 0;
+	ctx->max_attempts = 0;
+	ctx->connect_timeout = ctx->timeout = 0;
+}
+
+static int truthy(const char *v)
+{
+	return v && (!strcasecmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
+}
+
+int ctx_resolve(struct ctx *ctx, struct err *e)
+{
+	const char *v;
+
+	/* local/prod: option > DDB_ENV > local */
+	if (ctx->prod && ctx->local)
+		return err_set(e, ERR_USAGE, "--prod and --local contradict each other");
+	if (!ctx->prod && !ctx->local && (v = getenv("DDB_ENV")) && *v) {
+		if (!strcasecmp(v, "prod") || !strcasecmp(v, "production"))
+			ctx->prod = 1;
+		else if (strcasecmp(v, "local"))
+			return err_set(e, ERR_CONFIG, "DDB_ENV='%s': expected 'local' or 'prod'", v);
+	}
+	if (ctx->local)
+		ctx->prod = 0;
+
+	free(ctx->profile);
+	v = ctx->profile_opt;
+	if (!v || !*v)
+		v = getenv("AWS_PROFILE");
+	if (!v || !*v)
+		v = getenv("AWS_DEFAULT_PROFILE");
+	ctx->profile = xstrdup(v && *v ? v : "default");
+
+	if (!ctx->config && config_load(&ctx->config, e) < 0)
+		return -1;
+	if (ctx->profile_opt && !config_has_profile(ctx->config, ctx->profile))
+		return err_set(e, ERR_CONFIG, "profile '%s' not found in %s or %s", ctx->profile,
+		               ctx->config->cfg.path, ctx->config->cred.path);
+
+	free(ctx->region);
+	ctx->region = NULL;
+	v = ctx->region_opt;
+	if (!v || !*v)
+		v = getenv("AWS_REGION");
+	if (!v || !*v)
+		v = getenv("AWS_DEFAULT_REGION");
+	if (!v || !*v)
+		v = config_get(ctx->config, ctx->profile, "region");
+	if (v && *v) {
+		for (const char *c = v; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+				return err_set(e, ERR_CONFIG, "region '%s' is not a valid region name", v);
+		ctx->region = xstrdup(v);
+	} else if (!ctx->prod) {
+		ctx->region = xstrdup("us-east-1");
+	}
+
+	free(ctx->ns);
+	v = ctx->namespace_opt;
+	if (!v)
+		v = getenv("DDB_NAMESPACE");
+	ctx->ns = xstrdup(v ? v : "");
+	for (const char *c = ctx->ns; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_' ||
+		      *c == '-' || *c == '.'))
+			return err_set(e, ERR_USAGE, "namespace '%s': only letters, digits, '_', '-' and '.' are allowed",
+			               ctx->ns);
+
+	ctx->output = OUT_AUTO;
+	if (ctx->output_opt) {
+		for (int i = 0; output_modes[i]; i++)
+			if (!strcmp(ctx->output_opt, output_modes[i]))
+				ctx->output = (enum out_mode)(i + 1);
+	}
+	if (getenv("NO_COLOR"))
+		ctx->no_color = 1;
+	if (!ctx->max_attempts && (v = getenv("AWS_MAX_ATTEMPTS")) && *v) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 100)
+			return err_set(e, ERR_CONFIG, "AWS_MAX_ATTEMPTS='%s': expected a number from 1 to 100", v);
+		ctx->max_attempts = n;
+	}
+	if (!ctx->max_attempts && (v = config_get(ctx->config, ctx->profile, "max_attempts"))) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 100)
+			return err_set(e, ERR_CONFIG, "profile %s: max_attempts='%s': expected a number from 1 to 100",
+			               ctx->profile, v);
+		ctx->max_attempts = n;
+	}
+	(void)truthy;
+	return 0;
+}
+
+void ctx_release(struct ctx *ctx)
+{
+	free(ctx->region);
+	free(ctx->profile);
+	free(ctx->ns);
+	free(ctx->default_table);
+	config_free(ctx->config);
+	creds_cache_free(ctx->creds);
+	http_free(ctx->http);
+	ctx->region = ctx->profile = ctx->ns = ctx->default_table = NULL;
+	ctx->config = NULL;
+	ctx->creds = NULL;
+	ctx->http = NULL;
+}
+
+char *ctx_table_wire(const struct ctx *ctx, const char *name)
+{
+	return xasprintf("%s%s", ctx->ns ? ctx->ns : "", name);
+}
+
+const char *ctx_table_user(const struct ctx *ctx, const char *wire)
+{
+	size_t n = ctx->ns ? strlen(ctx->ns) : 0;
+	if (n && strncmp(wire, ctx->ns, n))
+		return NULL;
+	return wire + n;
+}
+
+int ctx_interrupted(const struct ctx *ctx)
+{
+	return ctx->interrupted && *ctx->interrupted;
+}
+
+static void vnote(struct ctx *ctx, const char *fmt, va_list ap)
+{
+	if (ctx->cmd_name)
+		fprintf(ctx->err_out, "ddb: %s: ", ctx->cmd_name);
+	else
+		fputs("ddb: ", ctx->err_out);
+	vfprintf(ctx->err_out, fmt, ap);
+	fputc('\n', ctx->err_out);
+	fflush(ctx->err_out);
+}
+
+void ctx_note(struct ctx *ctx, const char *fmt, ...)
+{
+	if (ctx->quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vnote(ctx, fmt, ap);
+	va_end(ap);
+}
+
+void ctx_warn(struct ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char f2[512];
+	snprintf(f2, sizeof(f2), "warning: %s", fmt);
+	va_start(ap, fmt);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	vnote(ctx, f2, ap);
+#pragma GCC diagnostic pop
+	va_end(ap);
+}
+
+int ctx_fail(struct ctx *ctx, const struct err *e)
+{
+	err_report(ctx->err_out, ctx->cmd_name, e);
+	return err_exit_code(e);
+}
+
+int ctx_usage(struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vnote(ctx, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(ctx->err_out, "usage: %s\n", cmd->synopsis);
+	return EXIT_USAGE;
+}
+
+int ctx_confirm(struct ctx *ctx, const char *what, const char *expect, struct err *e)
+{
+	if (!ctx->prod || ctx->yes)
+		return 0;
+	if (!ctx->in_tty || getenv("CI"))
+		return err_set(e, ERR_USAGE, "refusing to %s in prod without --yes", what);
+	fprintf(ctx->err_out, "ddb: about to %s in %s (region %s).\nType '%s' to confirm: ", what,
+	        "PRODUCTION", ctx->region ? ctx->region : "?", expect);
+	fflush(ctx->err_out);
+	char line[512];
+	if (!fgets(line, sizeof(line), stdin))
+		return err_set(e, ERR_USAGE, "not confirmed");
+	line[strcspn(line, "\r\n")] = '\0';
+	if (strcmp(line, expect))
+		return err_set(e, ERR_USAGE, "not confirmed ('%s' was expected); nothing was changed", expect);
+	return 0;
+}
