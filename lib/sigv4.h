@@ -19,8 +19,14 @@ struct sigv4_request {
 	 * (unless SIGV4_NO_NORMALIZE) and then URI-encodes it once more (so a wire-encoded path is
 	 * double-encoded, as every non-S3 service expects).  With SIGV4_S3 the path is used as given. */
 	const char *path;
-	const char *query;      /* without '?'; NULL or "" for none.  Pairs are percent-decoded, then encoded once. */
-	const struct sigv4_header *headers;  /* must include Host; repeated names allowed, kept in order */
+	const char *query;      /* without '?'; NULL or "" for none.  Pairs are percent-decoded, then encoded once
+	                         * ('+' is a literal plus, not a space; "k" without '=' signs as "k="). */
+	/* Must include Host; repeated names allowed, joined with ',' in this order.  Every header given is signed
+	 * (Content-Length and Content-Type too) except: Authorization, User-Agent, Expect, X-Amzn-Trace-Id and the
+	 * hop-by-hop Connection, Keep-Alive, Proxy-Authorization, TE, Trailer, Transfer-Encoding, Upgrade.  So the
+	 * caller decides what is signed by what it passes.  A given X-Amz-Content-SHA256 (e.g. UNSIGNED-PAYLOAD)
+	 * is used verbatim as the payload hash.  A Date header has no special meaning (X-Amz-Date is always used). */
+	const struct sigv4_header *headers;
 	size_t nheaders;
 	const void *body;
 	size_t body_len;
@@ -66,7 +72,8 @@ struct sigv4_signed {
 	char *credential_scope;         /* "20150830/us-east-1/service/aws4_request" */
 	char *authorization;            /* the Authorization header value (NULL when presigning) */
 	char *presigned_query;          /* SIGV4_PRESIGN: the full query string to send (without '?') */
-	/* Headers the caller must add to the request, in this order (names and values owned here):
+	/* Headers the caller must add to the request, in this order (names are string literals, values are
+	 * owned here):
 	 * X-Amz-Date, X-Amz-Security-Token (if any), X-Amz-Content-SHA256 (SIGV4_SIGN_BODY), Authorization. */
 	struct sigv4_header add[4];
 	size_t nadd;
