@@ -36,10 +36,19 @@ struct cmd {
 struct cmd_alias { const char *link; const char *words[4]; };
 extern const struct cmd_alias ddb_aliases[];
 
-/* The table (cmd/commands.c): sorted by name, NULL-terminated. */
-extern const struct cmd ddb_commands[];
+/* The table (cmd/commands.c): pointers to each command file's `cmd_def_<name>`, sorted by name, NULL-terminated. */
+extern const struct cmd *const ddb_commands[];
 const struct cmd *cmd_find(const char *name);          /* by name */
 const struct cmd_alias *cmd_find_alias(const char *link);
 const struct cmd *cmd_suggest(const char *name);       /* closest, for "did you mean" */
+
+/* Parse a command's options (opt_parse) and do the setup its flags ask for (ctx_resolve; CMD_AWS: region and
+ * credentials in prod, the world-readable credentials warning).  ctx->cmd_name must be set.  Returns 0 when the
+ * command should run, or 1 when it must return *code at once (--help printed: 0; a usage or setup error already
+ * reported: 64/78/...). */
+int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, void *args, int *npos, int *code);
+/* The dispatcher (cmd/main.c), also used by the REPL: run one command line; returns its exit code. */
+typedef int (*cmd_dispatch_fn)(struct ctx *ctx, int argc, char **argv);
+extern cmd_dispatch_fn ddb_dispatch;   /* defined in cmd/main.c */
 
 #endif

@@ -75,6 +75,7 @@ int err_exit_code(const struct err *e)
 	case ERR_TEMPFAIL:    return EXIT_TEMPFAIL;
 	case ERR_DENIED:      return EXIT_NOPERM;
 	case ERR_CONFIG:      return EXIT_CONFIG;
+	case ERR_IO:          return EXIT_IOERR;
 	case ERR_INTERRUPTED: return EXIT_INTERRUPTED;
 	}
 	return EXIT_SOFTWARE;

@@ -250,3 +250,8 @@ int http_url_parts(const char *url, struct buf *scheme, struct buf *host, struct
 	}
 	return 0;
 }
+
+const char *http_version(void)
+{
+	return curl_version();
+}

@@ -51,6 +51,8 @@ int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, 
 void http_resp_init(struct http_resp *r);
 void http_resp_release(struct http_resp *r);
 /* "host[:port]" of a URL (for the Host header) and its path ("/" when empty); 0/-1. */
+/* The transport library's version string (for `ddb version`). */
+const char *http_version(void);
 int http_url_parts(const char *url, struct buf *scheme, struct buf *host, struct buf *path, struct err *e);
 
 #endif

@@ -1,0 +1,84 @@
+/* commands.c — the one sorted command table, link aliases, lookup and suggestions.
+ * Adding a command touches its cmd/<name>.c (which defines cmd_def_<name>), one line in each list below, and its
+ * test/<name>.bats. */
+#include <string.h>
+
+#include "cmd.h"
+
+extern const struct cmd cmd_def_cognito, cmd_def_complete, cmd_def_describe, cmd_def_drop, cmd_def_enable_stream,
+	cmd_def_help, cmd_def_install_links, cmd_def_list_tables, cmd_def_local, cmd_def_query, cmd_def_repl,
+	cmd_def_scan, cmd_def_schema_load, cmd_def_seed, cmd_def_stream, cmd_def_version, cmd_def_vpc_endpoint,
+	cmd_def_wait, cmd_def_whoami;
+
+/* Sorted by name (a unit test checks). */
+const struct cmd *const ddb_commands[] = {
+	&cmd_def_complete,        /* __complete (hidden) */
+	&cmd_def_cognito,
+	&cmd_def_describe,
+	&cmd_def_drop,
+	&cmd_def_enable_stream,
+	&cmd_def_help,
+	&cmd_def_install_links,
+	&cmd_def_list_tables,
+	&cmd_def_local,
+	&cmd_def_query,
+	&cmd_def_repl,
+	&cmd_def_scan,
+	&cmd_def_schema_load,
+	&cmd_def_seed,
+	&cmd_def_stream,
+	&cmd_def_version,
+	&cmd_def_vpc_endpoint,
+	&cmd_def_wait,
+	&cmd_def_whoami,
+	NULL,
+};
+
+const struct cmd_alias ddb_aliases[] = {
+	{ "create-vpc-endpoint", { "vpc-endpoint", "create", NULL, NULL } },
+	{ "get-conversation", { "query", "conversation", NULL, NULL } },
+	{ "list-conversations", { "query", "conversations", NULL, NULL } },
+	{ "list-users", { "cognito", "list-users", NULL, NULL } },
+	{ NULL, { NULL, NULL, NULL, NULL } },
+};
+
+const struct cmd *cmd_find(const char *name)
+{
+	for (const struct cmd *const *c = ddb_commands; *c; c++)
+		if (!strcmp((*c)->name, name))
+			return *c;
+	return NULL;
+}
+
+const struct cmd_alias *cmd_find_alias(const char *link)
+{
+	for (const struct cmd_alias *a = ddb_aliases; a->link; a++)
+		if (!strcmp(a->link, link))
+			return a;
+	return NULL;
+}
+
+const struct cmd *cmd_suggest(const char *name)
+{
+	const struct cmd *best = NULL;
+	size_t bestd = (size_t)-1;
+	for (const struct cmd *const *c = ddb_commands; *c; c++) {
+		if ((*c)->flags & CMD_HIDDEN)
+			continue;
+		size_t d = edit_distance(name, (*c)->name);
+		/* a prefix ("sche" -> schema-load) counts as close */
+		if (strlen(name) >= 2 && !strncmp((*c)->name, name, strlen(name)))
+			d = d > 1 ? 1 : d;
+		/* ...and so do abbreviations whose letters appear in order ("lst" -> list-tables) */
+		const char *p = (*c)->name;
+		for (const char *q = name; *q && p; q++)
+			p = strchr(p, *q) ? strchr(p, *q) + 1 : NULL;
+		if (p && strlen(name) >= 2 && name[0] == (*c)->name[0] && d > 2)
+			d = 2;
+		if (d < bestd) {
+			bestd = d;
+			best = *c;
+		}
+	}
+	return bestd <= 3 ? best : NULL;
+}

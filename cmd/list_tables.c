@@ -1,0 +1,77 @@
+/* list_tables.c — ddb list-tables: every page, names as the user writes them (namespace stripped). */
+#include <string.h>
+
+#include "aws.h"
+#include "cmd.h"
+#include "render.h"
+
+static int cmd_list_tables(int argc, char **argv, struct ctx *ctx);
+
+struct list_tables_args { int all; };
+
+static const struct opt list_tables_opts[] = {
+	OPT_F_BOOL(0, "all", struct list_tables_args, all, "with a namespace, list every table (wire names)"),
+	OPT_F_END,
+};
+
+const struct cmd cmd_def_list_tables = {
+	"list-tables", cmd_list_tables, CMD_AWS, "list the tables (of the namespace, when one is set)",
+	"ddb list-tables [--all] [--output table|json|jsonl|text]", list_tables_opts,
+	"Reads every page of ListTables.  With --namespace (or DDB_NAMESPACE) only that namespace's tables are "
+	"listed, without the prefix.  Piped, prints one name per line.",
+	NULL,
+};
+
+struct lt_state {
+	struct ctx *ctx;
+	struct render *r;
+	int all;
+};
+
+static int on_page(void *arg, cJSON *page, struct err *e)
+{
+	struct lt_state *st = arg;
+	const cJSON *names = cJSON_GetObjectItemCaseSensitive(page, "TableNames");
+	const cJSON *n;
+	if (names && !cJSON_IsArray(names))
+		return err_set(e, ERR_DATA, "ListTables: TableNames is not a list");
+	cJSON_ArrayForEach(n, names) {
+		if (!cJSON_IsString(n))
+			continue;
+		const char *shown = st->all ? n->valuestring : ctx_table_user(st->ctx, n->valuestring);
+		if (!shown)
+			continue;
+		cJSON *s = cJSON_CreateString(shown);
+		int rc = render_row(st->r, s, e);
+		cJSON_Delete(s);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int cmd_list_tables(int argc, char **argv, struct ctx *ctx)
+{
+	struct list_tables_args a = { 0 };
+	int npos, code;
+	struct err e = ERR_INIT;
+	static const char *const cols[] = { "TableName", NULL };
+
+	if (cmd_start(ctx, &cmd_def_list_tables, argc, argv, &a, &npos, &code))
+		return code;
+	if (npos)
+		return ctx_usage(ctx, &cmd_def_list_tables, "unexpected argument '%s'", argv[1]);
+
+	struct lt_state st = { ctx, render_begin(ctx, OUT_TEXT, cols), a.all };
+	cJSON *in = cJSON_CreateObject();
+	if (ctx->ns[0] && !a.all)   /* names are sorted: start just before the namespace */
+		cJSON_AddStringToObject(in, "ExclusiveStartTableName", ctx->ns);
+	int rc = aws_paginate(ctx, &aws_dynamodb, "ListTables", in, "ExclusiveStartTableName", "LastEvaluatedTableName",
+	                      on_page, &st, &e);
+	cJSON_Delete(in);
+	if (rc < 0)
+		render_abort(st.r);
+	else
+		rc = render_end(st.r, &e);
+	return rc < 0 ? ctx_fail(ctx, &e) : 0;
+}

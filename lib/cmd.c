@@ -1,0 +1,51 @@
+/* cmd.c — the setup every command shares, driven by its flags. */
+#include "cmd.h"
+
+#include <string.h>
+
+#include "config.h"
+#include "creds.h"
+
+int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, void *args, int *npos, int *code)
+{
+	struct err e = ERR_INIT;
+	int r = opt_parse(ctx, cmd, argc, argv, args, npos, &e);
+	if (r == 1) {
+		*code = 0;
+		return 1;
+	}
+	if (r < 0) {
+		fprintf(ctx->err_out, "ddb: %s: %s\n", cmd->name, e.msg);
+		fprintf(ctx->err_out, "usage: %s\n", cmd->synopsis);
+		*code = EXIT_USAGE;
+		return 1;
+	}
+	if (ctx_resolve(ctx, &e) < 0) {
+		*code = ctx_fail(ctx, &e);
+		return 1;
+	}
+	if (!(cmd->flags & CMD_AWS))
+		return 0;
+	if (ctx->prod) {
+		if (!ctx->region) {
+			err_set(&e, ERR_CONFIG, "no region for --prod: use --region, set AWS_REGION, or set region in "
+			        "profile '%s'", ctx->profile);
+			*code = ctx_fail(ctx, &e);
+			return 1;
+		}
+		const struct ini *cred = &ctx->config->cred;
+		static int warned;
+		if (cred->exists && (cred->mode & 077) && !warned) {
+			warned = 1;
+			ctx_warn(ctx, "%s is readable by %s: chmod 600 it", cred->path,
+			         (cred->mode & 007) ? "others" : "its group");
+		}
+		struct creds c;
+		if (creds_get(ctx, &c, &e) < 0) {
+			*code = ctx_fail(ctx, &e);
+			return 1;
+		}
+		creds_release(&c);
+	}
+	return 0;
+}

@@ -1,0 +1,257 @@
+/* render.c — streaming renderers for table, json, jsonl and text output. */
+#include "render.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+#define TABLE_BLOCK 500
+#define CELL_MAX 60
+
+struct render {
+	struct ctx *ctx;
+	enum out_mode mode;
+	const char **cols;
+	size_t ncols;
+	int fixed_cols;
+	cJSON *block;         /* table: buffered rows */
+	size_t nrows, total;
+	int header_done;
+};
+
+enum out_mode render_pick(const struct ctx *ctx, enum out_mode piped_default)
+{
+	if (ctx->output != OUT_AUTO)
+		return ctx->output;
+	return ctx->out_tty ? OUT_TABLE : piped_default;
+}
+
+struct render *render_begin(struct ctx *ctx, enum out_mode piped_default, const char *const *columns)
+{
+	struct render *r = xcalloc(1, sizeof(*r));
+	r->ctx = ctx;
+	r->mode = render_pick(ctx, piped_default);
+	if (r->mode == OUT_MAP)
+		r->mode = OUT_JSON;
+	if (columns) {
+		for (const char *const *c = columns; *c; c++) {
+			r->cols = xrealloc(r->cols, (r->ncols + 1) * sizeof(*r->cols));
+			r->cols[r->ncols++] = xstrdup(*c);
+		}
+		r->fixed_cols = 1;
+	}
+	r->block = cJSON_CreateArray();
+	return r;
+}
+
+enum out_mode render_mode(const struct render *r)
+{
+	return r->mode;
+}
+
+char *render_cell(const cJSON *v)
+{
+	if (!v || cJSON_IsNull(v))
+		return xstrdup("");
+	if (cJSON_IsString(v))
+		return xstrdup(v->valuestring);
+	if (cJSON_IsRaw(v))
+		return xstrdup(v->valuestring);
+	if (cJSON_IsBool(v))
+		return xstrdup(cJSON_IsTrue(v) ? "true" : "false");
+	if (cJSON_IsNumber(v)) {
+		char *s = cJSON_PrintUnformatted(v);
+		char *d = xstrdup(s ? s : "");
+		cJSON_free(s);
+		return d;
+	}
+	char *s = cJSON_PrintUnformatted(v);
+	char *d = xstrdup(s ? s : "");
+	cJSON_free(s);
+	return d;
+}
+
+static void learn_cols(struct render *r, const cJSON *v)
+{
+	if (r->fixed_cols || !cJSON_IsObject(v))
+		return;
+	for (const cJSON *c = v->child; c; c = c->next) {
+		size_t i;
+		for (i = 0; i < r->ncols; i++)
+			if (!strcmp(r->cols[i], c->string))
+				break;
+		if (i == r->ncols) {
+			r->cols = xrealloc(r->cols, (r->ncols + 1) * sizeof(*r->cols));
+			r->cols[r->ncols++] = xstrdup(c->string);
+		}
+	}
+}
+
+/* Display width of UTF-8 text, in code points (good enough for a terminal table). */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Copy s for a cell: control characters shown as spaces, cut to CELL_MAX code points with "…". */
+static char *cellify(const char *s)
+{
+	struct buf b = BUF_INIT;
+	size_t w = 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c & 0xC0) != 0x80 && ++w > CELL_MAX) {
+			buf_adds(&b, "\xe2\x80\xa6");
+			break;
+		}
+		buf_addc(&b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static const cJSON *col_value(const struct render *r, const cJSON *row, size_t i)
+{
+	if (!cJSON_IsObject(row))
+		return i == 0 ? row : NULL;
+	return cJSON_GetObjectItemCaseSensitive(row, r->cols[i]);
+}
+
+static void flush_table(struct render *r)
+{
+	FILE *f = r->ctx->out;
+	size_t nc = r->ncols ? r->ncols : 1;
+	size_t *w = xcalloc(nc, sizeof(*w));
+	size_t nrows = (size_t)cJSON_GetArraySize(r->block);
+	char ***cells = xcalloc(nrows ? nrows : 1, sizeof(*cells));
+	size_t ri = 0;
+	for (size_t i = 0; i < nc; i++)
+		w[i] = r->ncols ? width(r->cols[i]) : 0;
+	for (const cJSON *row = r->block->child; row; row = row->next, ri++) {
+		cells[ri] = xcalloc(nc, sizeof(char *));
+		for (size_t i = 0; i < nc; i++) {
+			char *raw = render_cell(col_value(r, row, i));
+			cells[ri][i] = cellify(raw);
+			free(raw);
+			size_t cw = width(cells[ri][i]);
+			if (cw > w[i])
+				w[i] = cw;
+		}
+	}
+	if (!r->header_done && r->ncols) {
+		for (size_t i = 0; i < nc; i++)
+			fprintf(f, "%s%-*s", i ? "  " : "", (int)w[i], r->cols[i]);
+		fputc('\n', f);
+		for (size_t i = 0; i < nc; i++) {
+			fputs(i ? "  " : "", f);
+			for (size_t k = 0; k < w[i]; k++)
+				fputc('-', f);
+		}
+		fputc('\n', f);
+		r->header_done = 1;
+	}
+	for (size_t j = 0; j < nrows; j++) {
+		for (size_t i = 0; i < nc; i++) {
+			const char *c = cells[j][i];
+			size_t pad = w[i] - width(c);
+			fprintf(f, "%s%s", i ? "  " : "", c);
+			if (i + 1 < nc)
+				for (size_t k = 0; k < pad; k++)
+					fputc(' ', f);
+			free(cells[j][i]);
+		}
+		fputc('\n', f);
+		free(cells[j]);
+	}
+	free(cells);
+	free(w);
+	cJSON_Delete(r->block);
+	r->block = cJSON_CreateArray();
+	r->nrows = 0;
+}
+
+int render_row(struct render *r, const cJSON *v, struct err *e)
+{
+	FILE *f = r->ctx->out;
+	r->total++;
+	switch (r->mode) {
+	case OUT_TABLE:
+		learn_cols(r, v);
+		cJSON_AddItemToArray(r->block, cJSON_Duplicate(v, 1));
+		if (++r->nrows >= TABLE_BLOCK)
+			flush_table(r);
+		break;
+	case OUT_JSON:
+	case OUT_JSONL: {
+		char *s = cJSON_PrintUnformatted(v);
+		if (!s)
+			return err_set(e, ERR_INTERNAL, "cannot print JSON");
+		if (r->mode == OUT_JSON)
+			fputs(r->total == 1 ? "[\n" : ",\n", f);
+		fputs(s, f);
+		if (r->mode == OUT_JSONL)
+			fputc('\n', f);
+		cJSON_free(s);
+		break;
+	}
+	default: /* OUT_TEXT */
+		learn_cols(r, v);
+		if (!cJSON_IsObject(v)) {
+			char *c = render_cell(v);
+			fprintf(f, "%s\n", c);
+			free(c);
+			break;
+		}
+		for (size_t i = 0; i < r->ncols; i++) {
+			char *c = render_cell(col_value(r, v, i));
+			for (char *p = c; *p; p++)
+				if (*p == '\t' || *p == '\n' || *p == '\r')
+					*p = ' ';
+			fprintf(f, "%s%s", i ? "\t" : "", c);
+			free(c);
+		}
+		fputc('\n', f);
+		break;
+	}
+	if (ferror(f))
+		return err_set(e, ERR_IO, "cannot write output: %s", strerror(errno));
+	return 0;
+}
+
+int render_end(struct render *r, struct err *e)
+{
+	FILE *f = r->ctx->out;
+	int rc = 0;
+	if (r->mode == OUT_TABLE && (r->nrows || !r->header_done))
+		if (r->nrows || r->ncols)
+			flush_table(r);
+	if (r->mode == OUT_JSON)
+		fputs(r->total ? "\n]\n" : "[]\n", f);
+	if (fflush(f) != 0 || ferror(f))
+		rc = err_set(e, ERR_IO, "cannot write output: %s", strerror(errno));
+	for (size_t i = 0; i < r->ncols; i++)
+		free((char *)r->cols[i]);
+	free(r->cols);
+	cJSON_Delete(r->block);
+	free(r);
+	return rc;
+}
+
+void render_abort(struct render *r)
+{
+	if (r->mode == OUT_TABLE && r->nrows)
+		flush_table(r);   /* what was read is still shown */
+	else if (r->mode == OUT_JSON && r->total)
+		fputs("\n]\n", r->ctx->out);
+	fflush(r->ctx->out);
+	for (size_t i = 0; i < r->ncols; i++)
+		free((char *)r->cols[i]);
+	free(r->cols);
+	cJSON_Delete(r->block);
+	free(r);
+}
