@@ -963,7 +963,9 @@ static int load_json(const char *src, size_t len, const char *file, struct schem
 				col++;
 			}
 		}
-		if (end >= src + len)
+		for (p = end; p < src + len && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'); p++)
+			;
+		if (p >= src + len)
 			return err_set(e, ERR_DATA, "%s:%d:%d: invalid JSON (unexpected end of file)", file, line, col);
 		return err_set(e, ERR_DATA, "%s:%d:%d: invalid JSON", file, line, col);
 	}

@@ -1,0 +1,9 @@
+resource "aws_dynamodb_table" "t" {
+  name         = lookup(var.names, "messages")
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}

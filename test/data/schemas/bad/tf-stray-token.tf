@@ -1,0 +1,4 @@
+resource "aws_dynamodb_table" "t" {
+  name         = "t-stray" "token"
+  hash_key     = "pk"
+}
