@@ -35,6 +35,14 @@ const struct aws_service aws_sts = {
 };
 
 #define DEFAULT_MAX_ATTEMPTS 8
+
+/* The derived signing key, cached per thread (each seed/scan worker signs on its own). */
+static _Thread_local struct sigv4_key_cache key_cache;
+
+void aws_thread_cleanup(void)
+{
+	sigv4_key_cache_release(&key_cache);
+}
 #define BACKOFF_BASE_MS 50
 #define BACKOFF_CAP_MS 5000
 
@@ -361,7 +369,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 			struct sigv4_credentials sc = { use->access_key_id, use->secret_access_key, use->session_token };
 			struct sigv4_config cfg = { ctx->region ? ctx->region : "us-east-1", svc->signing_name, ctx->now(),
 			                            0, 0 };
-			if (sigv4_sign(&sreq, &sc, &cfg, NULL, &sig, e) < 0) {
+			if (sigv4_sign(&sreq, &sc, &cfg, &key_cache, &sig, e) < 0) {
 				if (have_cr)
 					creds_release(&cr);
 				goto out;

@@ -85,6 +85,9 @@ int aws_paginate(struct ctx *ctx, const struct aws_service *svc, const char *op,
 int aws_classify_error(long status, const char *code, struct err *e);
 int aws_is_throttle(const char *code);
 
+/* Cleanse this thread's cached signing key (call when a worker thread ends; ctx_release does it for main). */
+void aws_thread_cleanup(void);
+
 /* Query protocol (EC2, STS): the XML error document -> e->type / e->msg / e->request_id (awsquery.c). */
 int awsquery_parse_error(const char *xml, size_t len, struct err *e);
 

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "aws.h"
 #include "buf.h"
 #include "cmd.h"
 #include "config.h"
@@ -165,6 +166,7 @@ void ctx_release(struct ctx *ctx)
 	config_free(ctx->config);
 	creds_cache_free(ctx->creds);
 	http_free(ctx->http);
+	aws_thread_cleanup();
 	ctx->region = ctx->profile = ctx->ns = ctx->default_table = NULL;
 	ctx->config = NULL;
 	ctx->creds = NULL;

@@ -44,7 +44,7 @@ struct err {
 void err_clear(struct err *e);
 /* Fill e (kind + printf-style message) and return -1, so `return err_set(e, ERR_DATA, "...")` reads well. */
 int err_set(struct err *e, enum err_kind kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int err_setv(struct err *e, enum err_kind kind, const char *fmt, va_list ap);
+int err_setv(struct err *e, enum err_kind kind, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 /* Prefix the existing message with "<prefix>: " (for file:line context added by a caller). */
 int err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Map an error to its documented exit code (the one table in ddb). */

@@ -420,9 +420,11 @@ static int payload_kind_ok(const char *t, const cJSON *p)
 		return cJSON_IsBool(p);
 	if (!strcmp(t, "M"))
 		return cJSON_IsObject(p);
+	if (!strcmp(t, "L"))
+		return cJSON_IsArray(p);
 	if (t[1] == '\0')   /* S, N, B */
 		return cJSON_IsString(p);
-	return cJSON_IsArray(p);   /* L, SS, NS, BS */
+	return cJSON_IsArray(p);   /* SS, NS, BS */
 }
 
 static void short_text(const char *s, char *out, size_t n)
