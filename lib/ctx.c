@@ -191,6 +191,7 @@ int ctx_interrupted(const struct ctx *ctx)
 	return ctx->interrupted && *ctx->interrupted;
 }
 
+static void vnote(struct ctx *ctx, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void vnote(struct ctx *ctx, const char *fmt, va_list ap)
 {
 	if (ctx->cmd_name)
@@ -215,14 +216,15 @@ void ctx_note(struct ctx *ctx, const char *fmt, ...)
 void ctx_warn(struct ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
-	char f2[512];
-	snprintf(f2, sizeof(f2), "warning: %s", fmt);
+	if (ctx->cmd_name)
+		fprintf(ctx->err_out, "ddb: %s: warning: ", ctx->cmd_name);
+	else
+		fputs("ddb: warning: ", ctx->err_out);
 	va_start(ap, fmt);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	vnote(ctx, f2, ap);
-#pragma GCC diagnostic pop
+	vfprintf(ctx->err_out, fmt, ap);
 	va_end(ap);
+	fputc('\n', ctx->err_out);
+	fflush(ctx->err_out);
 }
 
 int ctx_fail(struct ctx *ctx, const struct err *e)
