@@ -968,9 +968,10 @@ static int parse_body(struct parser *p, struct hcl_body *body, int open_line)
 					}
 				}
 				if (p->cur.t != T_LBRACE) {
+					perr(p, p->cur.line, "expected '=' or '{' after '%s', found %s", it.block.type,
+					     tok_desc(p, b, sizeof b));
 					item_free(&it);
-					return perr(p, p->cur.line, "expected '=' or '{' after '%s', found %s", it.block.type,
-					            tok_desc(p, b, sizeof b));
+					return -1;
 				}
 				if (++p->depth > HCL_MAX_DEPTH) {
 					item_free(&it);
