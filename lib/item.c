@@ -925,6 +925,7 @@ static int key_value(const cJSON *item, const struct item_key_attr *keys, size_t
 	if (k->type == 'N') {
 		if (item_number_check(s, e) < 0)
 			return err_prefix(e, "key attribute '%.200s'", k->name);
+		bytes = scalar_size('N', s);   /* stored size, not the length of the text */
 	} else if (k->type == 'B') {
 		long long n = b64_len(s, len);
 		if (n < 0)

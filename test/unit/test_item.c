@@ -539,6 +539,21 @@ static void test_keys(void)
 	show(item_key(j, hash_range, 2, &e), &e);
 	CHECK_MSG(strstr(result, "ERR: key attribute 'sk': N value '1e999' is out of range") == result, "%s", result);
 	cJSON_Delete(j);
+	{
+		/* a long spelling of a small number is not a long key */
+		struct buf t;
+		buf_init(&t, 0);
+		buf_adds(&t, "{\"pk\":{\"S\":\"a\"},\"sk\":{\"N\":\"1.");
+		for (int i = 0; i < 3000; i++)
+			buf_addc(&t, '0');
+		buf_adds(&t, "\"}}");
+		j = P(buf_cstr(&t));
+		buf_reset(&b);
+		CHECK_INTEQ(item_key_string(j, hash_range, 2, &b, &e), 0);
+		CHECK_STREQ(buf_cstr(&b), "S1:a|N1:1");
+		cJSON_Delete(j);
+		buf_release(&t);
+	}
 	j = P("{\"pk\":\"a\",\"sk\":1}");
 	CHECK_STREQ(show(item_key(j, hash_range, 2, &e), &e), "ERR: key attribute 'pk' is not a valid AttributeValue");
 	cJSON_Delete(j);
