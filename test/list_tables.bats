@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# list-tables — every page, output modes, namespaces, both engines; and the binary's dispatch basics.
+
+load test_helper
+
+create_tables() { # PREFIX N: N pay-per-request tables named PREFIX000..
+	local p=$1 n=$2 i
+	for ((i = 0; i < n; i++)); do
+		ddb_local CreateTable "$(printf '{"TableName":"%s%03d","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}' "$p" "$i")" >/dev/null
+	done
+}
+
+paging_over_100_tables() {
+	local ns
+	ns=$(unique_ns)
+	create_tables "$ns" 105
+	run -0 "$DDB" list-tables --namespace "$ns"
+	assert_equal "${#lines[@]}" 105
+	assert_equal "${lines[0]}" 000
+	assert_equal "${lines[104]}" 104
+	# without the namespace, the full wire names are there too (all pages, more than one page of 100)
+	run -0 "$DDB" list-tables
+	[[ $(grep -c "^${ns}" <<<"$output") -eq 105 ]]
+}
+
+@test "list-tables: reads every page (105 tables) on DynamoDB Local" {
+	paging_over_100_tables
+}
+
+@test "list-tables: reads every page (105 tables) on dynalite" {
+	use_dynalite
+	paging_over_100_tables
+}
+
+@test "list-tables: --output json, jsonl, text and table" {
+	local ns
+	ns=$(unique_ns)
+	create_tables "$ns" 3
+	run -0 "$DDB" list-tables --namespace "$ns" --output json
+	json_eq "$output" '["000","001","002"]'
+	run -0 "$DDB" list-tables --namespace "$ns" -o jsonl
+	assert_equal "$output" $'"000"\n"001"\n"002"'
+	run -0 "$DDB" list-tables --namespace "$ns" -o text
+	assert_equal "$output" $'000\n001\n002'
+	run -0 "$DDB" list-tables --namespace "$ns" -o table
+	assert_line --index 0 TableName
+	assert_line --index 2 000
+	# DDB_NAMESPACE works like --namespace; --all shows the wire names
+	DDB_NAMESPACE=$ns run -0 "$DDB" list-tables --all -o jsonl
+	assert_line "\"${ns}001\""
+}
+
+@test "list-tables: an empty namespace prints nothing and exits 0" {
+	run -0 "$DDB" list-tables --namespace "nothing_here_$RANDOM"
+	assert_output ""
+	run -0 "$DDB" list-tables --namespace "nothing_here_$RANDOM" -o json
+	assert_output "[]"
+}
+
+@test "list-tables: a refused local endpoint says how to start one (exit 69)" {
+	DDB_LOCAL_ENDPOINT=http://127.0.0.1:1 run -69 "$DDB" list-tables
+	assert_output --partial "cannot connect to the local DynamoDB at http://127.0.0.1:1"
+	assert_output --partial "ddb local start"
+}
+
+@test "list-tables: --prod without region or credentials is a configuration error (78)" {
+	run -78 "$DDB" list-tables --prod
+	assert_output --partial "no region"
+	AWS_REGION=eu-west-1 run -78 "$DDB" list-tables --prod
+	assert_output --partial "no AWS credentials"
+	AWS_REGION=eu-west-1 run -78 "$DDB" list-tables --prod --profile nosuch
+	assert_output --partial "profile 'nosuch' not found"
+}
+
+@test "list-tables: prod over plain http is refused unless the host is loopback" {
+	export AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret
+	run -78 "$DDB" list-tables --prod --endpoint-url http://example.invalid:8000
+	assert_output --partial "refusing to send production requests over plain http://"
+	run -0 "$DDB" list-tables --prod --endpoint-url "$DDB_TEST_LOCAL_URL" --namespace "none_$RANDOM"
+}
+
+@test "list-tables: endpoint precedence --endpoint-url > AWS_ENDPOINT_URL_DYNAMODB > AWS_ENDPOINT_URL > local" {
+	local ns
+	ns=$(unique_ns)
+	create_tables "$ns" 1
+	# the generic and the service-specific variables both override the local endpoint
+	DDB_LOCAL_ENDPOINT=http://127.0.0.1:1 AWS_ENDPOINT_URL=$DDB_TEST_LOCAL_URL run -0 "$DDB" list-tables --namespace "$ns"
+	assert_output 000
+	DDB_LOCAL_ENDPOINT=http://127.0.0.1:1 AWS_ENDPOINT_URL=http://127.0.0.1:1 \
+		AWS_ENDPOINT_URL_DYNAMODB=$DDB_TEST_LOCAL_URL run -0 "$DDB" list-tables --namespace "$ns"
+	assert_output 000
+	AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:1 run -0 "$DDB" list-tables --namespace "$ns" --endpoint-url "$DDB_TEST_LOCAL_URL"
+	assert_output 000
+	# and the profile's endpoint_url from ~/.aws/config
+	mkdir -p "$HOME/.aws"
+	printf '[default]\nendpoint_url = %s\n' "$DDB_TEST_LOCAL_URL" >"$HOME/.aws/config"
+	DDB_LOCAL_ENDPOINT=http://127.0.0.1:1 run -0 "$DDB" list-tables --namespace "$ns"
+	assert_output 000
+	AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true DDB_LOCAL_ENDPOINT=http://127.0.0.1:1 run -69 "$DDB" list-tables
+}
+
+@test "list-tables: --debug shows requests and responses but no secret" {
+	export AWS_ACCESS_KEY_ID=AKIDDEBUGTEST AWS_SECRET_ACCESS_KEY=s3cr3tK3yThatMustNotLeak \
+		AWS_SESSION_TOKEN=T0kenThatMustNotLeak AWS_REGION=us-east-1
+	run -0 --separate-stderr "$DDB" list-tables --debug --prod --endpoint-url "$DDB_TEST_LOCAL_URL"
+	[[ $stderr == *"> POST $DDB_TEST_LOCAL_URL"* ]]
+	[[ $stderr == *"X-Amz-Target: DynamoDB_20120810.ListTables"* ]]
+	[[ $stderr == *"< HTTP 200"* ]]
+	[[ $stderr == *"Signature=<redacted>"* ]]
+	[[ $stderr == *"X-Amz-Security-Token: <redacted>"* ]]
+	[[ $stderr != *s3cr3tK3yThatMustNotLeak* && $output != *s3cr3tK3yThatMustNotLeak* ]]
+	[[ $stderr != *T0kenThatMustNotLeak* && $output != *T0kenThatMustNotLeak* ]]
+	# no 64-hex signature anywhere
+	! grep -Eq 'Signature=[0-9a-f]{64}' <<<"$stderr"
+}
+
+@test "list-tables: a write error on stdout is not success" {
+	[[ -w /dev/full ]] || skip "no /dev/full"
+	run -74 bash -c '"$DDB" list-tables --all >/dev/full'
+	assert_output --partial "cannot write output"
+}
+
+@test "list-tables: bad options are usage errors (64) with one specific line" {
+	run -64 "$DDB" list-tables --bogus
+	assert_line --index 0 "ddb: list-tables: unknown option '--bogus'"
+	assert_line --index 1 --partial "usage: ddb list-tables"
+	run -64 "$DDB" list-tables --output xml
+	assert_output --partial "option '--output': 'xml' is not one of: table, json, jsonl, text, map"
+	run -64 "$DDB" list-tables --max-attempts nope
+	assert_output --partial "'nope' is not a whole number"
+	run -64 "$DDB" list-tables --region
+	assert_output --partial "option '--region' needs a value"
+	run -64 "$DDB" list-tables extra
+	assert_output --partial "unexpected argument 'extra'"
+}
