@@ -116,6 +116,9 @@ paging_over_100_tables() {
 
 @test "list-tables: a write error on stdout is not success" {
 	[[ -w /dev/full ]] || skip "no /dev/full"
+	local ns
+	ns=$(unique_ns)
+	create_tables "$ns" 1
 	run -74 bash -c '"$DDB" list-tables --all >/dev/full'
 	assert_output --partial "cannot write output"
 }
