@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "ctx.h"
+#include "json.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -113,6 +114,7 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 
+	json_init();
 	ctx_init(&ctx, stdout, stderr);
 	ctx.interrupted = &interrupted;
 
