@@ -1,17 +1,324 @@
-/* describe.c — ddb describe (not built yet: this placeholder keeps the command table whole). */
+/* describe.c — ddb describe TABLE: keys, indexes and their status, billing, stream, TTL, item count, size. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws.h"
+#include "buf.h"
 #include "cmd.h"
+#include "render.h"
+#include "table.h"
 
 static int cmd_describe(int argc, char **argv, struct ctx *ctx);
 
-const struct cmd cmd_def_describe = {
-	"describe", cmd_describe, 0, "describe a table: keys, indexes, billing, stream, TTL, size",
-	"ddb describe TABLE", NULL, NULL, NULL,
+struct describe_args { int raw; };
+
+static const struct opt describe_opts[] = {
+	OPT_F_BOOL(0, "raw", struct describe_args, raw, "print DescribeTable's Table object as the service returned it"),
+	OPT_F_END,
 };
+
+const struct cmd cmd_def_describe = {
+	"describe", cmd_describe, CMD_AWS, "describe a table: keys, indexes, billing, stream, TTL, size",
+	"ddb describe TABLE [--raw] [--output table|json|jsonl|text]", describe_opts,
+	"Shows the table's status, key schema (with attribute types), billing mode and capacity, every index with "
+	"its keys, projection and status, the stream (view type and ARN), TTL, point-in-time recovery and tags when "
+	"the engine supports them, the item count and size (both updated by DynamoDB about every six hours).  "
+	"Piped, prints one JSON object; on a terminal, a list of fields.  Exit 66 when the table does not exist.",
+	"table",
+};
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+static const char *get_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static long long get_ll(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+	return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+
+static void add_ll(cJSON *o, const char *k, long long n)
+{
+	char t[32];
+	snprintf(t, sizeof t, "%lld", n);
+	cJSON_AddItemToObject(o, k, cJSON_CreateRaw(t));
+}
+
+static void keys_text(struct buf *b, const cJSON *ks, const cJSON *defs)
+{
+	const cJSON *k, *d;
+	int first = 1;
+	cJSON_ArrayForEach(k, ks) {
+		const char *n = get_str(k, "AttributeName"), *t = get_str(k, "KeyType"), *ty = NULL;
+		cJSON_ArrayForEach(d, defs)
+			if (n && get_str(d, "AttributeName") && !strcmp(get_str(d, "AttributeName"), n))
+				ty = get_str(d, "AttributeType");
+		buf_addf(b, "%s%s (%s) %s", first ? "" : ", ", n ? n : "?", ty ? ty : "?", t ? t : "?");
+		first = 0;
+	}
+}
+
+static const char *billing_of(const cJSON *t)
+{
+	const char *b = get_str(get(t, "BillingModeSummary"), "BillingMode");
+	const cJSON *pt = get(t, "ProvisionedThroughput");
+	if (b)
+		return b;
+	if (!pt || (get_ll(pt, "ReadCapacityUnits") == 0 && get_ll(pt, "WriteCapacityUnits") == 0))
+		return "PAY_PER_REQUEST";
+	return "PROVISIONED";
+}
+
+static cJSON *index_obj(const cJSON *ix, const cJSON *defs, const char *kind, int provisioned)
+{
+	cJSON *o = cJSON_CreateObject();
+	struct buf b = BUF_INIT;
+	const cJSON *pr = get(ix, "Projection"), *nk = get(pr, "NonKeyAttributes");
+	const char *st = get_str(ix, "IndexStatus");
+	cJSON_AddStringToObject(o, "name", get_str(ix, "IndexName") ? get_str(ix, "IndexName") : "?");
+	cJSON_AddStringToObject(o, "type", kind);
+	keys_text(&b, get(ix, "KeySchema"), defs);
+	cJSON_AddStringToObject(o, "keys", buf_cstr(&b));
+	buf_release(&b);
+	cJSON_AddStringToObject(o, "projection", get_str(pr, "ProjectionType") ? get_str(pr, "ProjectionType") : "ALL");
+	if (cJSON_IsArray(nk))
+		cJSON_AddItemToObject(o, "non_key_attributes", cJSON_Duplicate(nk, 1));
+	cJSON_AddStringToObject(o, "status", st ? st : "ACTIVE");   /* LSIs have no status: they live with the table */
+	if (cJSON_IsTrue(get(ix, "Backfilling")))
+		cJSON_AddTrueToObject(o, "backfilling");
+	if (provisioned && get(ix, "ProvisionedThroughput")) {
+		add_ll(o, "read_capacity", get_ll(get(ix, "ProvisionedThroughput"), "ReadCapacityUnits"));
+		add_ll(o, "write_capacity", get_ll(get(ix, "ProvisionedThroughput"), "WriteCapacityUnits"));
+	}
+	if (get(ix, "ItemCount"))
+		add_ll(o, "item_count", get_ll(ix, "ItemCount"));
+	return o;
+}
+
+/* Optional calls: an engine that lacks them (DynamoDB Local: tagging, backups; dynalite: TTL updates) or a
+ * policy that denies them leaves the field out.  Ctrl-C still stops. */
+static int optional_call(struct ctx *ctx, const char *op, const char *key, const char *val, cJSON **out,
+                         struct err *e)
+{
+	cJSON *in = cJSON_CreateObject();
+	cJSON_AddStringToObject(in, key, val);
+	int rc = aws_json(ctx, &aws_dynamodb, op, in, out, e);
+	cJSON_Delete(in);
+	if (rc < 0) {
+		if (e->kind == ERR_INTERRUPTED || e->kind == ERR_UNAVAILABLE)
+			return -1;
+		err_clear(e);
+		*out = NULL;
+	}
+	return 0;
+}
+
+static cJSON *summary(struct ctx *ctx, const char *user, const struct table_desc *d, struct err *e, int *rc)
+{
+	const cJSON *t = d->table, *defs = get(t, "AttributeDefinitions"), *ix, *ss;
+	cJSON *o = cJSON_CreateObject(), *ixs, *x = NULL;
+	struct buf b = BUF_INIT;
+	const char *billing = billing_of(t);
+	int prov = !strcmp(billing, "PROVISIONED");
+
+	*rc = 0;
+	cJSON_AddStringToObject(o, "table", user);
+	if (strcmp(user, get_str(t, "TableName") ? get_str(t, "TableName") : user))
+		cJSON_AddStringToObject(o, "wire_name", get_str(t, "TableName"));
+	cJSON_AddStringToObject(o, "status", d->status);
+	keys_text(&b, get(t, "KeySchema"), defs);
+	cJSON_AddStringToObject(o, "keys", buf_cstr(&b));
+	buf_release(&b);
+	cJSON_AddStringToObject(o, "billing", billing);
+	if (prov) {
+		add_ll(o, "read_capacity", get_ll(get(t, "ProvisionedThroughput"), "ReadCapacityUnits"));
+		add_ll(o, "write_capacity", get_ll(get(t, "ProvisionedThroughput"), "WriteCapacityUnits"));
+	}
+	ixs = cJSON_AddArrayToObject(o, "indexes");
+	cJSON_ArrayForEach(ix, get(t, "GlobalSecondaryIndexes"))
+		cJSON_AddItemToArray(ixs, index_obj(ix, defs, "GSI", prov));
+	cJSON_ArrayForEach(ix, get(t, "LocalSecondaryIndexes"))
+		cJSON_AddItemToArray(ixs, index_obj(ix, defs, "LSI", 0));
+
+	ss = get(t, "StreamSpecification");
+	if (cJSON_IsTrue(get(ss, "StreamEnabled"))) {
+		cJSON *s = cJSON_AddObjectToObject(o, "stream");
+		cJSON_AddStringToObject(s, "view_type", get_str(ss, "StreamViewType") ? get_str(ss, "StreamViewType") : "?");
+		if (get_str(t, "LatestStreamArn"))
+			cJSON_AddStringToObject(s, "arn", get_str(t, "LatestStreamArn"));
+	} else {
+		cJSON_AddNullToObject(o, "stream");
+	}
+
+	const char *wire = get_str(t, "TableName");
+	if (wire && optional_call(ctx, "DescribeTimeToLive", "TableName", wire, &x, e) < 0)
+		goto fail;
+	if (x) {
+		const cJSON *td = get(x, "TimeToLiveDescription");
+		cJSON *tt = cJSON_AddObjectToObject(o, "ttl");
+		cJSON_AddStringToObject(tt, "status", get_str(td, "TimeToLiveStatus") ? get_str(td, "TimeToLiveStatus") : "?");
+		if (get_str(td, "AttributeName"))
+			cJSON_AddStringToObject(tt, "attribute", get_str(td, "AttributeName"));
+		cJSON_Delete(x);
+		x = NULL;
+	}
+	if (wire && optional_call(ctx, "DescribeContinuousBackups", "TableName", wire, &x, e) < 0)
+		goto fail;
+	if (x) {
+		const char *st = get_str(get(get(x, "ContinuousBackupsDescription"), "PointInTimeRecoveryDescription"),
+		                         "PointInTimeRecoveryStatus");
+		cJSON_AddStringToObject(o, "point_in_time_recovery", st ? st : "?");
+		cJSON_Delete(x);
+		x = NULL;
+	}
+	if (d->arn && optional_call(ctx, "ListTagsOfResource", "ResourceArn", d->arn, &x, e) < 0)
+		goto fail;
+	if (x) {
+		const cJSON *tag;
+		cJSON *tags = cJSON_AddObjectToObject(o, "tags");
+		cJSON_ArrayForEach(tag, get(x, "Tags"))
+			if (get_str(tag, "Key"))
+				cJSON_AddStringToObject(tags, get_str(tag, "Key"), get_str(tag, "Value") ? get_str(tag, "Value") : "");
+		cJSON_Delete(x);
+		x = NULL;
+	}
+	if (cJSON_IsTrue(get(t, "DeletionProtectionEnabled")))
+		cJSON_AddTrueToObject(o, "deletion_protection");
+	if (get_str(get(t, "TableClassSummary"), "TableClass"))
+		cJSON_AddStringToObject(o, "table_class", get_str(get(t, "TableClassSummary"), "TableClass"));
+	add_ll(o, "item_count", get_ll(t, "ItemCount"));
+	add_ll(o, "size_bytes", get_ll(t, "TableSizeBytes"));
+	if (d->arn)
+		cJSON_AddStringToObject(o, "arn", d->arn);
+	return o;
+fail:
+	cJSON_Delete(o);
+	*rc = -1;
+	return NULL;
+}
+
+/* Table / text modes: one "field<TAB>value" line per fact (aligned on a terminal). */
+static void kv(struct ctx *ctx, int aligned, const char *k, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void kv(struct ctx *ctx, int aligned, const char *k, const char *fmt, ...)
+{
+	va_list ap;
+	if (aligned)
+		fprintf(ctx->out, "%-13s ", k);
+	else
+		fprintf(ctx->out, "%s\t", k);
+	va_start(ap, fmt);
+	vfprintf(ctx->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->out);
+}
+
+static const char *s_or(const cJSON *o, const char *k, const char *dflt)
+{
+	const char *s = get_str(o, k);
+	return s ? s : dflt;
+}
+
+static void print_fields(struct ctx *ctx, const cJSON *o, int al)
+{
+	const cJSON *ix, *x;
+	kv(ctx, al, "table", "%s", s_or(o, "table", "?"));
+	if (get_str(o, "wire_name"))
+		kv(ctx, al, "wire name", "%s", get_str(o, "wire_name"));
+	kv(ctx, al, "status", "%s", s_or(o, "status", "?"));
+	kv(ctx, al, "keys", "%s", s_or(o, "keys", ""));
+	if (get(o, "read_capacity")) {
+		char *r = render_cell(get(o, "read_capacity")), *w = render_cell(get(o, "write_capacity"));
+		kv(ctx, al, "billing", "PROVISIONED (read %s, write %s)", r, w);
+		free(r);
+		free(w);
+	} else {
+		kv(ctx, al, "billing", "%s", s_or(o, "billing", "?"));
+	}
+	cJSON_ArrayForEach(ix, get(o, "indexes")) {
+		kv(ctx, al, "index", "%s %s: %s; %s; %s%s", s_or(ix, "type", "?"), s_or(ix, "name", "?"),
+		   s_or(ix, "keys", ""), s_or(ix, "projection", "?"), s_or(ix, "status", "?"),
+		   cJSON_IsTrue(get(ix, "backfilling")) ? " (backfilling)" : "");
+	}
+	x = get(o, "stream");
+	if (cJSON_IsObject(x))
+		kv(ctx, al, "stream", "%s %s", s_or(x, "view_type", "?"), s_or(x, "arn", ""));
+	else
+		kv(ctx, al, "stream", "off");
+	if ((x = get(o, "ttl")))
+		kv(ctx, al, "ttl", "%s%s%s%s", s_or(x, "status", "?"), get_str(x, "attribute") ? " (" : "",
+		   s_or(x, "attribute", ""), get_str(x, "attribute") ? ")" : "");
+	if (get_str(o, "point_in_time_recovery"))
+		kv(ctx, al, "pitr", "%s", get_str(o, "point_in_time_recovery"));
+	if (cJSON_IsObject(x = get(o, "tags"))) {
+		struct buf b = BUF_INIT;
+		const cJSON *tag;
+		cJSON_ArrayForEach(tag, x)
+			buf_addf(&b, "%s%s=%s", b.len ? ", " : "", tag->string, cJSON_IsString(tag) ? tag->valuestring : "");
+		kv(ctx, al, "tags", "%s", b.len ? buf_cstr(&b) : "(none)");
+		buf_release(&b);
+	}
+	if (cJSON_IsTrue(get(o, "deletion_protection")))
+		kv(ctx, al, "protection", "deletion protection on");
+	if (get_str(o, "table_class"))
+		kv(ctx, al, "class", "%s", get_str(o, "table_class"));
+	char *n = render_cell(get(o, "item_count")), *z = render_cell(get(o, "size_bytes"));
+	kv(ctx, al, "items", "%s", n);
+	kv(ctx, al, "size", "%s bytes", z);
+	free(n);
+	free(z);
+	if (get_str(o, "arn"))
+		kv(ctx, al, "arn", "%s", get_str(o, "arn"));
+}
 
 static int cmd_describe(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(ctx->err_out, "ddb: describe: not implemented yet\n");
-	return EXIT_SOFTWARE;
+	struct describe_args a = { 0 };
+	int npos, code, rc;
+	struct err e = ERR_INIT;
+	struct table_desc d = TABLE_DESC_INIT;
+	cJSON *o = NULL;
+
+	if (cmd_start(ctx, &cmd_def_describe, argc, argv, &a, &npos, &code))
+		return code;
+	if (npos < 1 && !ctx->default_table)
+		return ctx_usage(ctx, &cmd_def_describe, "missing TABLE");
+	if (npos > 1)
+		return ctx_usage(ctx, &cmd_def_describe, "unexpected argument '%s' (one table at a time)", argv[2]);
+	const char *user = npos ? argv[1] : ctx->default_table;
+	char *wire = ctx_table_wire(ctx, user);
+
+	rc = table_describe(ctx, wire, &d, &e);
+	if (rc == 1)
+		rc = err_set(&e, ERR_NOINPUT, "table '%s' does not exist%s%s", user, ctx->ns[0] ? " in namespace " : "",
+		             ctx->ns);
+	if (rc < 0)
+		goto done;
+	if (a.raw) {
+		o = cJSON_Duplicate(d.table, 1);
+	} else {
+		o = summary(ctx, user, &d, &e, &rc);
+		if (rc < 0)
+			goto done;
+	}
+	enum out_mode m = render_pick(ctx, OUT_JSON);
+	if (m == OUT_TABLE || m == OUT_TEXT) {
+		print_fields(ctx, o, m == OUT_TABLE);
+	} else {   /* json, jsonl, map: the object itself (not a one-row array) */
+		char *s = m == OUT_JSONL ? cJSON_PrintUnformatted(o) : cJSON_Print(o);
+		fprintf(ctx->out, "%s\n", s);
+		cJSON_free(s);
+	}
+done:
+	cJSON_Delete(o);
+	table_desc_release(&d);
+	free(wire);
+	return rc < 0 ? ctx_fail(ctx, &e) : 0;
 }

@@ -1,17 +1,55 @@
-/* wait.c — ddb wait (not built yet: this placeholder keeps the command table whole). */
+/* wait.c — ddb wait TABLE --exists|--gone [--timeout SEC]: block until a table is ACTIVE (with every GSI) or gone. */
+#include <stdlib.h>
+
 #include "cmd.h"
+#include "table.h"
 
 static int cmd_wait(int argc, char **argv, struct ctx *ctx);
 
+struct wait_args {
+	int exists, gone;
+	double timeout;
+};
+
+static const struct opt wait_opts[] = {
+	OPT_F_BOOL(0, "exists", struct wait_args, exists, "wait until the table exists and it and every GSI are ACTIVE"),
+	OPT_F_BOOL(0, "gone", struct wait_args, gone, "wait until the table no longer exists"),
+	OPT_F_DOUBLE(0, "timeout", struct wait_args, timeout, "SEC", "give up after SEC seconds (default 600): exit 75"),
+	OPT_F_END,
+};
+
 const struct cmd cmd_def_wait = {
-	"wait", cmd_wait, 0, "wait until a table exists or is gone",
-	"ddb wait TABLE --exists|--gone", NULL, NULL, NULL,
+	"wait", cmd_wait, CMD_AWS, "wait until a table exists or is gone",
+	"ddb wait TABLE --exists|--gone [--timeout SEC]", wait_opts,
+	"Polls DescribeTable with backoff.  --exists returns once the table and every global secondary index are "
+	"ACTIVE; --gone once DescribeTable says the table does not exist.  Exit 0 when reached, 75 on timeout, 130 on "
+	"Ctrl-C.  The table name gets the namespace prefix (--namespace / DDB_NAMESPACE).",
+	"table",
 };
 
 static int cmd_wait(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(ctx->err_out, "ddb: wait: not implemented yet\n");
-	return EXIT_SOFTWARE;
+	struct wait_args a = { 0, 0, -1 };
+	int npos, code, rc;
+	struct err e = ERR_INIT;
+
+	if (cmd_start(ctx, &cmd_def_wait, argc, argv, &a, &npos, &code))
+		return code;
+	if (npos < 1)
+		return ctx_usage(ctx, &cmd_def_wait, "missing TABLE");
+	if (npos > 1)
+		return ctx_usage(ctx, &cmd_def_wait, "unexpected argument '%s' (one table at a time)", argv[2]);
+	if (a.exists == a.gone)
+		return ctx_usage(ctx, &cmd_def_wait, "give exactly one of --exists and --gone");
+
+	char *wire = ctx_table_wire(ctx, argv[1]);
+	if (a.exists)
+		rc = table_wait_active(ctx, wire, argv[1], a.timeout, NULL, &e);
+	else
+		rc = table_wait_gone(ctx, wire, argv[1], a.timeout, &e);
+	free(wire);
+	if (rc < 0)
+		return ctx_fail(ctx, &e);
+	ctx_note(ctx, "'%s' %s", argv[1], a.exists ? "is ACTIVE" : "is gone");
+	return 0;
 }

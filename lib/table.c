@@ -1,0 +1,225 @@
+/* table.c — DescribeTable wrapper and waiters (see table.h). */
+#include "table.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "aws.h"
+#include "buf.h"
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+static const char *get_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+void table_desc_release(struct table_desc *d)
+{
+	cJSON_Delete(d->resp);
+	*d = (struct table_desc)TABLE_DESC_INIT;
+}
+
+void table_keys(const cJSON *table, struct table_key *hash, struct table_key *range)
+{
+	const cJSON *k, *defs = get(table, "AttributeDefinitions");
+	hash->name = hash->type = range->name = range->type = NULL;
+	cJSON_ArrayForEach(k, get(table, "KeySchema")) {
+		const char *n = get_str(k, "AttributeName"), *t = get_str(k, "KeyType");
+		struct table_key *dst;
+		const cJSON *d;
+		if (!n || !t)
+			continue;
+		if (!strcmp(t, "HASH"))
+			dst = hash;
+		else if (!strcmp(t, "RANGE"))
+			dst = range;
+		else
+			continue;
+		dst->name = n;
+		cJSON_ArrayForEach(d, defs) {
+			const char *dn = get_str(d, "AttributeName");
+			if (dn && !strcmp(dn, n))
+				dst->type = get_str(d, "AttributeType");
+		}
+	}
+}
+
+int table_describe(struct ctx *ctx, const char *wire, struct table_desc *d, struct err *e)
+{
+	cJSON *in = cJSON_CreateObject(), *out = NULL;
+	int rc;
+
+	table_desc_release(d);
+	cJSON_AddStringToObject(in, "TableName", wire);
+	rc = aws_json(ctx, &aws_dynamodb, "DescribeTable", in, &out, e);
+	cJSON_Delete(in);
+	if (rc < 0) {
+		if (e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException")) {
+			err_clear(e);
+			return 1;
+		}
+		return -1;
+	}
+	const cJSON *t = get(out, "Table");
+	if (!cJSON_IsObject(t)) {
+		cJSON_Delete(out);
+		return err_set(e, ERR_DATA, "DescribeTable %s: the response has no Table object", wire);
+	}
+	d->resp = out;
+	d->table = t;
+	d->status = get_str(t, "TableStatus");
+	if (!d->status)
+		d->status = "";
+	d->arn = get_str(t, "TableArn");
+	table_keys(t, &d->hash, &d->range);
+	return 0;
+}
+
+int table_ready(const cJSON *table)
+{
+	const char *st = get_str(table, "TableStatus");
+	const cJSON *ix;
+	if (!st || strcmp(st, "ACTIVE"))
+		return 0;
+	cJSON_ArrayForEach(ix, get(table, "GlobalSecondaryIndexes")) {
+		const char *is = get_str(ix, "IndexStatus");
+		if ((is && strcmp(is, "ACTIVE")) || cJSON_IsTrue(get(ix, "Backfilling")))
+			return 0;
+	}
+	return 1;
+}
+
+void table_pending(const cJSON *table, char *out, size_t size)
+{
+	struct buf b = BUF_INIT;
+	const char *st = get_str(table, "TableStatus");
+	const cJSON *ix;
+	if (!table) {
+		snprintf(out, size, "not found");
+		return;
+	}
+	if (!st || strcmp(st, "ACTIVE"))
+		buf_addf(&b, "table %s", st ? st : "(no status)");
+	cJSON_ArrayForEach(ix, get(table, "GlobalSecondaryIndexes")) {
+		const char *is = get_str(ix, "IndexStatus"), *n = get_str(ix, "IndexName");
+		int bf = cJSON_IsTrue(get(ix, "Backfilling"));
+		if ((is && strcmp(is, "ACTIVE")) || bf)
+			buf_addf(&b, "%sGSI %s %s%s", b.len ? ", " : "", n ? n : "?", is ? is : "?", bf ? " (backfilling)" : "");
+	}
+	snprintf(out, size, "%s", b.len ? buf_cstr(&b) : "ready");
+	buf_release(&b);
+}
+
+int table_has_index(const cJSON *table, const char *index)
+{
+	static const char *const kinds[] = { "GlobalSecondaryIndexes", "LocalSecondaryIndexes" };
+	for (size_t k = 0; k < 2; k++) {
+		const cJSON *ix;
+		cJSON_ArrayForEach(ix, get(table, kinds[k])) {
+			const char *n = get_str(ix, "IndexName");
+			if (n && !strcmp(n, index))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+double table_clock(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int table_sleep(struct ctx *ctx, double sec, struct err *e)
+{
+	double end = table_clock() + sec;
+	for (;;) {
+		if (ctx_interrupted(ctx))
+			return err_set(e, ERR_INTERRUPTED, "interrupted");
+		double left = end - table_clock();
+		if (left <= 0)
+			return 0;
+		if (left > 0.1)
+			left = 0.1;
+		struct timespec ts = { 0, (long)(left * 1e9) };
+		nanosleep(&ts, NULL);
+	}
+}
+
+int table_unsupported(const struct err *e)
+{
+	return e->kind == ERR_SERVICE &&
+	       (!strcmp(e->type, "UnknownOperationException") || strstr(e->msg, "not currently supported") ||
+	        strstr(e->msg, "not supported"));
+}
+
+/* One waiter for both directions.  want_gone: poll until not found; else until table_ready. */
+static int wait_for(struct ctx *ctx, const char *wire, const char *shown, double timeout, int want_gone,
+                    struct table_desc *out, struct err *e)
+{
+	double start = table_clock(), delay = ctx->prod ? 1.0 : 0.05, cap = ctx->prod ? 5.0 : 2.0;
+	struct table_desc d = TABLE_DESC_INIT;
+	char pending[512];
+	int noted = 0;
+
+	if (timeout < 0)
+		timeout = TABLE_WAIT_DEFAULT;
+	for (;;) {
+		int rc = table_describe(ctx, wire, &d, e);
+		if (rc < 0)
+			goto fail;
+		if (want_gone ? rc == 1 : (rc == 0 && table_ready(d.table))) {
+			if (out)
+				*out = d;
+			else
+				table_desc_release(&d);
+			return 0;
+		}
+		if (rc == 1)
+			snprintf(pending, sizeof pending, "not found yet");
+		else if (want_gone)
+			snprintf(pending, sizeof pending, "table %s", d.status[0] ? d.status : "still there");
+		else
+			table_pending(d.table, pending, sizeof pending);
+		double now = table_clock();
+		if (now - start >= timeout) {
+			err_set(e, ERR_TEMPFAIL, "'%s': timed out after %g s waiting for it to %s (%s)", shown, timeout,
+			        want_gone ? "be gone" : "be ACTIVE with every index", pending);
+			goto fail;
+		}
+		if (!noted && now - start >= 2.0 && ctx->err_tty) {
+			ctx_note(ctx, "waiting for '%s' (%s)...", shown, pending);
+			noted = 1;
+		}
+		double step = delay;
+		if (now + step > start + timeout)
+			step = start + timeout - now;
+		if (table_sleep(ctx, step, e) < 0) {
+			err_prefix(e, "'%s': while waiting (%s)", shown, pending);
+			goto fail;
+		}
+		delay *= 2;
+		if (delay > cap)
+			delay = cap;
+	}
+fail:
+	table_desc_release(&d);
+	return -1;
+}
+
+int table_wait_active(struct ctx *ctx, const char *wire, const char *shown, double timeout, struct table_desc *out,
+                      struct err *e)
+{
+	return wait_for(ctx, wire, shown, timeout, 0, out, e);
+}
+
+int table_wait_gone(struct ctx *ctx, const char *wire, const char *shown, double timeout, struct err *e)
+{
+	return wait_for(ctx, wire, shown, timeout, 1, NULL, e);
+}
