@@ -1,17 +1,133 @@
-/* whoami.c — ddb whoami (not built yet: this placeholder keeps the command table whole). */
+/* whoami.c — ddb whoami: where the credentials come from (provider, profile, role) and whose they are (STS
+ * GetCallerIdentity).  Never prints a secret: the access key id is masked, keys and tokens are not shown. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws.h"
+#include "awsquery.h"
 #include "cmd.h"
+#include "creds.h"
+#include "render.h"
+#include "xml.h"
 
 static int cmd_whoami(int argc, char **argv, struct ctx *ctx);
 
-const struct cmd cmd_def_whoami = {
-	"whoami", cmd_whoami, 0, "where the credentials come from, and the account",
-	"ddb whoami", NULL, NULL, NULL,
+struct whoami_args { int no_sts; };
+
+static const struct opt whoami_opts[] = {
+	OPT_F_BOOL(0, "no-sts", struct whoami_args, no_sts, "do not call STS GetCallerIdentity (no account, no ARN)"),
+	OPT_F_END,
 };
+
+const struct cmd cmd_def_whoami = {
+	"whoami", cmd_whoami, CMD_AWS, "where the credentials come from, and the account",
+	"ddb whoami [--no-sts] [--output table|json|jsonl|text]", whoami_opts,
+	"Resolves credentials through the same chain every command uses (environment, assume-role, web identity, "
+	"SSO, shared credentials file, credential_process, config file, container, instance metadata) and prints the "
+	"provider that answered, where it found them (profile, file, role, endpoint), when they expire, and, in prod, "
+	"the account, ARN and user id from STS GetCallerIdentity.  Keys and tokens are never printed; the access key "
+	"id is masked.  On a terminal the fields are printed one per line; piped, one JSON object.",
+	NULL,
+};
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v && *v)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+static void masked(const char *akid, char *out, size_t cap)
+{
+	size_t n = akid ? strlen(akid) : 0;
+	if (n <= 4) {
+		snprintf(out, cap, "****");
+		return;
+	}
+	snprintf(out, cap, "%.*s%s", (int)(n - 4 > 16 ? 16 : n - 4), "****************", akid + n - 4);
+}
+
+static int print_lines(struct ctx *ctx, const cJSON *row, struct err *e)
+{
+	const cJSON *f;
+	cJSON_ArrayForEach(f, row) {
+		char *cell = render_cell(f);
+		fprintf(ctx->out, "%-14s %s\n", f->string, cJSON_IsNull(f) ? "-" : cell);
+		free(cell);
+	}
+	if (fflush(ctx->out) || ferror(ctx->out))
+		return err_set(e, ERR_IO, "cannot write the output");
+	return 0;
+}
 
 static int cmd_whoami(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(ctx->err_out, "ddb: whoami: not implemented yet\n");
-	return EXIT_SOFTWARE;
+	struct whoami_args a = { 0 };
+	int npos, code, rc = 0;
+	struct err e = ERR_INIT, sts_err = ERR_INIT;
+	struct creds c;
+	struct xml_node *doc = NULL;
+	int sts_failed = 0;
+
+	if (cmd_start(ctx, &cmd_def_whoami, argc, argv, &a, &npos, &code))
+		return code;
+	if (npos)
+		return ctx_usage(ctx, &cmd_def_whoami, "unexpected argument '%s'", argv[1]);
+	if (creds_get(ctx, &c, &e) < 0)
+		return ctx_fail(ctx, &e);
+
+	cJSON *row = cJSON_CreateObject();
+	char akid[32], when[32] = "";
+	masked(c.access_key_id, akid, sizeof(akid));
+	if (c.expiration) {
+		struct tm tm;
+		gmtime_r(&c.expiration, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	add_str(row, "mode", ctx->prod ? "prod" : "local");
+	add_str(row, "region", ctx->region);
+	add_str(row, "profile", ctx->profile);
+	add_str(row, "provider", c.provider);
+	add_str(row, "source", c.detail);
+	add_str(row, "role", c.role);
+	add_str(row, "access_key_id", akid);
+	cJSON_AddBoolToObject(row, "temporary", c.session_token != NULL);
+	add_str(row, "expires", when);
+	creds_release(&c);
+
+	const char *account = NULL, *arn = NULL, *user = NULL;
+	if (ctx->prod && !a.no_sts) {
+		if (awsquery_call(ctx, &aws_sts, "GetCallerIdentity", NULL, &doc, &sts_err) < 0) {
+			sts_failed = 1;
+		} else {
+			account = xml_text(doc, "GetCallerIdentityResult/Account");
+			arn = xml_text(doc, "GetCallerIdentityResult/Arn");
+			user = xml_text(doc, "GetCallerIdentityResult/UserId");
+		}
+	}
+	add_str(row, "account", account);
+	add_str(row, "arn", arn);
+	add_str(row, "user_id", user);
+	xml_free(doc);
+
+	enum out_mode m = render_pick(ctx, OUT_JSONL);
+	if (m == OUT_TABLE || m == OUT_MAP) {
+		rc = print_lines(ctx, row, &e);
+	} else {
+		struct render *r = render_begin(ctx, OUT_JSONL, NULL);
+		rc = render_row(r, row, &e);
+		if (rc < 0)
+			render_abort(r);
+		else
+			rc = render_end(r, &e);
+	}
+	cJSON_Delete(row);
+	if (rc < 0)
+		return ctx_fail(ctx, &e);
+	if (sts_failed) {
+		err_prefix(&sts_err, "sts GetCallerIdentity");
+		return ctx_fail(ctx, &sts_err);
+	}
+	return 0;
 }

@@ -82,7 +82,8 @@ int aws_endpoint(struct ctx *ctx, const struct aws_service *svc, char **url, str
 	const char *ignore = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 	int use_configured = !(ignore && !strcasecmp(ignore, "true"));
 
-	if (ctx->endpoint_url && *ctx->endpoint_url) {
+	/* --endpoint-url names the main service's endpoint; STS (credentials, whoami) keeps its own. */
+	if (ctx->endpoint_url && *ctx->endpoint_url && svc != &aws_sts) {
 		v = ctx->endpoint_url;
 		from = "--endpoint-url";
 		goto found;
@@ -122,6 +123,10 @@ int aws_endpoint(struct ctx *ctx, const struct aws_service *svc, char **url, str
 	}
 	if (!ctx->region || !*ctx->region)
 		return err_set(e, ERR_CONFIG, "no region: use --region, set AWS_REGION, or set region in the profile");
+	if (svc == &aws_sts && aws_sts_legacy_global(ctx)) {
+		*url = xstrdup(AWS_STS_GLOBAL_ENDPOINT);
+		return 0;
+	}
 	*url = xasprintf("https://%s.%s.%s", svc->host_prefix, ctx->region,
 	                 !strncmp(ctx->region, "cn-", 3) ? "amazonaws.com.cn" : "amazonaws.com");
 	return 0;
@@ -367,8 +372,10 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 			}
 			struct sigv4_request sreq = { "POST", buf_cstr(&path), NULL, sh, nsh, body.ptr, body.len };
 			struct sigv4_credentials sc = { use->access_key_id, use->secret_access_key, use->session_token };
-			struct sigv4_config cfg = { ctx->region ? ctx->region : "us-east-1", svc->signing_name, ctx->now(),
-			                            0, 0 };
+			const char *sreg = ctx->region ? ctx->region : "us-east-1";
+			if (svc == &aws_sts && !strcmp(url, AWS_STS_GLOBAL_ENDPOINT))
+				sreg = "us-east-1";   /* the global STS endpoint signs for us-east-1 */
+			struct sigv4_config cfg = { sreg, svc->signing_name, ctx->now(), 0, 0 };
 			if (sigv4_sign(&sreq, &sc, &cfg, &key_cache, &sig, e) < 0) {
 				if (have_cr)
 					creds_release(&cr);
@@ -431,7 +438,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 						retry = 0;
 				}
 				if (!refreshed && (!strcmp(e->type, "ExpiredToken") || !strcmp(e->type, "ExpiredTokenException") ||
-				                   !strcmp(e->type, "RequestExpired")) && !r->creds) {
+				                   !strcmp(e->type, "RequestExpired")) && !r->creds && !r->anonymous) {
 					creds_invalidate(ctx);
 					refreshed = 1;
 					retry = 1;

@@ -1,13 +1,31 @@
-/* creds.c — the credential provider chain and its cache. */
+/* creds.c — the credential provider chain, its cache, the static and process providers, shared helpers.
+ * STS providers (assume-role, web identity) live in creds_sts.c; container, IMDS and SSO in creds_net.c. */
 #include "creds.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
 #include "buf.h"
 #include "config.h"
 #include "ctx.h"
+#include "http.h"
+
+extern char **environ;
+
+#define PROCESS_OUTPUT_MAX (1u << 20)
+#define TOKEN_FILE_MAX (64u << 10)
 
 static void free_secret(char **p)
 {
@@ -35,13 +53,250 @@ void creds_copy(struct creds *dst, const struct creds *src)
 	dst->expiration = src->expiration;
 	memcpy(dst->provider, src->provider, sizeof(dst->provider));
 	memcpy(dst->detail, src->detail, sizeof(dst->detail));
+	memcpy(dst->role, src->role, sizeof(dst->role));
 }
 
-static int from_env(struct ctx *ctx, const char *profile, struct creds *out, struct err *e)
+/* ---- helpers -------------------------------------------------------------------------------------------------- */
+
+int creds_parse_time(const char *s, time_t *out)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	if (!s || sscanf(s, "%4d-%2d-%2d%*1[Tt ]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || !n)
+		return -1;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || h < 0 || mi < 0 ||
+	    sec < 0)
+		return -1;
+	const char *p = s + n;
+	if (*p == '.' || *p == ',') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	long off = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (!strcmp(p, "UTC") || !strcmp(p, "GMT")) {
+		p += 3;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1, oh, om = 0, m = 0;
+		p++;
+		if (sscanf(p, "%2d:%2d%n", &oh, &om, &m) == 2 || sscanf(p, "%2d%2d%n", &oh, &om, &m) == 2) {
+			p += m;
+		} else {
+			return -1;
+		}
+		if (oh > 23 || om > 59)
+			return -1;
+		off = sign * (oh * 3600L + om * 60L);
+	}
+	if (*p)
+		return -1;
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -1;
+	*out = t - off;
+	return 0;
+}
+
+static const char *json_str(const cJSON *j, const char *key)
+{
+	const cJSON *v = key ? cJSON_GetObjectItemCaseSensitive(j, key) : NULL;
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int creds_from_json(const cJSON *j, const char *ak_key, const char *sk_key, const char *tok_key, const char *exp_key,
+                    const char *what, struct creds *out, struct err *e)
+{
+	if (!cJSON_IsObject(j))
+		return err_set(e, ERR_DATA, "%s: the response is not a JSON object", what);
+	const char *ak = json_str(j, ak_key), *sk = json_str(j, sk_key), *tok = json_str(j, tok_key);
+	if (!ak || !*ak)
+		return err_set(e, ERR_DATA, "%s: no %s in the response", what, ak_key);
+	if (!sk || !*sk)
+		return err_set(e, ERR_DATA, "%s: no %s in the response", what, sk_key);
+	out->expiration = 0;
+	if (exp_key) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, exp_key);
+		if (cJSON_IsString(x)) {
+			if (creds_parse_time(x->valuestring, &out->expiration) < 0)
+				return err_set(e, ERR_DATA, "%s: %s '%s' is not an ISO-8601 time", what, exp_key, x->valuestring);
+		} else if (cJSON_IsNumber(x)) {
+			out->expiration = (time_t)(x->valuedouble / 1000.0);   /* epoch milliseconds (SSO) */
+		} else if (x && !cJSON_IsNull(x)) {
+			return err_set(e, ERR_DATA, "%s: %s is neither a time nor a number", what, exp_key);
+		}
+	}
+	free_secret(&out->access_key_id);
+	free_secret(&out->secret_access_key);
+	free_secret(&out->session_token);
+	out->access_key_id = xstrdup(ak);
+	out->secret_access_key = xstrdup(sk);
+	if (tok && *tok)
+		out->session_token = xstrdup(tok);
+	return 0;
+}
+
+static void push_arg(char ***argv, int *argc, struct buf *w)
+{
+	*argv = xrealloc(*argv, (size_t)(*argc + 2) * sizeof(**argv));
+	(*argv)[(*argc)++] = xstrndup(buf_cstr(w), w->len);
+	(*argv)[*argc] = NULL;
+	buf_reset(w);
+}
+
+int creds_split_command(const char *cmd, char ***argv, int *argc, struct err *e)
+{
+	struct buf w = BUF_INIT;
+	char quote = 0;
+	int inword = 0;
+	*argv = NULL;
+	*argc = 0;
+	for (const char *p = cmd; *p; p++) {
+		char c = *p;
+		if (quote == '\'') {
+			if (c == '\'')
+				quote = 0;
+			else
+				buf_addc(&w, c);
+		} else if (quote == '"') {
+			if (c == '"')
+				quote = 0;
+			else if (c == '\\' && p[1] && strchr("\\\"$`\n", p[1]))
+				buf_addc(&w, *++p);
+			else
+				buf_addc(&w, c);
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			if (inword)
+				push_arg(argv, argc, &w);
+			inword = 0;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+			inword = 1;
+		} else if (c == '\\') {
+			if (!p[1]) {
+				buf_release(&w);
+				creds_argv_free(*argv);
+				*argv = NULL;
+				*argc = 0;
+				return err_set(e, ERR_CONFIG, "a backslash ends the command");
+			}
+			if (p[1] != '\n')
+				buf_addc(&w, p[1]);
+			p++;
+			inword = 1;
+		} else {
+			buf_addc(&w, c);
+			inword = 1;
+		}
+	}
+	if (quote) {
+		buf_release(&w);
+		creds_argv_free(*argv);
+		*argv = NULL;
+		*argc = 0;
+		return err_set(e, ERR_CONFIG, "unbalanced %s quote", quote == '"' ? "double" : "single");
+	}
+	if (inword)
+		push_arg(argv, argc, &w);
+	buf_release(&w);
+	if (!*argc)
+		return err_set(e, ERR_CONFIG, "the command is empty");
+	return 0;
+}
+
+void creds_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+}
+
+void creds_set_detail(struct creds *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(c->detail))
+		memcpy(c->detail + sizeof(c->detail) - 4, "...", 4);
+}
+
+struct http *creds_http(struct ctx *ctx, long connect_ms, long timeout_ms)
+{
+	struct http_opts o = { 0 };
+	o.connect_timeout_ms = connect_ms;
+	o.timeout_ms = timeout_ms;
+	o.max_body = 1 << 20;
+	o.interrupted = ctx->interrupted;
+	return http_new(&o);
+}
+
+char *creds_read_token_file(const char *path, const char *what, struct err *e)
+{
+	char *expanded = NULL;
+	if (path[0] == '~' && path[1] == '/' && getenv("HOME"))
+		path = expanded = xasprintf("%s%s", getenv("HOME"), path + 1);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		err_set(e, ERR_CONFIG, "%s %s: cannot read: %s", what, path, strerror(errno));
+		free(expanded);
+		return NULL;
+	}
+	struct buf b = BUF_INIT;
+	buf_init(&b, TOKEN_FILE_MAX);
+	char chunk[4096];
+	size_t n;
+	int bad = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, n) < 0) {
+			bad = 1;
+			break;
+		}
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	if (bad || ferror(f)) {
+		err_set(e, ERR_CONFIG, "%s %s: %s", what, path, bad ? "larger than 64 KiB" : "read error");
+		fclose(f);
+		buf_cleanse(&b);
+		free(expanded);
+		return NULL;
+	}
+	fclose(f);
+	while (b.len && isspace((unsigned char)b.ptr[b.len - 1]))
+		b.ptr[--b.len] = '\0';
+	if (!b.len) {
+		err_set(e, ERR_CONFIG, "%s %s is empty", what, path);
+		buf_cleanse(&b);
+		free(expanded);
+		return NULL;
+	}
+	free(expanded);
+	return buf_detach(&b, NULL);
+}
+
+/* ---- environment and static keys ----------------------------------------------------------------------------- */
+
+int creds_env(struct ctx *ctx, const char *profile, struct creds *out, struct err *e)
 {
 	(void)profile;
 	if (ctx->profile_opt)      /* an explicit --profile wins over the environment (AWS CLI behaviour) */
 		return 0;
+	return creds_env_vars(out, e);
+}
+
+int creds_env_vars(struct creds *out, struct err *e)
+{
 	const char *ak = getenv("AWS_ACCESS_KEY_ID"), *sk = getenv("AWS_SECRET_ACCESS_KEY");
 	const char *tok = getenv("AWS_SESSION_TOKEN");
 	if (!ak || !*ak) {
@@ -55,6 +310,9 @@ static int from_env(struct ctx *ctx, const char *profile, struct creds *out, str
 	out->secret_access_key = xstrdup(sk);
 	if (tok && *tok)
 		out->session_token = xstrdup(tok);
+	const char *exp = getenv("AWS_CREDENTIAL_EXPIRATION");
+	if (exp && *exp && creds_parse_time(exp, &out->expiration) < 0)
+		out->expiration = 0;
 	snprintf(out->provider, sizeof(out->provider), "env");
 	snprintf(out->detail, sizeof(out->detail), "environment variables AWS_ACCESS_KEY_ID%s",
 	         out->session_token ? ", AWS_SESSION_TOKEN" : "");
@@ -83,34 +341,154 @@ static int keys_from(const struct ini *ini, const char *section, const char *pro
 	return 1;
 }
 
-int creds_from_profile_keys(struct ctx *ctx, const char *profile, struct creds *out, struct err *e)
+int creds_shared_file(struct ctx *ctx, const char *profile, struct creds *out, struct err *e)
 {
 	if (!ctx->config)
 		return 0;
-	int r = keys_from(&ctx->config->cred, profile, "shared-credentials-file", out, e);
-	if (r)
-		return r;
+	return keys_from(&ctx->config->cred, profile, "shared-credentials-file", out, e);
+}
+
+int creds_config_file(struct ctx *ctx, const char *profile, struct creds *out, struct err *e)
+{
+	if (!ctx->config)
+		return 0;
 	char sec[300];
 	if (!strcmp(profile, "default") && ini_has_section(&ctx->config->cfg, "default"))
 		snprintf(sec, sizeof(sec), "default");
 	else
 		snprintf(sec, sizeof(sec), "profile %s", profile);
-	r = keys_from(&ctx->config->cfg, sec, "config-file", out, e);
+	int r = keys_from(&ctx->config->cfg, sec, "config-file", out, e);
 	if (r == 1)
 		snprintf(out->detail, sizeof(out->detail), "profile %s in %s", profile, ctx->config->cfg.path);
 	return r;
 }
 
-static int from_profile_keys(struct ctx *ctx, const char *profile, struct creds *out, struct err *e)
+int creds_from_profile_keys(struct ctx *ctx, const char *profile, struct creds *out, struct err *e)
 {
-	return creds_from_profile_keys(ctx, profile, out, e);
+	int r = creds_shared_file(ctx, profile, out, e);
+	return r ? r : creds_config_file(ctx, profile, out, e);
 }
 
-/* The chain.  Providers that need the network are skipped in local mode.  Later providers (process, assume-role,
- * web identity, SSO, container, IMDS) are added here in the SDKs' order. */
+/* ---- credential_process ----------------------------------------------------------------------------------------- */
+
+/* Run argv without a shell, stdout captured (bounded), stdin and stderr inherited. */
+static int run_capture(char **argv, struct buf *out, int *status, struct err *e)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return err_set(e, ERR_INTERNAL, "pipe: %s", strerror(errno));
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (rc != 0) {
+		close(fds[0]);
+		return err_set(e, ERR_CONFIG, "cannot run '%s': %s", argv[0], strerror(rc));
+	}
+	char chunk[4096];
+	int toobig = 0;
+	for (;;) {
+		ssize_t n = read(fds[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (!toobig && buf_add(out, chunk, (size_t)n) < 0)
+			toobig = 1;   /* keep draining so the child is not blocked */
+	}
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	close(fds[0]);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return err_set(e, ERR_INTERNAL, "waitpid: %s", strerror(errno));
+	*status = st;
+	if (toobig)
+		return err_set(e, ERR_DATA, "'%s' printed more than %u bytes", argv[0], PROCESS_OUTPUT_MAX);
+	return 0;
+}
+
+int creds_process(struct ctx *ctx, const char *profile, struct creds *out, struct err *e)
+{
+	const char *cmd = config_get(ctx->config, profile, "credential_process");
+	if (!cmd)
+		return 0;
+	char **argv = NULL;
+	int argc = 0, status = 0, rc = -1;
+	struct buf o = BUF_INIT;
+	cJSON *j = NULL;
+	char what[200];
+
+	if (creds_split_command(cmd, &argv, &argc, e) < 0) {
+		err_prefix(e, "profile %s: credential_process", profile);
+		return -1;
+	}
+	snprintf(what, sizeof(what), "profile %s: credential_process '%s'", profile, argv[0]);
+	buf_init(&o, PROCESS_OUTPUT_MAX);
+	if (run_capture(argv, &o, &status, e) < 0) {
+		err_prefix(e, "%s", what);
+		goto out;
+	}
+	if (WIFSIGNALED(status)) {
+		err_set(e, ERR_CONFIG, "%s was killed by signal %d", what, WTERMSIG(status));
+		goto out;
+	}
+	if (WEXITSTATUS(status) != 0) {
+		err_set(e, ERR_CONFIG, "%s exited with status %d", what, WEXITSTATUS(status));
+		goto out;
+	}
+	j = cJSON_ParseWithLength(buf_cstr(&o), o.len);
+	if (!j) {
+		err_set(e, ERR_DATA, "%s: its output is not JSON", what);
+		goto out;
+	}
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "Version");
+	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1) {
+		err_set(e, ERR_DATA, "%s: expected \"Version\": 1 in its output", what);
+		goto out;
+	}
+	if (creds_from_json(j, "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration", what, out, e) < 0)
+		goto out;
+	if (out->expiration && out->expiration <= ctx->now()) {
+		err_set(e, ERR_CONFIG, "%s returned credentials that have already expired", what);
+		goto out;
+	}
+	snprintf(out->provider, sizeof(out->provider), "process");
+	snprintf(out->detail, sizeof(out->detail), "credential_process '%s' of profile %s", argv[0], profile);
+	rc = 1;
+out:
+	if (j) {
+		/* cJSON has no cleanse: overwrite the secret strings before freeing */
+		const char *keys[] = { "SecretAccessKey", "SessionToken", NULL };
+		for (int i = 0; keys[i]; i++) {
+			cJSON *s = cJSON_GetObjectItemCaseSensitive(j, keys[i]);
+			if (cJSON_IsString(s))
+				OPENSSL_cleanse(s->valuestring, strlen(s->valuestring));
+		}
+		cJSON_Delete(j);
+	}
+	buf_cleanse(&o);
+	creds_argv_free(argv);
+	return rc;
+}
+
+/* ---- the chain ------------------------------------------------------------------------------------------------------ */
+
+/* botocore's order.  `network` providers (STS, SSO, container, IMDS; also credential_process, which runs a program)
+ * are only used in prod. */
 static const struct creds_provider chain[] = {
-	{ "env", from_env, 0 },
-	{ "profile", from_profile_keys, 0 },
+	{ "env", creds_env, 0 },
+	{ "assume-role", creds_assume_role, 1 },
+	{ "web-identity", creds_web_identity, 1 },
+	{ "sso", creds_sso, 1 },
+	{ "shared-credentials-file", creds_shared_file, 0 },
+	{ "process", creds_process, 1 },
+	{ "config-file", creds_config_file, 0 },
+	{ "container", creds_container, 1 },
+	{ "imds", creds_imds, 1 },
 	{ NULL, NULL, 0 },
 };
 
@@ -127,6 +505,7 @@ int creds_resolve(struct ctx *ctx, struct creds *out, struct err *e)
 		}
 		if (r > 0)
 			return 0;
+		creds_release(out);
 	}
 	if (!ctx->prod) {
 		out->access_key_id = xstrdup("ddblocal");
@@ -158,6 +537,7 @@ int creds_get(struct ctx *ctx, struct creds *out, struct err *e)
 	time_t now = ctx->now();
 	if (!cc->valid || (cc->c.expiration && cc->c.expiration - CREDS_REFRESH_MARGIN <= now)) {
 		struct creds fresh;
+		cc->resolutions++;
 		if (creds_resolve(ctx, &fresh, e) < 0) {
 			/* Keep using still-valid credentials if a refresh fails before they actually expire. */
 			if (cc->valid && cc->c.expiration > now) {

@@ -35,14 +35,25 @@ const struct opt ctx_global_opts[] = {
 	OPT_F_END,
 };
 
+/* DDB_TEST_CLOCK_STEP (test only, with DDB_TEST_NOW): every reading of the clock advances it by that many seconds,
+ * so one process can outlive temporary credentials (creds.bats: refresh before expiry). */
 static time_t clock_now(void)
 {
+	static _Atomic long long readings;
 	const char *t = getenv("DDB_TEST_NOW");
 	if (t && *t) {
 		char *end;
 		long long v = strtoll(t, &end, 10);
-		if (!*end)
-			return (time_t)v;
+		if (!*end) {
+			const char *st = getenv("DDB_TEST_CLOCK_STEP");
+			long long step = 0;
+			if (st && *st) {
+				step = strtoll(st, &end, 10);
+				if (*end)
+					step = 0;
+			}
+			return (time_t)(v + (step ? step * readings++ : 0));
+		}
 	}
 	return time(NULL);
 }
