@@ -1,17 +1,203 @@
-/* drop.c — ddb drop (not built yet: this placeholder keeps the command table whole). */
+/* drop.c — ddb drop TABLE... | --all: DeleteTable and wait until each table is really gone. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws.h"
+#include "buf.h"
 #include "cmd.h"
+#include "table.h"
 
 static int cmd_drop(int argc, char **argv, struct ctx *ctx);
 
-const struct cmd cmd_def_drop = {
-	"drop", cmd_drop, 0, "delete tables and wait until they are gone",
-	"ddb drop TABLE... | --all", NULL, NULL, NULL,
+struct drop_args {
+	int if_exists, all, no_wait;
+	double wait_timeout;
 };
+
+static const struct opt drop_opts[] = {
+	OPT_F_BOOL(0, "if-exists", struct drop_args, if_exists, "a table that does not exist is not an error"),
+	OPT_F_BOOL(0, "all", struct drop_args, all, "drop every table of the namespace (refused in prod without one)"),
+	OPT_F_BOOL(0, "no-wait", struct drop_args, no_wait, "return once DeleteTable is accepted"),
+	OPT_F_DOUBLE(0, "wait-timeout", struct drop_args, wait_timeout, "SEC", "give up waiting after SEC seconds (default 600)"),
+	OPT_F_END,
+};
+
+const struct cmd cmd_def_drop = {
+	"drop", cmd_drop, CMD_AWS | CMD_DESTRUCTIVE, "delete tables and wait until they are gone",
+	"ddb drop TABLE... [--if-exists] [--no-wait] [--wait-timeout SEC]\n"
+	"ddb drop --all --namespace PREFIX [--no-wait]", drop_opts,
+	"Deletes each table (DeleteTable; a table still being created or updated is waited for first) and waits "
+	"until DescribeTable no longer finds it.  A missing table is exit 66 unless --if-exists.  --all drops every "
+	"table whose name starts with the namespace (CI teardown: `ddb drop --all --namespace ci_123_`); without a "
+	"namespace it drops every table of the local engine, and it is refused in prod.  In prod each drop needs "
+	"--yes, or typing the table name (the namespace for --all) on a terminal; nothing is ever asked when stdin is "
+	"not a terminal.",
+	"table",
+};
+
+struct names { char **v; size_t n; };
+
+static void names_push(struct names *l, const char *s)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = xstrdup(s);
+}
+
+static void names_release(struct names *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+struct ns_list { const char *ns; size_t nslen; struct names *out; };
+
+static int on_page(void *arg, cJSON *page, struct err *e)
+{
+	struct ns_list *st = arg;
+	const cJSON *n;
+	(void)e;
+	cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(page, "TableNames")) {
+		if (!cJSON_IsString(n))
+			continue;
+		int c = strncmp(n->valuestring, st->ns, st->nslen);
+		if (c < 0)
+			continue;   /* an engine that ignored ExclusiveStartTableName */
+		if (c > 0)
+			return 1;   /* names are sorted: past the namespace */
+		names_push(st->out, n->valuestring);
+	}
+	return 0;
+}
+
+/* Every wire name in the namespace (every table when there is none). */
+static int list_namespace(struct ctx *ctx, struct names *out, struct err *e)
+{
+	struct ns_list st = { ctx->ns, strlen(ctx->ns), out };
+	cJSON *in = cJSON_CreateObject();
+	if (st.nslen)
+		cJSON_AddStringToObject(in, "ExclusiveStartTableName", ctx->ns);
+	int rc = aws_paginate(ctx, &aws_dynamodb, "ListTables", in, "ExclusiveStartTableName", "LastEvaluatedTableName",
+	                      on_page, &st, e);
+	cJSON_Delete(in);
+	return rc;
+}
+
+/* DeleteTable.  0 accepted, 1 no such table, -1 error.  A table that is CREATING/UPDATING is waited for once. */
+static int delete_one(struct ctx *ctx, const char *wire, const char *shown, double timeout, struct err *e)
+{
+	for (int attempt = 0;; attempt++) {
+		cJSON *in = cJSON_CreateObject(), *out = NULL;
+		cJSON_AddStringToObject(in, "TableName", wire);
+		int rc = aws_json(ctx, &aws_dynamodb, "DeleteTable", in, &out, e);
+		cJSON_Delete(in);
+		cJSON_Delete(out);
+		if (rc == 0)
+			return 0;
+		if (e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException")) {
+			err_clear(e);
+			return 1;
+		}
+		if (attempt == 0 && e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceInUseException")) {
+			/* being created or updated: wait for it, then try again */
+			err_clear(e);
+			rc = table_wait_active(ctx, wire, shown, timeout, NULL, e);
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		return err_prefix(e, "'%s'", shown);
+	}
+}
 
 static int cmd_drop(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(ctx->err_out, "ddb: drop: not implemented yet\n");
-	return EXIT_SOFTWARE;
+	struct drop_args a = { 0, 0, 0, -1 };
+	int npos, code, rc = 0;
+	struct err e = ERR_INIT;
+	struct names wire = { NULL, 0 }, gone = { NULL, 0 };
+	int missing = 0;
+
+	if (cmd_start(ctx, &cmd_def_drop, argc, argv, &a, &npos, &code))
+		return code;
+	if (a.all && npos)
+		return ctx_usage(ctx, &cmd_def_drop, "--all takes no table names (it drops the whole namespace)");
+	if (!a.all && !npos)
+		return ctx_usage(ctx, &cmd_def_drop, "missing TABLE (or --all)");
+	if (a.all && ctx->prod && !ctx->ns[0])
+		return ctx_usage(ctx, &cmd_def_drop, "refusing --all in prod without a namespace (--namespace PREFIX or "
+		                 "DDB_NAMESPACE): it would drop every table of the account");
+
+	if (a.all) {
+		if (list_namespace(ctx, &wire, &e) < 0)
+			goto fail;
+		if (!wire.n) {
+			ctx_note(ctx, "no tables%s%s%s", ctx->ns[0] ? " in namespace '" : "", ctx->ns, ctx->ns[0] ? "'" : "");
+			goto done;
+		}
+		char what[256];
+		snprintf(what, sizeof what, "drop all %zu table%s of namespace '%s'", wire.n, wire.n == 1 ? "" : "s",
+		         ctx->ns);
+		if (ctx_confirm(ctx, what, ctx->ns, &e) < 0)
+			goto fail;
+	} else {
+		for (int i = 1; i <= npos; i++) {
+			char *w = ctx_table_wire(ctx, argv[i]);
+			names_push(&wire, w);
+			free(w);
+		}
+		for (int i = 1; i <= npos; i++) {
+			char what[512];
+			snprintf(what, sizeof what, "drop table '%s'", argv[i]);
+			if (ctx_confirm(ctx, what, argv[i], &e) < 0)
+				goto fail;
+		}
+	}
+
+	/* Delete everything first (DynamoDB deletes in parallel), then wait for each. */
+	for (size_t i = 0; i < wire.n; i++) {
+		const char *shown = ctx_table_user(ctx, wire.v[i]);
+		if (!shown)
+			shown = wire.v[i];
+		if (ctx_interrupted(ctx)) {
+			err_set(&e, ERR_INTERRUPTED, "interrupted: %zu of %zu table%s deleted", i, wire.n, wire.n == 1 ? "" : "s");
+			goto fail;
+		}
+		int r = delete_one(ctx, wire.v[i], shown, a.wait_timeout, &e);
+		if (r < 0) {
+			if (i)
+				err_prefix(&e, "%zu table%s deleted before this error", i, i == 1 ? "" : "s");
+			goto fail;
+		}
+		if (r == 1) {
+			if (a.all || a.if_exists) {
+				ctx_note(ctx, "'%s' does not exist (nothing to drop)", shown);
+			} else {
+				fprintf(ctx->err_out, "ddb: drop: table '%s' does not exist%s%s (--if-exists ignores this)\n",
+				        shown, ctx->ns[0] ? " in namespace " : "", ctx->ns);
+				missing = 1;
+			}
+			continue;
+		}
+		names_push(&gone, wire.v[i]);
+	}
+	for (size_t i = 0; i < gone.n; i++) {
+		const char *shown = ctx_table_user(ctx, gone.v[i]);
+		if (!shown)
+			shown = gone.v[i];
+		if (!a.no_wait && table_wait_gone(ctx, gone.v[i], shown, a.wait_timeout, &e) < 0)
+			goto fail;
+		fprintf(ctx->out, "%s %s\n", a.no_wait ? "dropping" : "dropped", shown);
+	}
+done:
+	names_release(&wire);
+	names_release(&gone);
+	return missing ? EXIT_NOINPUT : 0;
+fail:
+	rc = ctx_fail(ctx, &e);
+	names_release(&wire);
+	names_release(&gone);
+	return rc;
 }
