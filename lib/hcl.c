@@ -1007,6 +1007,16 @@ int hcl_parse(const char *src, size_t len, const char *file, struct hcl_body **o
 	*out = NULL;
 	if (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3))
 		p.pos = 3;   /* UTF-8 byte order mark */
+	{
+		const char *nul = memchr(src, '\0', len);
+		if (nul) {
+			const char *q;
+			for (q = src; q < nul; q++)
+				p.line += *q == '\n';
+			hcl_body_free(body);
+			return perr(&p, p.line, "NUL byte in the file (not a text file?)");
+		}
+	}
 	if (lex(&p) < 0 || parse_body(&p, body, 0) < 0) {
 		hcl_body_free(body);
 		if (!p.failed)
