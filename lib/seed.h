@@ -1,0 +1,102 @@
+/* seed.h — the bulk loader behind `ddb seed`: read items, validate them against the table, write them with
+ * BatchWriteItem from several threads, retry what DynamoDB leaves unprocessed, and account for every item.
+ *
+ * Inputs (each a file, a directory — its *.jsonl, *.ndjson and *.json files, sorted, hidden files skipped — or
+ * "-" for standard input):
+ *   - JSON Lines: one item per line, plain JSON or DynamoDB JSON (the first item of a file decides, unless
+ *     opts.format says); a line may also be a request-items object (below);
+ *   - a JSON array of items;
+ *   - the `aws dynamodb batch-write-item --request-items` shape, {"Table": [{"PutRequest": {"Item": {...}}},
+ *     {"DeleteRequest": {"Key": {...}}}, ...], ...}, one line or pretty-printed.
+ * The table: opts.table, else the request file's table names, else the file name without its extension
+ * (seed/cruddur-messages.jsonl -> cruddur-messages).  The namespace (ctx->ns) is applied to every name.
+ *
+ * Every item is validated before it is sent (valid JSON, a valid AttributeValue tree, the key attributes present
+ * with the table's types from one DescribeTable per table, index key attributes of the right type, item size
+ * under 400 KB).  A bad item is reported on ctx->err_out as "<file>:<line>: <reason>" and its original text is
+ * written as one line to opts.rejects; the rest still loads (unless opts.strict: then everything is validated
+ * first and nothing is written when anything is bad).
+ *
+ * Writes: batches of at most 25 requests (and under 16 MB) per table, opts.concurrency worker threads, each with
+ * its own kept-alive transport.  Two writes of one key are never in flight at once: a batch holding a key that
+ * an earlier batch still holds waits for it, so the last write in file order wins.  UnprocessedItems and
+ * throttling are retried with capped exponential backoff and full jitter until written or opts.max_retries
+ * re-sends are spent.  A batch DynamoDB refuses as a whole (ValidationException) is retried item by item so
+ * that only the bad items are rejected.
+ *
+ * Checkpoint (not for standard input): which items of which file (path, size, mtime) are confirmed written,
+ * saved atomically (tmp + rename) about every second and at the end, removed after a run that wrote
+ * everything.  opts.resume skips the confirmed items of unchanged files.  Default path: next to the first input
+ * (<file>.ddb-checkpoint, or <dir>/.ddb-checkpoint for a directory).
+ *
+ * Ctrl-C (ctx_interrupted) and SIGTERM: no new batch starts, in-flight requests finish, the checkpoint is saved.
+ */
+#ifndef DDB_SEED_H
+#define DDB_SEED_H
+
+#include <stddef.h>
+#include "err.h"
+#include "item.h"
+
+struct ctx;
+
+#define SEED_DEFAULT_DIR         "seed"
+#define SEED_DEFAULT_CONCURRENCY 4
+#define SEED_DEFAULT_MAX_RETRIES 10
+#define SEED_BATCH_MAX           25
+#define SEED_REQUEST_MAX_BYTES   (15u * 1024 * 1024)   /* stay under BatchWriteItem's 16 MB */
+
+struct seed_opts {
+	const char *const *inputs;   /* files, directories or "-"; ninputs == 0: SEED_DEFAULT_DIR */
+	size_t ninputs;
+	const char *table;           /* as the user writes it (namespace applied inside), or NULL */
+	enum item_format format;     /* ITEM_FORMAT_AUTO: per file */
+	const char *rejects;         /* file for rejected lines (truncated at start), or NULL */
+	int strict;                  /* validate everything first; write nothing when anything is bad */
+	int concurrency;             /* worker threads; 0: SEED_DEFAULT_CONCURRENCY */
+	int max_retries;             /* re-sends per batch; < 0: SEED_DEFAULT_MAX_RETRIES */
+	int resume;                  /* skip what the checkpoint confirms */
+	const char *checkpoint;      /* checkpoint path, or NULL for the default */
+	int progress;                /* draw a progress line on ctx->err_out (the caller checks the terminal) */
+};
+
+struct seed_stats {
+	long items;          /* items read from the input (skipped ones included) */
+	long written;        /* confirmed written in this run */
+	long skipped;        /* confirmed by the checkpoint, not sent again (resume) */
+	long rejected;       /* invalid, or refused by DynamoDB: in the rejects file */
+	long not_written;    /* valid but not confirmed: retries exhausted, interrupted, or a fatal error */
+	long retried;        /* re-sent items (UnprocessedItems, throttled or failed calls) */
+	double seconds;
+	int ntables;
+	char table[256];     /* the (first) table, as the user writes it */
+	char checkpoint[1024]; /* the checkpoint path when one was left behind, else "" */
+};
+
+/* Run a seed.  Returns 0 when every input item was written (or confirmed by the checkpoint), else -1 with e:
+ *   ERR_SERVICE (exit 1)      some items rejected (invalid, or refused by DynamoDB) — the rest were written
+ *   ERR_DATA (65)             --strict and some items invalid: nothing was written; a changed input on --resume
+ *   ERR_TEMPFAIL (75)         the retry budget ran out for some items (the checkpoint lets --resume finish)
+ *   ERR_INTERRUPTED (130)     Ctrl-C / SIGTERM
+ *   ERR_NOINPUT (66)          an input file or the table is missing
+ *   others                    as the service call failed (denied, unreachable, ...)
+ * st is filled in every case (for the summary line). */
+int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, struct err *e);
+
+/* ---- pieces, exposed for unit tests ------------------------------------------------------------------- */
+
+/* A sorted set of non-negative integers as half-open ranges [lo, hi). */
+struct seed_ranges { long (*r)[2]; size_t n, alloc; };
+void seed_ranges_add(struct seed_ranges *s, long v);
+int seed_ranges_has(const struct seed_ranges *s, long v);
+long seed_ranges_count(const struct seed_ranges *s);
+void seed_ranges_release(struct seed_ranges *s);
+
+/* The end of the JSON value starting at s[i] (structure only: strings, escapes, nesting), or (size_t)-1 when it
+ * does not end inside s[0..n). */
+size_t seed_skip_value(const char *s, size_t n, size_t i);
+
+/* The table a file name stands for: base name without .jsonl/.ndjson/.json (caller frees). */
+char *seed_table_from_path(const char *path);
+
+#endif
