@@ -1,17 +1,631 @@
-/* schema_load.c — ddb schema-load (not built yet: this placeholder keeps the command table whole). */
+/* schema_load.c — ddb schema-load [PATH...]: create or update tables from schema files, idempotently.
+ *
+ * For each table: DescribeTable.  Missing -> CreateTable, wait until it and every GSI are ACTIVE, then converge
+ * (TTL, point-in-time recovery, tags, and whatever the engine ignored in CreateTable).  Present -> compare
+ * (schema_plan + tags) and apply the changes one request at a time, waiting for ACTIVE in between.  Key-schema or
+ * LSI differences cannot be changed in place: exit 1 unless --recreate.  --plan changes nothing: exit 0 when
+ * every live table matches, 2 on drift.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws.h"
+#include "buf.h"
 #include "cmd.h"
+#include "render.h"
+#include "schema.h"
+#include "table.h"
 
 static int cmd_schema_load(int argc, char **argv, struct ctx *ctx);
 
-const struct cmd cmd_def_schema_load = {
-	"schema-load", cmd_schema_load, 0, "create or update tables from schemas/",
-	"ddb schema-load [PATH...]", NULL, NULL, NULL,
+struct sl_args {
+	int plan, no_wait, recreate;
+	double wait_timeout;
+	struct strlist vars, tags;
 };
+
+static const struct opt sl_opts[] = {
+	OPT_F_BOOL(0, "plan", struct sl_args, plan, "print what would change and change nothing (exit 0 same, 2 drift)"),
+	OPT_F_BOOL(0, "no-wait", struct sl_args, no_wait, "do not wait for the tables to be ACTIVE after the last change"),
+	OPT_F_DOUBLE(0, "wait-timeout", struct sl_args, wait_timeout, "SEC", "give up waiting after SEC seconds (default 600)"),
+	OPT_F_BOOL(0, "recreate", struct sl_args, recreate, "drop and re-create a table whose keys or LSIs differ (its items are lost)"),
+	OPT_F_LIST(0, "var", struct sl_args, vars, "NAME=VALUE", "value of a Terraform variable (var.NAME)"),
+	OPT_F_LIST(0, "tag", struct sl_args, tags, "KEY=VALUE", "add a tag to every table (overrides the schema's)"),
+	OPT_F_END,
+};
+
+const struct cmd cmd_def_schema_load = {
+	"schema-load", cmd_schema_load, CMD_AWS, "create or update tables from schemas/",
+	"ddb schema-load [PATH...] [--plan] [--no-wait] [--wait-timeout SEC] [--recreate] [--var NAME=VALUE]... "
+	"[--tag KEY=VALUE]...", sl_opts,
+	"Loads schema files (the CreateTable input as JSON, as `aws dynamodb create-table --cli-input-json` takes it, "
+	"or Terraform aws_dynamodb_table resources in *.tf) from the given files and folders (default: schemas/, "
+	"without its subfolders), validates all of them before sending anything (exit 65 naming file, line and "
+	"field), then creates each missing table and waits until it and every GSI are ACTIVE, then applies TTL and "
+	"point-in-time recovery.  A table that exists is compared with its schema: the same is 'up to date'; new "
+	"GSIs are added one at a time; throughput, billing, stream, TTL, PITR, tags are updated.  A different key "
+	"schema cannot be changed in place: exit 1 unless --recreate.  --plan only reports (exit 2 on drift).  "
+	"Table names get the namespace prefix on the wire (--namespace / DDB_NAMESPACE); tags are the schema's Tags "
+	"plus --tag; in prod a warning names a missing 'project' or 'env' tag.",
+	"file",
+};
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+static const char *get_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+struct lines { char **v; size_t n; };
+
+static void lines_push(struct lines *l, char *s)   /* takes s */
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = s;
+}
+
+static void lines_release(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+struct sl {
+	struct ctx *ctx;
+	struct sl_args *a;
+	struct render *r;      /* json/jsonl output, else NULL (text) */
+	struct lines lines;    /* the current table's change lines */
+};
+
+/* One result line per table (text: "name: result" then indented changes; json: an object). */
+static int report(struct sl *st, const struct schema *s, const char *result, struct err *e)
+{
+	if (st->r) {
+		cJSON *o = cJSON_CreateObject(), *ch = cJSON_AddArrayToObject(o, "changes");
+		cJSON_AddStringToObject(o, "table", s->table);
+		cJSON_AddStringToObject(o, "result", result);
+		for (size_t i = 0; i < st->lines.n; i++)
+			cJSON_AddItemToArray(ch, cJSON_CreateString(st->lines.v[i]));
+		int rc = render_row(st->r, o, e);
+		cJSON_Delete(o);
+		lines_release(&st->lines);
+		return rc;
+	}
+	fprintf(st->ctx->out, "%s: %s\n", s->table, result);
+	for (size_t i = 0; i < st->lines.n; i++)
+		fprintf(st->ctx->out, "  %s\n", st->lines.v[i]);
+	fflush(st->ctx->out);
+	lines_release(&st->lines);
+	return 0;
+}
+
+/* ---- tags ------------------------------------------------------------------------------- */
+
+/* Merge --tag KEY=VALUE into s->create's Tags (a later value for the same key wins). */
+static int merge_tags(struct sl *st, struct schema *s, struct err *e)
+{
+	cJSON *tags = cJSON_GetObjectItemCaseSensitive(s->create, "Tags");
+	for (size_t i = 0; i < st->a->tags.n; i++) {
+		const char *kv = st->a->tags.v[i], *eq = strchr(kv, '=');
+		if (!eq || eq == kv)
+			return err_set(e, ERR_USAGE, "--tag '%s': expected KEY=VALUE", kv);
+		if ((size_t)(eq - kv) > 128 || strlen(eq + 1) > 256)
+			return err_set(e, ERR_USAGE, "--tag '%s': keys are at most 128 characters, values 256", kv);
+		if (!tags)
+			tags = cJSON_AddArrayToObject(s->create, "Tags");
+		char *key = xstrndup(kv, (size_t)(eq - kv));
+		cJSON *t, *found = NULL;
+		cJSON_ArrayForEach(t, tags) {
+			const char *k = get_str(t, "Key");
+			if (k && !strcmp(k, key))
+				found = t;
+		}
+		if (found) {
+			cJSON_ReplaceItemInObjectCaseSensitive(found, "Value", cJSON_CreateString(eq + 1));
+		} else {
+			t = cJSON_CreateObject();
+			cJSON_AddStringToObject(t, "Key", key);
+			cJSON_AddStringToObject(t, "Value", eq + 1);
+			cJSON_AddItemToArray(tags, t);
+		}
+		free(key);
+	}
+	if (tags && cJSON_GetArraySize(tags) > 50)
+		return err_set(e, ERR_USAGE, "%s: at most 50 tags, not %d (schema Tags plus --tag)", s->table,
+		               cJSON_GetArraySize(tags));
+	return 0;
+}
+
+static const char *tag_value(const cJSON *tags, const char *key)
+{
+	const cJSON *t;
+	cJSON_ArrayForEach(t, tags) {
+		const char *k = get_str(t, "Key");
+		if (k && !strcmp(k, key)) {
+			const char *v = get_str(t, "Value");
+			return v ? v : "";
+		}
+	}
+	return NULL;
+}
+
+static void warn_prod_tags(struct sl *st, const struct schema *s)
+{
+	const cJSON *tags = get(s->create, "Tags");
+	static const char *const want[] = { "project", "env" };
+	if (!st->ctx->prod)
+		return;
+	for (size_t i = 0; i < 2; i++)
+		if (!tag_value(tags, want[i]))
+			ctx_warn(st->ctx, "%s: no '%s' tag (add it to the schema's Tags or give --tag %s=...)", s->table,
+			         want[i], want[i]);
+}
+
+/* ---- talking to the engine ---------------------------------------------------------------- */
+
+static int call(struct ctx *ctx, const char *op, const cJSON *in, cJSON **out, struct err *e)
+{
+	cJSON *o = NULL;
+	int rc = aws_json(ctx, &aws_dynamodb, op, in, &o, e);
+	if (out)
+		*out = o;
+	else
+		cJSON_Delete(o);
+	return rc;
+}
+
+/* An optional read (DescribeTimeToLive, DescribeContinuousBackups, ListTagsOfResource): *out NULL when the engine
+ * lacks it (a warning in local mode; an error in prod). */
+static int optional_read(struct sl *st, const struct schema *s, const char *op, const char *key, const char *val,
+                         const char *what, cJSON **out, struct err *e)
+{
+	cJSON *in = cJSON_CreateObject();
+	cJSON_AddStringToObject(in, key, val);
+	int rc = call(st->ctx, op, in, out, e);
+	cJSON_Delete(in);
+	if (rc == 0)
+		return 0;
+	*out = NULL;
+	if (!st->ctx->prod && table_unsupported(e)) {
+		ctx_warn(st->ctx, "%s: this engine does not support %s: %s not checked or applied", s->table, op, what);
+		err_clear(e);
+		return 0;
+	}
+	return err_prefix(e, "%s: %s", s->table, op);
+}
+
+/* The plan for s against the live table d, plus a TagResource request when tags differ (its change line in the
+ * private member "x-ddb-line", removed before sending). */
+static int make_plan(struct sl *st, const struct schema *s, const struct table_desc *d, struct schema_plan *plan,
+                     cJSON **tag_req, struct err *e)
+{
+	cJSON *ttl = NULL, *cb = NULL, *tags = NULL;
+	const cJSON *want = get(s->create, "Tags");
+	int rc = -1;
+
+	*tag_req = NULL;
+	if (s->has_ttl && optional_read(st, s, "DescribeTimeToLive", "TableName", schema_wire_name(s), "TTL", &ttl, e) < 0)
+		goto done;
+	if (s->has_pitr && optional_read(st, s, "DescribeContinuousBackups", "TableName", schema_wire_name(s),
+	                                 "point-in-time recovery", &cb, e) < 0)
+		goto done;
+	if (cJSON_GetArraySize(want) > 0 && d->arn &&
+	    optional_read(st, s, "ListTagsOfResource", "ResourceArn", d->arn, "tags", &tags, e) < 0)
+		goto done;
+	if (schema_plan(s, d->table, ttl, cb, plan, e) < 0) {
+		err_prefix(e, "%s", s->table);
+		goto done;
+	}
+	if (tags) {
+		const cJSON *t, *live = get(tags, "Tags");
+		cJSON *req = NULL, *arr = NULL;
+		struct buf line = BUF_INIT;
+		cJSON_ArrayForEach(t, want) {
+			const char *k = get_str(t, "Key"), *v = get_str(t, "Value"), *have;
+			if (!k)
+				continue;
+			if (!v)
+				v = "";
+			have = tag_value(live, k);
+			if (have && !strcmp(have, v))
+				continue;
+			if (!req) {
+				req = cJSON_CreateObject();
+				cJSON_AddStringToObject(req, "ResourceArn", d->arn);
+				arr = cJSON_AddArrayToObject(req, "Tags");
+			}
+			cJSON_AddItemToArray(arr, cJSON_Duplicate(t, 1));
+			if (have)
+				buf_addf(&line, "%s%s: %s -> %s", line.len ? ", " : "~ tag ", k, have, v);
+			else
+				buf_addf(&line, "%s%s=%s", line.len ? ", " : "~ tag ", k, v);
+		}
+		if (req) {
+			cJSON_AddItemToObject(req, "x-ddb-line", cJSON_CreateString(buf_cstr(&line)));
+			*tag_req = req;
+		}
+		buf_release(&line);
+	}
+	rc = 0;
+done:
+	cJSON_Delete(ttl);
+	cJSON_Delete(cb);
+	cJSON_Delete(tags);
+	return rc;
+}
+
+/* The IndexName of an UpdateTable request that creates a GSI, or NULL. */
+static const char *gsi_add_name(const cJSON *req)
+{
+	const cJSON *u = cJSON_GetArrayItem(get(req, "GlobalSecondaryIndexUpdates"), 0);
+	return get_str(get(u, "Create"), "IndexName");
+}
+
+/* Apply one change.  Returns 0 applied, 1 skipped (the local engine does not support it: warned), -1 error.
+ * wait_after: wait for the table (and every GSI) to be ACTIVE after an UpdateTable. */
+static int apply(struct sl *st, const struct schema *s, const char *op, const cJSON *req, const char *line, int is_gsi_add,
+                 int wait_after, struct err *e)
+{
+	struct ctx *ctx = st->ctx;
+	cJSON *out = NULL;
+	const char *ix = NULL;
+
+	if (ctx_interrupted(ctx))
+		return err_set(e, ERR_INTERRUPTED, "%s: interrupted before: %s", s->table, line);
+	ctx_note(ctx, "%s: %s", s->table, line);
+	if (call(ctx, op, req, &out, e) < 0) {
+		if (!ctx->prod && !is_gsi_add &&
+		    (table_unsupported(e) || (e->kind == ERR_SERVICE && !strcmp(e->type, "ValidationException")))) {
+			ctx_warn(ctx, "%s: the engine refused '%s' (%s): not applied", s->table, line, e->msg);
+			err_clear(e);
+			return 1;
+		}
+		return err_prefix(e, "%s: %s", s->table, line);
+	}
+	if (is_gsi_add) {
+		const cJSON *td = get(out, "TableDescription");
+		ix = gsi_add_name(req);
+		if (ix && td && !table_has_index(td, ix)) {
+			cJSON_Delete(out);
+			return err_set(e, ERR_SERVICE, "%s: the engine accepted UpdateTable but did not add GSI '%s' (this engine "
+			               "cannot add an index to an existing table: use DynamoDB Local or AWS, or --recreate)",
+			               s->table, ix);
+		}
+	}
+	cJSON_Delete(out);
+	if (wait_after && !strcmp(op, "UpdateTable")) {
+		struct table_desc d = TABLE_DESC_INIT;
+		if (table_wait_active(ctx, schema_wire_name(s), s->table, st->a->wait_timeout, &d, e) < 0)
+			return -1;
+		if (ix && !table_has_index(d.table, ix)) {
+			table_desc_release(&d);
+			return err_set(e, ERR_SERVICE, "%s: GSI '%s' is not on the table after UpdateTable (the engine did not "
+			               "create it)", s->table, ix);
+		}
+		table_desc_release(&d);
+	}
+	return 0;
+}
+
+/* Apply a plan (and tag changes).  *applied / *skipped count what happened.  Changes that need re-creation must
+ * have been handled by the caller. */
+static int apply_plan(struct sl *st, const struct schema *s, const struct schema_plan *p, const cJSON *tag_req,
+                      int *applied, int *skipped, struct err *e)
+{
+	size_t last = p->n;   /* the last UpdateTable: --no-wait skips the wait after it */
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->v[i].destructive && !p->v[i].needs_recreate && p->v[i].op && !strcmp(p->v[i].op, "UpdateTable"))
+			last = i;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct schema_change *c = &p->v[i];
+		if (c->destructive) {
+			lines_push(&st->lines, xasprintf("%s", c->line));
+			continue;
+		}
+		if (c->needs_recreate || !c->op)
+			continue;
+		int rc = apply(st, s, c->op, c->request, c->line, c->kind == SCHEMA_CH_GSI_ADD,
+		               !(st->a->no_wait && i == last), e);
+		if (rc < 0)
+			return -1;
+		lines_push(&st->lines, xasprintf("%s%s", c->line, rc == 1 ? " (not supported by this engine: skipped)" : ""));
+		if (rc == 1)
+			(*skipped)++;
+		else
+			(*applied)++;
+	}
+	if (tag_req) {
+		cJSON *req = cJSON_Duplicate(tag_req, 1);
+		const char *line = get_str(tag_req, "x-ddb-line");
+		char *l = xstrdup(line ? line : "~ tags");
+		cJSON_DeleteItemFromObjectCaseSensitive(req, "x-ddb-line");
+		int rc = apply(st, s, "TagResource", req, l, 0, 0, e);
+		cJSON_Delete(req);
+		if (rc < 0) {
+			free(l);
+			return -1;
+		}
+		lines_push(&st->lines, xasprintf("%s%s", l, rc == 1 ? " (not supported by this engine: skipped)" : ""));
+		free(l);
+		if (rc == 1)
+			(*skipped)++;
+		else
+			(*applied)++;
+	}
+	return 0;
+}
+
+/* "+ create table (pk HASH, sk RANGE; 1 GSI; PROVISIONED 5/5)" */
+static char *create_line(const struct schema *s)
+{
+	struct buf b = BUF_INIT;
+	const cJSON *k, *c = s->create;
+	int first = 1, ng = cJSON_GetArraySize(get(c, "GlobalSecondaryIndexes")),
+	    nl = cJSON_GetArraySize(get(c, "LocalSecondaryIndexes"));
+	const char *billing = get_str(c, "BillingMode");
+	buf_adds(&b, "+ create table (");
+	cJSON_ArrayForEach(k, get(c, "KeySchema")) {
+		buf_addf(&b, "%s%s %s", first ? "" : ", ", get_str(k, "AttributeName") ? get_str(k, "AttributeName") : "?",
+		         get_str(k, "KeyType") ? get_str(k, "KeyType") : "?");
+		first = 0;
+	}
+	if (ng)
+		buf_addf(&b, "; %d GSI%s", ng, ng == 1 ? "" : "s");
+	if (nl)
+		buf_addf(&b, "; %d LSI%s", nl, nl == 1 ? "" : "s");
+	buf_addf(&b, "; %s)", billing ? billing : "PROVISIONED");
+	if (s->has_ttl && s->ttl_enabled)
+		buf_addf(&b, ", then ttl %s", s->ttl_attr ? s->ttl_attr : "?");
+	if (s->has_pitr && s->pitr_enabled)
+		buf_adds(&b, ", then point-in-time recovery");
+	return buf_detach(&b, NULL);
+}
+
+/* CreateTable, wait, converge.  Returns 0, or -1.  *exists set when the table turned out to exist already. */
+static int create_and_converge(struct sl *st, struct schema *s, int *exists, struct err *e)
+{
+	struct ctx *ctx = st->ctx;
+	struct table_desc d = TABLE_DESC_INIT;
+	struct schema_plan p = SCHEMA_PLAN_INIT;
+	cJSON *tag_req = NULL;
+	int applied = 0, skipped = 0, rc = -1;
+
+	*exists = 0;
+	ctx_note(ctx, "%s: creating%s%s", s->table, ctx->ns[0] ? " as " : "", ctx->ns[0] ? schema_wire_name(s) : "");
+	if (call(ctx, "CreateTable", s->create, NULL, e) < 0) {
+		if (e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceInUseException")) {
+			err_clear(e);
+			*exists = 1;   /* created meanwhile by someone else: compare instead */
+			return 0;
+		}
+		return err_prefix(e, "%s: CreateTable", s->table);
+	}
+	lines_push(&st->lines, create_line(s));
+	if (st->a->no_wait) {
+		if ((s->has_ttl && s->ttl_enabled) || (s->has_pitr && s->pitr_enabled))
+			ctx_note(ctx, "%s: --no-wait: TTL and point-in-time recovery are applied by the next schema-load, once "
+			         "the table is ACTIVE", s->table);
+		return 0;
+	}
+	if (table_wait_active(ctx, schema_wire_name(s), s->table, st->a->wait_timeout, &d, e) < 0)
+		return -1;
+	/* Converge: TTL, PITR, tags, and whatever the engine ignored in CreateTable. */
+	if (make_plan(st, s, &d, &p, &tag_req, e) < 0)
+		goto done;
+	for (size_t i = 0; i < p.n; i++)
+		if (p.v[i].needs_recreate) {
+			err_set(e, ERR_SERVICE, "%s: the new table does not match its schema: %s", s->table, p.v[i].line);
+			goto done;
+		}
+	if (apply_plan(st, s, &p, tag_req, &applied, &skipped, e) < 0)
+		goto done;
+	rc = 0;
+done:
+	cJSON_Delete(tag_req);
+	schema_plan_release(&p);
+	table_desc_release(&d);
+	return rc;
+}
+
+/* Drop the table and create it again (--recreate). */
+static int recreate(struct sl *st, struct schema *s, struct err *e)
+{
+	struct ctx *ctx = st->ctx;
+	char what[600];
+	cJSON *in;
+	int exists;
+
+	snprintf(what, sizeof what, "drop and re-create table '%s' (every item in it is lost)", s->table);
+	if (ctx_confirm(ctx, what, s->table, e) < 0)
+		return -1;
+	ctx_warn(ctx, "%s: dropping the table to re-create it: its items are lost", s->table);
+	in = cJSON_CreateObject();
+	cJSON_AddStringToObject(in, "TableName", schema_wire_name(s));
+	int rc = call(ctx, "DeleteTable", in, NULL, e);
+	cJSON_Delete(in);
+	if (rc < 0 && !(e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException")))
+		return err_prefix(e, "%s: DeleteTable", s->table);
+	err_clear(e);
+	if (table_wait_gone(ctx, schema_wire_name(s), s->table, st->a->wait_timeout, e) < 0)
+		return -1;
+	if (create_and_converge(st, s, &exists, e) < 0)
+		return -1;
+	if (exists)
+		return err_set(e, ERR_SERVICE, "%s: the table was created again by someone else while re-creating it",
+		               s->table);
+	return 0;
+}
+
+/* One table.  Returns 0, 1 (drift in --plan, or a change needing --recreate), -1 error. */
+static int load_one(struct sl *st, struct schema *s, struct err *e)
+{
+	struct ctx *ctx = st->ctx;
+	struct table_desc d = TABLE_DESC_INIT;
+	struct schema_plan p = SCHEMA_PLAN_INIT;
+	cJSON *tag_req = NULL;
+	int rc, ret = -1, exists, applied = 0, skipped = 0, need_recreate = 0;
+
+	rc = table_describe(ctx, schema_wire_name(s), &d, e);
+	if (rc < 0) {
+		err_prefix(e, "%s", s->table);
+		goto done;
+	}
+	if (rc == 1) {
+		if (st->a->plan) {
+			lines_push(&st->lines, create_line(s));
+			ret = report(st, s, "would create", e) < 0 ? -1 : 1;
+			goto done;
+		}
+		if (create_and_converge(st, s, &exists, e) < 0)
+			goto done;
+		if (!exists) {
+			ret = report(st, s, st->a->no_wait ? "created (not waiting for ACTIVE)" : "created", e);
+			goto done;
+		}
+		lines_release(&st->lines);
+		if (table_describe(ctx, schema_wire_name(s), &d, e) != 0) {
+			if (!e->msg[0])
+				err_set(e, ERR_SERVICE, "%s: CreateTable said the table exists, DescribeTable does not find it",
+				        s->table);
+			goto done;
+		}
+	}
+	/* The table exists.  Updates need it ACTIVE; a plan just looks. */
+	if (!st->a->plan && !table_ready(d.table)) {
+		table_desc_release(&d);
+		if (table_wait_active(ctx, schema_wire_name(s), s->table, st->a->wait_timeout, &d, e) < 0)
+			goto done;
+	}
+	if (make_plan(st, s, &d, &p, &tag_req, e) < 0)
+		goto done;
+	for (size_t i = 0; i < p.n; i++)
+		if (p.v[i].needs_recreate)
+			need_recreate = 1;
+
+	if (st->a->plan) {
+		for (size_t i = 0; i < p.n; i++)
+			lines_push(&st->lines, xasprintf("%s", p.v[i].line));
+		if (tag_req)
+			lines_push(&st->lines, xasprintf("%s", get_str(tag_req, "x-ddb-line")));
+		size_t n = p.n + (tag_req ? 1 : 0);
+		char result[64];
+		snprintf(result, sizeof result, "%zu change%s%s", n, n == 1 ? "" : "s", need_recreate ? " (needs --recreate)" : "");
+		ret = report(st, s, n ? result : "up to date", e) < 0 ? -1 : (n ? 1 : 0);
+		goto done;
+	}
+	if (need_recreate) {
+		if (!st->a->recreate) {
+			for (size_t i = 0; i < p.n; i++)
+				if (p.v[i].needs_recreate)
+					lines_push(&st->lines, xasprintf("%s", p.v[i].line));
+			if (report(st, s, "cannot be changed in place", e) < 0)
+				goto done;
+			fprintf(ctx->err_out, "ddb: schema-load: %s: the key schema or local indexes differ from the live table; "
+			        "this cannot be changed in place: --recreate drops and re-creates it (every item is lost)\n",
+			        s->table);
+			ret = 1;
+			goto done;
+		}
+		if (recreate(st, s, e) < 0)
+			goto done;
+		ret = report(st, s, "re-created", e);
+		goto done;
+	}
+	if (apply_plan(st, s, &p, tag_req, &applied, &skipped, e) < 0)
+		goto done;
+	if (applied)
+		ret = report(st, s, "updated", e);
+	else if (skipped)
+		ret = report(st, s, "up to date as far as this engine supports", e);
+	else
+		ret = report(st, s, "up to date", e);
+done:
+	cJSON_Delete(tag_req);
+	schema_plan_release(&p);
+	table_desc_release(&d);
+	return ret;
+}
 
 static int cmd_schema_load(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(ctx->err_out, "ddb: schema-load: not implemented yet\n");
-	return EXIT_SOFTWARE;
+	struct sl_args a = { 0, 0, 0, -1, { NULL, 0 }, { NULL, 0 } };
+	int npos, code, rc = 0, worst = 0;
+	struct err e = ERR_INIT;
+	struct schema_vars vars = SCHEMA_VARS_INIT;
+	struct schema_list list = SCHEMA_LIST_INIT;
+	struct sl st = { ctx, &a, NULL, { NULL, 0 } };
+	static const char *const dflt[] = { "schemas" };
+
+	if (cmd_start(ctx, &cmd_def_schema_load, argc, argv, &a, &npos, &code)) {
+		strlist_release(&a.vars);
+		strlist_release(&a.tags);
+		return code;
+	}
+	for (size_t i = 0; i < a.vars.n; i++)
+		if (schema_vars_add(&vars, a.vars.v[i], &e) < 0) {
+			rc = ctx_usage(ctx, &cmd_def_schema_load, "--var: %s", e.msg);
+			goto out;
+		}
+	if (a.plan && a.recreate) {
+		rc = ctx_usage(ctx, &cmd_def_schema_load, "--plan changes nothing: it does not go with --recreate");
+		goto out;
+	}
+
+	/* Load and validate everything before sending anything. */
+	if (schema_load_paths(npos ? (const char *const *)&argv[1] : dflt, npos ? (size_t)npos : 1, &vars, &list, &e) < 0)
+		goto fail;
+	if (!list.n) {
+		err_set(&e, ERR_NOINPUT, "no schemas (*.json, *.tf with aws_dynamodb_table) in %s", npos ? argv[1] : "schemas/");
+		goto fail;
+	}
+	for (size_t i = 0; i < list.n; i++) {
+		if (schema_set_prefix(list.v[i], ctx->ns, &e) < 0)
+			goto fail;
+		if (merge_tags(&st, list.v[i], &e) < 0) {
+			rc = ctx_usage(ctx, &cmd_def_schema_load, "%s", e.msg);
+			goto out;
+		}
+		warn_prod_tags(&st, list.v[i]);
+	}
+
+	if (ctx->output == OUT_JSON || ctx->output == OUT_JSONL)
+		st.r = render_begin(ctx, OUT_JSONL, NULL);
+	for (size_t i = 0; i < list.n; i++) {
+		int r = load_one(&st, list.v[i], &e);
+		if (r < 0) {
+			if (i)
+				err_prefix(&e, "%zu of %zu table%s done before this error", i, list.n, list.n == 1 ? "" : "s");
+			lines_release(&st.lines);
+			if (st.r)
+				render_abort(st.r);
+			st.r = NULL;
+			goto fail;
+		}
+		if (r == 1)
+			worst = a.plan ? EXIT_DRIFT : EXIT_SERVICE;
+	}
+	if (st.r && render_end(st.r, &e) < 0) {
+		st.r = NULL;
+		goto fail;
+	}
+	rc = worst;
+	goto out;
+fail:
+	rc = ctx_fail(ctx, &e);
+out:
+	schema_list_release(&list);
+	schema_vars_release(&vars);
+	strlist_release(&a.vars);
+	strlist_release(&a.tags);
+	return rc;
 }
