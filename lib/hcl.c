@@ -331,7 +331,8 @@ static const char *tok_desc(const struct parser *p, char *buf, size_t size)
 	default:
 		if (l > 40)
 			l = 40;
-		snprintf(buf, size, "'%.*s'", (int)l, p->src + t->start);
+		if (snprintf(buf, size, "'%.*s'", (int)l, p->src + t->start) < 0 && size)
+			buf[0] = '\0';
 		return buf;
 	}
 }

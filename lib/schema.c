@@ -18,6 +18,19 @@
 
 struct schema_lineref { char *path; int line; };
 
+/* snprintf into a fixed buffer; what does not fit is cut (only messages and field paths go through here). */
+static void sfmt(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void sfmt(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(out, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 && size)
+		out[0] = '\0';
+}
+
 static cJSON *get(const cJSON *o, const char *k)
 {
 	return cJSON_GetObjectItemCaseSensitive(o, k);
@@ -297,7 +310,7 @@ int schema_line_of(const struct schema *s, const char *path)
 	if (s->nlines) {
 		char buf[512];
 		size_t i, l;
-		snprintf(buf, sizeof buf, "%s", path ? path : "");
+		sfmt(buf, sizeof buf, "%s", path ? path : "");
 		for (;;) {
 			char *cut;
 			for (i = 0; i < s->nlines; i++)
@@ -386,17 +399,17 @@ static const char *did_you_mean(const char *word, const char *const *names)
 static void join(char *out, size_t size, const char *base, const char *field)
 {
 	if (!base || !*base)
-		snprintf(out, size, "%s", field);
+		sfmt(out, size, "%s", field);
 	else if (field[0] == '[')
-		snprintf(out, size, "%s%s", base, field);
+		sfmt(out, size, "%s%s", base, field);
 	else
-		snprintf(out, size, "%s.%s", base, field);
+		sfmt(out, size, "%s.%s", base, field);
 }
 
 static void join_ix(char *out, size_t size, const char *base, int ix)
 {
 	char f[32];
-	snprintf(f, sizeof f, "[%d]", ix);
+	sfmt(f, sizeof f, "[%d]", ix);
 	join(out, size, base, f);
 }
 
@@ -483,7 +496,7 @@ static int enum_field(struct vctx *v, const cJSON *o, const char *path, const ch
 		const char *m = did_you_mean(f->valuestring, set);
 		for (i = 0; set[i]; i++) {
 			size_t l = strlen(list);
-			snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", set[i]);
+			sfmt(list + l, sizeof list - l, "%s%s", i ? ", " : "", set[i]);
 		}
 		join(p, sizeof p, path, k);
 		if (m)
@@ -1339,7 +1352,7 @@ static int tf_attribute_block(struct tfc *c, const struct hcl_block *b, struct t
 	cJSON_AddStringToObject(o, "AttributeName", name);
 	cJSON_AddStringToObject(o, "AttributeType", type);
 	cJSON_AddItemToArray(t->attrs, o);
-	snprintf(p, sizeof p, "AttributeDefinitions[%d]", ix);
+	sfmt(p, sizeof p, "AttributeDefinitions[%d]", ix);
 	lines_add(c->s, p, b->line);
 	if (ix == 0)
 		t->attr_line = b->line;
@@ -1466,7 +1479,7 @@ static int tf_table_attr(struct tfc *c, const struct hcl_attr *a, struct tf_tabl
 			cJSON_AddStringToObject(tag, "Value", buf_cstr(&b));
 			cJSON_AddItemToArray(t->tags, tag);
 			buf_release(&b);
-			snprintf(p, sizeof p, "Tags[%zu]", i);
+			sfmt(p, sizeof p, "Tags[%zu]", i);
 			lines_add(c->s, p, v->attrs[i].line);
 		}
 		return 0;
@@ -1525,15 +1538,15 @@ static int tf_table_block(struct tfc *c, const struct hcl_block *b, struct tf_ta
 				t->gsis = cJSON_CreateArray();
 			cJSON_AddItemToArray(t->gsis, o);
 		}
-		snprintf(p, sizeof p, "%s[%d]", arr, ix);
+		sfmt(p, sizeof p, "%s[%d]", arr, ix);
 		lines_add(c->s, p, x.line);
-		snprintf(p, sizeof p, "%s[%d].IndexName", arr, ix);
+		sfmt(p, sizeof p, "%s[%d].IndexName", arr, ix);
 		lines_add(c->s, p, x.name_line);
-		snprintf(p, sizeof p, "%s[%d].KeySchema", arr, ix);
+		sfmt(p, sizeof p, "%s[%d].KeySchema", arr, ix);
 		lines_add(c->s, p, x.key_line);
-		snprintf(p, sizeof p, "%s[%d].Projection", arr, ix);
+		sfmt(p, sizeof p, "%s[%d].Projection", arr, ix);
 		lines_add(c->s, p, x.proj_line);
-		snprintf(p, sizeof p, "%s[%d].ProvisionedThroughput", arr, ix);
+		sfmt(p, sizeof p, "%s[%d].ProvisionedThroughput", arr, ix);
 		lines_add(c->s, p, x.rc_line);
 		tf_index_release(&x);
 		return 0;
@@ -1723,7 +1736,7 @@ static int load_tf(const char *src, size_t len, const char *file, const struct s
 			        it->block.line);
 			goto fail;
 		}
-		snprintf(where, sizeof where, "aws_dynamodb_table.%s", it->block.labels[1]);
+		sfmt(where, sizeof where, "aws_dynamodb_table.%s", it->block.labels[1]);
 		for (k = 0; k < got.n; k++) {
 			if (!strcmp(got.v[k]->tf_name, it->block.labels[1])) {
 				err_set(e, ERR_DATA, "%s:%d: %s: defined twice (first at line %d)", file, it->block.line, where,
@@ -2089,7 +2102,7 @@ static void tp_text(char *out, size_t size, const cJSON *pt)
 	long long r = 0, w = 0;
 	live_num(pt, "ReadCapacityUnits", &r);
 	live_num(pt, "WriteCapacityUnits", &w);
-	snprintf(out, size, "%lld/%lld", r, w);
+	sfmt(out, size, "%lld/%lld", r, w);
 }
 
 static int same_tp(const cJSON *a, const cJSON *b)

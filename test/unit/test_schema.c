@@ -66,7 +66,7 @@ static void test_bad_fixtures(void)
 	if (!f)
 		return;
 	while (fgets(line, sizeof line, f)) {
-		char *tab = strchr(line, '\t'), path[512], want[1600];
+		char *tab = strchr(line, '\t'), path[2100], want[4200];
 		struct schema_list l = SCHEMA_LIST_INIT;
 		struct err e = ERR_INIT;
 		size_t len = strlen(line);
