@@ -18,6 +18,8 @@
 #   engine_free_port             prints a free loopback TCP port.
 #   engine_root                  prints the repository root.
 #
+# ENGINE_JAVA_OPTS replaces DynamoDB Local's JVM options (default: -Xmx512m -XX:+UseSerialGC
+# -XX:TieredStopAtLevel=1, quick to start on a small machine; a benchmark may want e.g. ENGINE_JAVA_OPTS=-Xmx1g).
 # Engines run with stdin from /dev/null, output to $ENGINE_LOG and fd 3 closed (bats waits for fd 3 to close).
 # Each engine gets a watchdog that kills it when the owner process ($ENGINE_OWNER_PID, default $$) is gone, so a
 # killed test run does not leave engines behind.  State (logs, cognito's .cognito directory, DynamoDB Local's
@@ -106,7 +108,8 @@ _engine_spawn() {
 			return 1
 		fi
 		# cwd is the state dir: DynamoDB Local writes dynamodb-local-metadata.json into its working directory.
-		(cd "$dir" && exec java -Xmx512m -Djava.library.path="${jar%/*}/DynamoDBLocal_lib" -jar "$jar" \
+		# shellcheck disable=SC2086 # ENGINE_JAVA_OPTS is a list of options
+		(cd "$dir" && exec java ${ENGINE_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -Djava.library.path="${jar%/*}/DynamoDBLocal_lib" -jar "$jar" \
 			-inMemory -sharedDb -disableTelemetry -port "$port") \
 			</dev/null >"$dir/log" 2>&1 3>&- &
 		;;

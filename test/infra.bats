@@ -45,6 +45,7 @@ load test_helper
 	assert_equal "$TZ" UTC
 	assert_equal "$CI" true
 	assert_equal "$NO_COLOR" 1
+	assert_equal "$AWS_EC2_METADATA_DISABLED" true
 	assert_equal "$DDB_TEST_ROOT/test" "$BATS_TEST_DIRNAME"
 }
 

@@ -5,7 +5,7 @@
 #   - bats-support and bats-assert (assert_success, assert_output --partial, assert_line, refute_output, ...);
 #   - a scrubbed environment: every AWS_* and DDB_* variable unset except the suite's own (DDB, DDB_BIN,
 #     DDB_VALGRIND, DDB_TEST_*), proxies and XDG_* unset, a fresh empty HOME (so no ~/.aws, no ddb config),
-#     LC_ALL=C, TZ=UTC, CI=true, NO_COLOR=1, PAGER=cat;
+#     LC_ALL=C, TZ=UTC, CI=true, NO_COLOR=1, PAGER=cat, AWS_EC2_METADATA_DISABLED=true;
 #   - DDB_LOCAL_ENDPOINT=$DDB_TEST_LOCAL_URL: ddb's local mode talks to the suite's DynamoDB Local;
 #   - DDB: absolute path of the ddb under test (a valgrind wrapper under `make valgrind`); DDB_BIN: the real binary;
 #     DDB_TEST_ROOT: the repository root.  The working directory stays the repository root: write files under
@@ -78,6 +78,9 @@ fi
 mkdir -p "$HOME"
 export HOME
 export LC_ALL=C TZ=UTC CI=true NO_COLOR=1 PAGER=cat
+# Never ask an instance metadata service for credentials: slow off EC2, and real credentials on an EC2 runner.
+# (A test of the IMDS provider unsets it and points AWS_EC2_METADATA_SERVICE_ENDPOINT at a stand-in.)
+export AWS_EC2_METADATA_DISABLED=true
 if [[ -n ${DDB_TEST_LOCAL_URL-} ]]; then
 	export DDB_LOCAL_ENDPOINT=$DDB_TEST_LOCAL_URL DDB_TEST_ENGINE=dynamodb-local
 fi
