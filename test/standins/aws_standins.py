@@ -239,7 +239,7 @@ class Handler(BaseHTTPRequestHandler):
                 if cred:
                     arn, uid, acct = cred["arn"], cred["user_id"], cred["account"]
                 else:
-                    arn, uid, acct = "arn:aws:iam::%s:user/%s" % (ACCOUNT, akid), akid, ACCOUNT
+                    arn, uid, acct = "arn:aws:iam::%s:user/ddb-tester" % ACCOUNT, "AIDATESTER" + akid[-4:], ACCOUNT
                 return self.sts_ok(action, "<Arn>%s</Arn><UserId>%s</UserId><Account>%s</Account>" %
                                    (escape(arn), escape(uid), acct))
             raise ApiError(400, "InvalidAction", "stand-in: unknown action %s" % action)
