@@ -47,7 +47,7 @@ s.close()'
 # A request that is well-formed enough for every engine: DynamoDB Local does not check signatures, dynalite only
 # checks the Authorization header's shape, cognito-local checks nothing.
 _engine_post() { # URL TARGET CONTENT-TYPE BODY -> prints "<body>\n<http status>"
-	curl -sS --noproxy '*' --max-time 5 -X POST "$1/" \
+	curl -sS --noproxy '*' --max-time "${_engine_max_time:-5}" -X POST "$1/" \
 		-H "X-Amz-Target: $2" -H "Content-Type: $3" \
 		-H "X-Amz-Date: 20240101T000000Z" \
 		-H "Authorization: AWS4-HMAC-SHA256 Credential=AKIDDDBTEST/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000000000000000000000000000000000000000000000000000000000000000" \

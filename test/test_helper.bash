@@ -99,7 +99,7 @@ ddb_raw() { # URL TARGET [JSON]
 	elif [[ $target != DynamoDB_* ]]; then
 		ctype=application/x-amz-json-1.1
 	fi
-	out=$(_engine_post "$url" "$target" "$ctype" "$body") || {
+	out=$(_engine_max_time=60 _engine_post "$url" "$target" "$ctype" "$body") || {
 		echo "ddb_raw: cannot reach $url" >&2
 		return 1
 	}
