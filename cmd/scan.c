@@ -307,7 +307,8 @@ static int cmd_scan(int argc, char **argv, struct ctx *ctx)
 			fprintf(ctx->out, "{\"Count\":%ld,\"ScannedCount\":%ld}\n", st.count, st.scanned);
 		} else {
 			fprintf(ctx->out, "%ld\n", st.count);
-			ctx_note(ctx, "%ld items scanned", st.scanned);
+			if (st.scanned != st.count)
+				ctx_note(ctx, "%ld items scanned", st.scanned);
 		}
 		if (fflush(ctx->out) != 0 || ferror(ctx->out)) {
 			rc = err_set(&e, ERR_IO, "cannot write output");

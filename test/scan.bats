@@ -1,0 +1,224 @@
+#!/usr/bin/env bats
+# scan.bats — ddb scan: every page, segments, limit, filters/projections/sugar, count, index, output modes.
+
+load test_helper
+
+# make_table NAME [with-gsi]: pk S / sk N, optionally a GSI on grp (S) / sk.
+make_table() {
+	local gsi= grp=
+	if [[ ${2-} == with-gsi ]]; then
+		grp=',{"AttributeName":"grp","AttributeType":"S"}'
+		gsi=',"GlobalSecondaryIndexes":[{"IndexName":"by-grp","KeySchema":[{"AttributeName":"grp","KeyType":"HASH"},
+			{"AttributeName":"sk","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]'
+	fi
+	ddb_local CreateTable '{"TableName":"'"$1"'","BillingMode":"PAY_PER_REQUEST",
+		"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}'"$grp"'],
+		"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}]'"$gsi"'}' >/dev/null
+	wait_for 20 table_active "$1"
+}
+
+table_active() { # dynalite creates tables asynchronously
+	[[ $(ddb_local DescribeTable '{"TableName":"'"$1"'"}' | jq -r '.Table.TableStatus') == ACTIVE ]]
+}
+
+# put_items TABLE FILE: typed items, one per line, written with BatchWriteItem in chunks of 25.
+put_items() {
+	local t=$1 f=$2 req
+	while IFS= read -r req; do
+		ddb_local BatchWriteItem "$req" >/dev/null
+	done < <(jq -c -s --arg t "$t" 'range(0; length; 25) as $i | {RequestItems: {($t): [.[$i:$i+25][] | {PutRequest: {Item: .}}]}}' "$f")
+}
+
+# gen_items N: N typed items pk=p<i>, sk=i, grp=g<i%3>, status active/idle, n=i.
+gen_items() {
+	jq -nc --argjson n "$1" 'range(0; $n) | {pk: {S: "p\(.)"}, sk: {N: "\(.)"}, grp: {S: "g\(. % 3)"},
+		status: {S: (if . % 2 == 0 then "active" else "idle" end)}, n: {N: "\(.)"}, name: {S: "item \(.)"}}'
+}
+
+setup() {
+	ns=$(unique_ns)
+	t=${ns}items
+	DDB_TEST_T=$t
+}
+
+seed_items() { # N [with-gsi]
+	make_table "$t" "${2-}"
+	gen_items "$1" >"$BATS_TEST_TMPDIR/items.jsonl"
+	put_items "$t" "$BATS_TEST_TMPDIR/items.jsonl"
+}
+
+@test "scan: every page, streamed as plain JSON lines (forced small pages)" {
+	seed_items 57
+	run -0 "$DDB" scan "$t" --page-size 5
+	[[ $(wc -l <<<"$output") -eq 57 ]]
+	run -0 jq -s -c 'map(.sk) | sort' <<<"$output"
+	assert_output "$(jq -nc '[range(0;57)]')"
+	# plain: numbers are numbers, strings strings
+	run -0 "$DDB" scan "$t" --page-size 7 --filter pk=p4
+	json_eq "$output" '{"pk":"p4","sk":4,"grp":"g1","status":"active","n":4,"name":"item 4"}'
+}
+
+@test "scan: more than 1 MB of data comes back over several pages" {
+	make_table "$t"
+	jq -nc 'range(0; 300) | {pk: {S: "big\(.)"}, sk: {N: "\(.)"}, pad: {S: ("x" * 5000)}}' >"$BATS_TEST_TMPDIR/big.jsonl"
+	put_items "$t" "$BATS_TEST_TMPDIR/big.jsonl"
+	run -0 "$DDB" scan "$t" --projection pk,sk --page-size 1000
+	[[ $(wc -l <<<"$output") -eq 300 ]]
+	run -0 bash -c "'$DDB' scan '$t' | jq -s 'length'"
+	assert_output 300
+}
+
+@test "scan: --segments returns every item exactly once" {
+	seed_items 80
+	run -0 "$DDB" scan "$t" --segments 4 --page-size 3
+	run -0 jq -s -c 'map(.pk) | (length, (unique | length))' <<<"$output"
+	assert_output $'80\n80'
+	run -0 "$DDB" scan "$t" --segments 7
+	[[ $(jq -s 'map(.sk) | unique | length' <<<"$output") -eq 80 ]]
+}
+
+@test "scan: --limit is a total across pages and segments" {
+	seed_items 40
+	run -0 "$DDB" scan "$t" --limit 13 --page-size 4
+	[[ $(wc -l <<<"$output") -eq 13 ]]
+	run -0 "$DDB" scan "$t" --limit 9 --segments 3 --page-size 2
+	[[ $(jq -s 'map(.pk) | unique | length' <<<"$output") -eq 9 ]]
+	run -0 "$DDB" scan "$t" --limit 5 --filter status=active
+	[[ $(jq -s 'map(select(.status == "active")) | length' <<<"$output") -eq 5 ]]
+	run -64 "$DDB" scan "$t" --limit 0
+}
+
+@test "scan: --filter with --values (plain and typed) and --names" {
+	seed_items 30
+	run -0 "$DDB" scan "$t" --filter '#s = :s AND n < :n' --names '{"#s":"status"}' --values '{":s":"idle",":n":10}'
+	run -0 jq -s -c 'map(.n) | sort' <<<"$output"
+	assert_output '[1,3,5,7,9]'
+	run -0 "$DDB" scan "$t" --filter 'n BETWEEN :a AND :b' --values '{":a":{"N":"20"},":b":{"N":"22"}}'
+	run -0 jq -s -c 'map(.n) | sort' <<<"$output"
+	assert_output '[20,21,22]'
+	# a bad --values is a usage error, a service refusal exits 1
+	run -64 "$DDB" scan "$t" --filter 'n = :a' --values '{"a":1}'
+	assert_output --partial "must start with ':'"
+	run -64 "$DDB" scan "$t" --filter 'n = :a' --values 'not json'
+	run -1 "$DDB" scan "$t" --filter 'n = :missing'
+}
+
+@test "scan: name=value sugar types numbers, booleans and quoted strings; repeated filters are AND-ed" {
+	make_table "$t"
+	cat >"$BATS_TEST_TMPDIR/s.jsonl" <<-'EOF'
+		{"pk":{"S":"a"},"sk":{"N":"1"},"size":{"N":"30"},"ok":{"BOOL":true},"code":{"S":"30"}}
+		{"pk":{"S":"b"},"sk":{"N":"2"},"size":{"S":"30"},"ok":{"BOOL":false},"code":{"S":"x"}}
+		{"pk":{"S":"c"},"sk":{"N":"3"},"size":{"N":"30"},"ok":{"BOOL":false},"code":{"S":"30"}}
+	EOF
+	put_items "$t" "$BATS_TEST_TMPDIR/s.jsonl"
+	# size is a reserved word: the sugar's #f placeholders take care of it
+	run -0 "$DDB" scan "$t" --filter size=30
+	run -0 jq -s -c 'map(.pk) | sort' <<<"$output"
+	assert_output '["a","c"]'
+	run -0 "$DDB" scan "$t" --filter 'size="30"'
+	run -0 jq -s -c 'map(.pk)' <<<"$output"
+	assert_output '["b"]'
+	run -0 "$DDB" scan "$t" --filter size=30 --filter ok=false
+	run -0 jq -s -c 'map(.pk)' <<<"$output"
+	assert_output '["c"]'
+	run -0 "$DDB" scan "$t" --filter code=30 --filter 'ok = :t' --values '{":t":true}'
+	run -0 jq -s -c 'map(.pk)' <<<"$output"
+	assert_output '[]'
+}
+
+@test "scan: --projection with reserved words" {
+	seed_items 5
+	run -0 "$DDB" scan "$t" --projection 'pk, status,name'
+	run -0 jq -s -c 'map(keys) | unique' <<<"$output"
+	assert_output '[["name","pk","status"]]'
+	run -64 "$DDB" scan "$t" --projection 'pk,,name'
+}
+
+@test "scan: --count counts matching items, scanned count on stderr or in JSON" {
+	seed_items 25
+	run -0 --separate-stderr "$DDB" scan "$t" --count --filter status=active --page-size 4
+	assert_output 13
+	[[ $stderr == *"25 items scanned"* ]]
+	run -0 "$DDB" scan "$t" --count --segments 3 -o json
+	json_eq "$output" '{"Count":25,"ScannedCount":25}'
+	run -64 "$DDB" scan "$t" --count --projection pk
+}
+
+@test "scan: --consistent and --index" {
+	seed_items 12 with-gsi
+	run -0 "$DDB" scan "$t" --consistent
+	[[ $(wc -l <<<"$output") -eq 12 ]]
+	run -0 "$DDB" scan "$t" --index by-grp --page-size 2
+	[[ $(jq -s 'map(.pk) | unique | length' <<<"$output") -eq 12 ]]
+	run -1 "$DDB" scan "$t" --index nope
+}
+
+@test "scan: --ddb-json is lossless (sets, binary, 38-digit numbers, nesting) and plain output converts" {
+	make_table "$t"
+	local item='{"pk":{"S":"x"},"sk":{"N":"1"},"big":{"N":"12345678901234567890123456789012345678"},
+		"tiny":{"N":"0.000000000000000000000000000000000001"},"ss":{"SS":["a","b"]},"ns":{"NS":["1","2.5"]},
+		"b":{"B":"AAECAw=="},"bs":{"BS":["AQ==","Ag=="]},"m":{"M":{"l":{"L":[{"S":"s"},{"N":"3"},{"NULL":true},
+		{"M":{"deep":{"BOOL":false}}}]}}},"u":{"S":"h\u00e9llo \ud83d\ude00"}}'
+	ddb_local PutItem '{"TableName":"'"$t"'","Item":'"$item"'}' >/dev/null
+	run -0 "$DDB" scan "$t" --ddb-json
+	# compare typed JSON with sets sorted (DynamoDB does not keep set order)
+	local norm='walk(if type == "object" and (has("SS") or has("NS") or has("BS")) then map_values(sort) else . end)'
+	json_eq "$(jq -c "$norm" <<<"$output")" "$(jq -c "$norm" <<<"$item")"
+	# plain: the exact number text survives, sets become arrays, binary stays base64
+	run -0 "$DDB" scan "$t"
+	assert_output --partial '"big":12345678901234567890123456789012345678'
+	assert_output --partial '"tiny":0.000000000000000000000000000000000001'
+	run -0 jq -c '[.b, (.bs | sort), (.ss | sort), .m.l[3].deep, .m.l[2]]' <<<"$output"
+	assert_output '["AAECAw==",["AQ==","Ag=="],["a","b"],false,null]'
+}
+
+@test "scan: output modes: json array, text, table with the key attributes first" {
+	seed_items 3
+	run -0 "$DDB" scan "$t" -o json
+	run -0 jq -c 'length' <<<"$output"
+	assert_output 3
+	run -0 "$DDB" scan "$t" -o table --projection name,sk,pk
+	assert_line --index 0 --regexp '^pk +sk +name *$'
+	[[ ${#lines[@]} -eq 5 ]]
+	run -0 "$DDB" scan "$t" -o text --projection name,sk,pk --filter pk=p1
+	assert_output $'p1\t1\titem 1'
+}
+
+@test "scan: errors: missing table, missing argument, output error" {
+	run -1 "$DDB" scan "${ns}nope"
+	assert_output --partial "table '${ns}nope' does not exist"
+	run -64 "$DDB" scan
+	assert_output --partial "missing TABLE"
+	seed_items 3
+	if [[ -w /dev/full ]]; then
+		run -74 bash -c "'$DDB' scan '$t' >/dev/full"
+	fi
+}
+
+@test "scan: namespaces: names as the user writes them" {
+	make_table "${ns}ns-table"
+	gen_items 4 >"$BATS_TEST_TMPDIR/i.jsonl"
+	put_items "${ns}ns-table" "$BATS_TEST_TMPDIR/i.jsonl"
+	run -0 "$DDB" --namespace "$ns" scan ns-table
+	[[ $(wc -l <<<"$output") -eq 4 ]]
+}
+
+scan_on_engine() {
+	local tt=${ns}${DDB_TEST_ENGINE}
+	t=$tt
+	make_table "$tt"
+	gen_items 31 >"$BATS_TEST_TMPDIR/$DDB_TEST_ENGINE.jsonl"
+	put_items "$tt" "$BATS_TEST_TMPDIR/$DDB_TEST_ENGINE.jsonl"
+	run -0 "$DDB" scan "$tt" --page-size 4
+	[[ $(jq -s 'map(.pk) | unique | length' <<<"$output") -eq 31 ]]
+	run -0 "$DDB" scan "$tt" --segments 3 --page-size 5
+	[[ $(jq -s 'map(.pk) | unique | length' <<<"$output") -eq 31 ]]
+	run -0 "$DDB" scan "$tt" --limit 6 --filter status=idle --projection pk,status
+	[[ $(jq -s 'map(select(.status == "idle")) | length' <<<"$output") -eq 6 ]]
+	run -0 "$DDB" scan "$tt" --count
+	assert_output 31
+}
+
+@test "scan: the main cases on DynamoDB Local and dynalite" {
+	on_both_engines scan_on_engine
+}
