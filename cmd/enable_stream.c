@@ -126,7 +126,10 @@ static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx)
 		if (!si.enabled) {
 			ctx_note(ctx, "table '%s' has no enabled stream; nothing to do", shown);
 		} else {
-			if (ctx_confirm(ctx, "disable the stream of", shown, &e) < 0)
+			char *what = xasprintf("disable the stream of table '%s'", shown);
+			int ok = ctx_confirm(ctx, what, shown, &e);
+			free(what);
+			if (ok < 0)
 				goto out;
 			char *old = si.arn ? xstrdup(si.arn) : NULL;
 			if (update_stream(ctx, wire, shown, NULL, a.wait_timeout, &si, &e) < 0) {
@@ -148,7 +151,10 @@ static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx)
 			        si.arn ? si.arn : "the old one");
 			goto out;
 		}
-		if (ctx_confirm(ctx, "replace the stream of", shown, &e) < 0)
+		char *what = xasprintf("replace the stream of table '%s'", shown);
+		int ok = ctx_confirm(ctx, what, shown, &e);
+		free(what);
+		if (ok < 0)
 			goto out;
 		char *old = si.arn ? xstrdup(si.arn) : NULL;
 		if (update_stream(ctx, wire, shown, NULL, a.wait_timeout, &si, &e) < 0 ||
