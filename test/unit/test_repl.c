@@ -1,0 +1,144 @@
+/* test_repl.c — the REPL's line splitter: quotes, escapes, comments, continuation, partial lines, quoting. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "repl.h"
+#include "unit.h"
+
+/* lib/ refers to the dispatcher and the table that cmd/ defines; a test gives its own. */
+const struct cmd *const ddb_commands[] = { NULL };
+const struct cmd_alias ddb_aliases[] = { { NULL, { NULL, NULL, NULL, NULL } } };
+cmd_dispatch_fn ddb_dispatch;
+const struct cmd *cmd_find(const char *name) { (void)name; return NULL; }
+const struct cmd_alias *cmd_find_alias(const char *link) { (void)link; return NULL; }
+const struct cmd *cmd_suggest(const char *name) { (void)name; return NULL; }
+
+/* Split line and compare with the expected words (NULL-terminated); returns the split result. */
+static int split_is(const char *line, const char *const *want)
+{
+	struct repl_words w = REPL_WORDS_INIT;
+	struct err e = ERR_INIT;
+	int rc = repl_split(line, strlen(line), &w, &e);
+	if (rc != REPL_SPLIT_OK) {
+		CHECK_MSG(!want, "'%s': split returned %d (%s)", line, rc, e.msg);
+		repl_words_release(&w);
+		return rc;
+	}
+	int n = 0;
+	while (want && want[n])
+		n++;
+	CHECK_MSG(want && w.n == n, "'%s': %d words, expected %d", line, w.n, n);
+	for (int i = 0; want && i < n && i < w.n; i++)
+		CHECK_STREQ(w.v[i], want[i]);
+	CHECK(w.v && w.v[w.n] == NULL);
+	repl_words_release(&w);
+	return rc;
+}
+
+#define W(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static void test_split(void)
+{
+	split_is("", (const char *const[]){ NULL });
+	split_is("   \t ", (const char *const[]){ NULL });
+	split_is("scan users", W("scan", "users"));
+	split_is("  scan\t users  --limit 5\r\n", W("scan", "users", "--limit", "5"));
+	split_is("scan 'my table'", W("scan", "my table"));
+	split_is("scan \"my table\"", W("scan", "my table"));
+	split_is("--filter \"name = 'x'\"", W("--filter", "name = 'x'"));
+	split_is("--filter 'say \"hi\"'", W("--filter", "say \"hi\""));
+	split_is("a\\ b c", W("a b", "c"));
+	split_is("\"a\\\"b\" \"c\\\\d\" \"e\\nf\"", W("a\"b", "c\\d", "e\\nf"));
+	split_is("'a\\b'", W("a\\b"));
+	split_is("x'y'\"z\"w", W("xyzw"));
+	split_is("'' \"\" x", W("", "", "x"));
+	split_is("# a comment", (const char *const[]){ NULL });
+	split_is("scan users # the users", W("scan", "users"));
+	split_is("scan a#b", W("scan", "a#b"));
+	split_is("scan '#x'", W("scan", "#x"));
+	split_is("scan \\#x", W("scan", "#x"));
+	split_is("a \\\nb", W("a", "b"));
+	split_is("a\\\nb", W("ab"));
+	split_is("'multi\nline'", W("multi\nline"));
+	split_is("--values '{\"a\": 1}'", W("--values", "{\"a\": 1}"));
+}
+
+static void test_incomplete(void)
+{
+	struct repl_words w = REPL_WORDS_INIT;
+	struct err e = ERR_INIT;
+	CHECK_INTEQ(repl_split("scan 'open", 10, &w, &e), REPL_SPLIT_INCOMPLETE);
+	CHECK(w.n == 0 && w.v == NULL);
+	CHECK_INTEQ(repl_split("scan \"open", 10, &w, &e), REPL_SPLIT_INCOMPLETE);
+	CHECK_INTEQ(repl_split("scan \\", 6, &w, &e), REPL_SPLIT_INCOMPLETE);
+	CHECK_INTEQ(repl_split("a\0b", 3, &w, &e), -1);
+	CHECK(strstr(e.msg, "NUL") != NULL);
+	CHECK(w.n == 0);
+}
+
+static void partial_is(const char *line, int nwords, const char *last, char quote, size_t start)
+{
+	struct repl_words w = REPL_WORDS_INIT;
+	char q = 'x';
+	size_t ws = 999;
+	int in_comment = -1;
+	repl_split_partial(line, strlen(line), &w, &q, &ws, &in_comment);
+	CHECK_MSG(w.n == nwords, "'%s': %d words, expected %d", line, w.n, nwords);
+	if (w.n)
+		CHECK_STREQ(w.v[w.n - 1], last);
+	CHECK_MSG(q == quote, "'%s': quote %d", line, q);
+	CHECK_MSG(ws == start, "'%s': word start %zu, expected %zu", line, ws, start);
+	repl_words_release(&w);
+}
+
+static void test_partial(void)
+{
+	partial_is("", 1, "", 0, 0);
+	partial_is("sc", 1, "sc", 0, 0);
+	partial_is("scan ", 2, "", 0, 5);
+	partial_is("scan us", 2, "us", 0, 5);
+	partial_is("scan 'my t", 2, "my t", '\'', 5);
+	partial_is("scan --output=js", 2, "--output=js", 0, 5);
+	partial_is("seed \"dir/a b", 2, "dir/a b", '"', 5);
+}
+
+static void roundtrip(const char *const *words)
+{
+	struct buf line = BUF_INIT;
+	int n = 0;
+	for (; words[n]; n++) {
+		char *q = repl_quote(words[n]);
+		buf_addf(&line, "%s%s", n ? " " : "", q);
+		free(q);
+	}
+	split_is(buf_cstr(&line), words);
+	buf_release(&line);
+}
+
+static void test_quote(void)
+{
+	char *q = repl_quote("users");
+	CHECK_STREQ(q, "users");
+	free(q);
+	q = repl_quote("my table");
+	CHECK_STREQ(q, "'my table'");
+	free(q);
+	q = repl_quote("it's");
+	CHECK_STREQ(q, "'it'\\''s'");
+	free(q);
+	q = repl_quote("");
+	CHECK_STREQ(q, "''");
+	free(q);
+	roundtrip(W("a b", "it's", "", "#x", "\\", "\"q\"", "x\ny", "--opt=v", "dir/file.jsonl", "$HOME", "~"));
+}
+
+int main(void)
+{
+	test_split();
+	test_incomplete();
+	test_partial();
+	test_quote();
+	return unit_done();
+}
