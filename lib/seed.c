@@ -1622,8 +1622,11 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 	if (rc < 0)
 		goto out;
 	int complete = !R.has_fatal && !ctx_interrupted(ctx) && !R.tempfail && !st->not_written;
+	long confirmed = 0;
+	for (size_t i = 0; i < R.nfiles; i++)
+		confirmed += (long)R.files[i].done.n;
 	if (R.cp_path) {
-		if (complete) {
+		if (complete || !confirmed) {   /* nothing to resume from: no checkpoint */
 			if (unlink(R.cp_path) < 0 && errno != ENOENT)
 				ctx_warn(ctx, "cannot remove the checkpoint '%s': %s", R.cp_path, strerror(errno));
 		} else if (checkpoint_save(&R) == 0) {

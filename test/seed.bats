@@ -1,0 +1,434 @@
+#!/usr/bin/env bats
+# seed.bats — ddb seed: input shapes (JSONL plain/typed, array, request items), table from --table / file name /
+# request file / namespace, exact numbers and round trips, rejects and --strict, duplicate keys, retries,
+# --resume after Ctrl-C and after an exhausted retry budget, 20k items without loss, progress and --quiet.
+
+load test_helper
+
+setup() {
+	ns=$(unique_ns)
+	d=$BATS_TEST_TMPDIR
+}
+
+table_active() { # dynalite creates tables asynchronously
+	[[ $(ddb_local DescribeTable '{"TableName":"'"$1"'"}' | jq -r '.Table.TableStatus') == ACTIVE ]]
+}
+
+# make_table WIRE_NAME [SK_TYPE]: pk S hash key, optional sk range key of SK_TYPE (S or N).
+make_table() {
+	local attrs='{"AttributeName":"pk","AttributeType":"S"}' keys='{"AttributeName":"pk","KeyType":"HASH"}'
+	if [[ -n ${2-} ]]; then
+		attrs+=',{"AttributeName":"sk","AttributeType":"'"$2"'"}'
+		keys+=',{"AttributeName":"sk","KeyType":"RANGE"}'
+	fi
+	ddb_local CreateTable '{"TableName":"'"$1"'","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":['"$attrs"'],
+		"KeySchema":['"$keys"']}' >/dev/null
+	wait_for 20 table_active "$1"
+}
+
+# scan_typed WIRE_NAME: every item as typed JSON, one per line, keys sorted, lines sorted (via the raw API).
+scan_typed() {
+	local t=$1 start= page
+	while :; do
+		page=$(ddb_local Scan '{"TableName":"'"$t"'"'"${start:+,\"ExclusiveStartKey\":$start}"'}')
+		jq -c -S '.Items[]' <<<"$page"
+		start=$(jq -c '.LastEvaluatedKey // empty' <<<"$page")
+		[[ -n $start ]] || break
+	done | LC_ALL=C sort
+}
+
+get_item() { # WIRE_NAME KEY_JSON -> the typed item, keys sorted
+	ddb_local GetItem '{"TableName":"'"$1"'","Key":'"$2"'}' | jq -c -S '.Item'
+}
+
+# ---- the seed file and the default input ----------------------------------------------------------------
+
+@test "seed: seed/cruddur-messages.jsonl has two GRP# rows pointing at each other and ~100 MSG# rows" {
+	local f=$DDB_TEST_ROOT/seed/cruddur-messages.jsonl
+	run -0 jq -s -c '[.[] | select(.pk | startswith("GRP#"))] | length' "$f"
+	assert_output 2
+	run -0 jq -s '[.[] | select(.pk | startswith("MSG#"))] | length' "$f"
+	((output >= 90 && output <= 120))
+	# every row has the reference design's attributes
+	run -0 jq -s -e 'all(.[]; (.pk|type)=="string" and (.sk|test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")) and
+		(.message_group_uuid|type)=="string" and (.message|length)>0 and (.user_uuid|type)=="string" and
+		(.user_display_name|type)=="string" and (.user_handle|type)=="string")' "$f"
+	run -0 jq -s -e 'all(.[] | select(.pk|startswith("MSG#")); (.message_uuid|type)=="string" and
+		.pk == "MSG#" + .message_group_uuid)' "$f"
+	# each GRP row belongs to one user and names the other; sk and message are the last message's
+	run -0 jq -s -e '
+		([.[] | select(.pk|startswith("MSG#"))] | sort_by(.sk) | last) as $last |
+		[.[] | select(.pk|startswith("GRP#"))] as $g |
+		($g[0].pk == "GRP#" + $g[1].user_uuid) and ($g[1].pk == "GRP#" + $g[0].user_uuid) and
+		all($g[]; .sk == $last.sk and .message == $last.message and .message_group_uuid == $last.message_group_uuid)' "$f"
+	# both users speak
+	run -0 jq -s '[.[] | select(.pk|startswith("MSG#")) | .user_handle] | unique | length' "$f"
+	assert_output 2
+}
+
+seed_default_dir() {
+	local t=${ns}cruddur-messages
+	ddb_local CreateTable "$(jq -c --arg t "$t" '.TableName = $t' "$DDB_TEST_ROOT/schemas/cruddur-messages.json")" >/dev/null
+	wait_for 20 table_active "$t"
+	mkdir -p "$d/work/seed"
+	cp "$DDB_TEST_ROOT/seed/cruddur-messages.jsonl" "$d/work/seed/"
+	cd "$d/work"
+	run -0 "$DDB" seed --namespace "$ns"
+	assert_output --regexp "104 written to 'cruddur-messages', 0 rejected, 0 not written, [0-9]+ retried"
+	run -0 scan_typed "$t"
+	[[ $(wc -l <<<"$output") -eq 104 ]]
+	# what went in comes back (plain -> typed: every attribute a string)
+	diff <(jq -c -S 'with_entries(.value |= {S: .})' seed/cruddur-messages.jsonl | LC_ALL=C sort) <(printf '%s\n' "$output")
+	[[ ! -e seed/.ddb-checkpoint ]]
+}
+
+@test "seed: no argument seeds seed/ (table from the file name, namespace applied), both engines" {
+	on_both_engines seed_default_dir
+}
+
+@test "seed: no seed/ directory and no argument: exit 66" {
+	cd "$d"
+	run -66 "$DDB" seed
+	assert_output --partial "no 'seed/' directory here"
+	run -66 "$DDB" seed "$d/nope.jsonl"
+	assert_output --partial "cannot open '$d/nope.jsonl'"
+}
+
+@test "seed: a table that does not exist: exit 66, suggests schema-load" {
+	echo '{"pk":"a"}' >"$d/missing.jsonl"
+	run -66 "$DDB" seed --namespace "$ns" "$d/missing.jsonl"
+	assert_output --partial "table 'missing' does not exist (create it with 'ddb schema-load')"
+	[[ ! -e $d/missing.jsonl.ddb-checkpoint ]]
+}
+
+# ---- formats and exact values ---------------------------------------------------------------------------
+
+exact_values() {
+	make_table "${ns}exact" S
+	cat >"$d/plain.jsonl" <<-'EOF'
+		{"pk":"n","sk":"1","big":12345678901234567890123456789012345678,"tenth":0.1,"tiny":-1E-130,"neg":-42,"m":{"l":[1,"x",null,true]}}
+	EOF
+	run -0 "$DDB" seed --table "${ns}exact" "$d/plain.jsonl"
+	run -0 get_item "${ns}exact" '{"pk":{"S":"n"},"sk":{"S":"1"}}'
+	run -0 jq -c '[.big.N, .tenth.N, .neg.N, .m.M.l.L]' <<<"$output"
+	assert_output '["12345678901234567890123456789012345678","0.1","-42",[{"N":"1"},{"S":"x"},{"NULL":true},{"BOOL":true}]]'
+	run -0 get_item "${ns}exact" '{"pk":{"S":"n"},"sk":{"S":"1"}}'
+	run -0 jq -r '.tiny.N' <<<"$output"
+	# the engine may write the value in another notation: compare the value
+	[[ $output == -1E-130 || $output == "-0.$(printf '0%.0s' {1..129})1" ]]
+
+	# DynamoDB JSON with every type
+	cat >"$d/typed.jsonl" <<-'EOF'
+		{"pk":{"S":"t"},"sk":{"S":"2"},"ss":{"SS":["a","b"]},"ns":{"NS":["1","2.5","99999999999999999999999999999999999999"]},"bs":{"BS":["AAE=","/w=="]},"b":{"B":"3q2+7w=="},"bool":{"BOOL":false},"nul":{"NULL":true},"m":{"M":{"x":{"L":[{"N":"0.1"},{"S":"héllo ☃"}]}}}}
+	EOF
+	run -0 "$DDB" seed --table "${ns}exact" "$d/typed.jsonl"
+	run -0 get_item "${ns}exact" '{"pk":{"S":"t"},"sk":{"S":"2"}}'
+	run -0 jq -c -S '.ss.SS |= sort | .ns.NS |= sort | .bs.BS |= sort' <<<"$output"
+	assert_output "$(jq -c -S '.ss.SS |= sort | .ns.NS |= sort | .bs.BS |= sort' "$d/typed.jsonl")"
+}
+
+@test "seed: plain and DynamoDB JSON lines keep numbers exact, sets, binary and nesting, both engines" {
+	on_both_engines exact_values
+}
+
+round_trip() {
+	make_table "${ns}rt_a" N
+	make_table "${ns}rt_b" N
+	jq -nc 'range(0; 60) | {pk: {S: "p\(. % 7)"}, sk: {N: "\(.)"}, big: {N: "1234567890123456789012345678901234567\(. % 10)"},
+		ss: {SS: ["a\(.)", "b"]}, ns: {NS: ["1", "\(.).5"]}, bs: {BS: ["AAE=", "/w=="]}, b: {B: "3q2+7w=="},
+		m: {M: {l: {L: [{NULL: true}, {BOOL: true}, {S: "x\(.)"}]}}}}' >"$d/in.jsonl"
+	run -0 "$DDB" seed --table rt_a --namespace "$ns" "$d/in.jsonl"
+	scan_typed "${ns}rt_a" >"$d/a.sorted"
+	# scan --ddb-json output goes back into seed unchanged
+	run -0 "$DDB" scan rt_a --namespace "$ns" --ddb-json -o jsonl
+	printf '%s\n' "$output" >"$d/dump.jsonl"
+	[[ $(wc -l <"$d/dump.jsonl") -eq 60 ]]
+	run -0 "$DDB" seed --table rt_b --namespace "$ns" "$d/dump.jsonl"
+	scan_typed "${ns}rt_b" >"$d/b.sorted"
+	[[ $(wc -l <"$d/b.sorted") -eq 60 ]]
+	# identical, sets compared as sets
+	local norm='.ss.SS |= sort | .ns.NS |= sort | .bs.BS |= sort'
+	diff <(jq -c -S "$norm" "$d/a.sorted") <(jq -c -S "$norm" "$d/b.sorted")
+	diff <(jq -c -S "$norm" "$d/in.jsonl" | LC_ALL=C sort) <(jq -c -S "$norm" "$d/a.sorted" | LC_ALL=C sort)
+}
+
+@test "seed: round trip scan --ddb-json -> seed -> scan is identical (sets, binary, 38 digits), both engines" {
+	"$DDB" scan --help >/dev/null 2>&1 || skip "scan is not built yet"
+	on_both_engines round_trip
+}
+
+@test "seed: a JSON array (pretty-printed, plain) with --table; a JSON array from stdin" {
+	make_table "${ns}arr"
+	cat >"$d/items.json" <<-'EOF'
+		[
+		  {"pk": "a1", "x": 1.50},
+		  {"pk": "a2",
+		   "x": [1, 2, {"y": null}]},
+		  {"pk": "a3", "x": "three"}
+		]
+	EOF
+	run -0 "$DDB" seed --table arr --namespace "$ns" "$d/items.json"
+	assert_output --partial "3 written to 'arr'"
+	run -0 get_item "${ns}arr" '{"pk":{"S":"a2"}}'
+	json_eq "$output" '{"pk":{"S":"a2"},"x":{"L":[{"N":"1"},{"N":"2"},{"M":{"y":{"NULL":true}}}]}}'
+	run -0 get_item "${ns}arr" '{"pk":{"S":"a1"}}'
+	run -0 jq -r '.x.N' <<<"$output"
+	[[ $output == 1.50 || $output == 1.5 ]]
+	run -0 "$DDB" seed --table arr --namespace "$ns" - <<<'[{"pk":"s1"},{"pk":"s2"}]'
+	run -0 get_item "${ns}arr" '{"pk":{"S":"s2"}}'
+	json_eq "$output" '{"pk":{"S":"s2"}}'
+	# standard input without --table has no table for plain items
+	run -64 "$DDB" seed --namespace "$ns" - <<<'{"pk":"s3"}'
+	assert_output --partial "no table for these items: give --table"
+}
+
+request_items() {
+	make_table "${ns}req_a"
+	make_table "${ns}req_b"
+	ddb_local PutItem '{"TableName":"'"${ns}"'req_a","Item":{"pk":{"S":"old"}}}' >/dev/null
+	# the shape `aws dynamodb batch-write-item --request-items file://...` takes; tables named in the file
+	cat >"$d/requests.json" <<-'EOF'
+		{
+		  "req_a": [
+		    {"PutRequest": {"Item": {"pk": {"S": "r1"}, "v": {"N": "1"}}}},
+		    {"PutRequest": {"Item": {"pk": {"S": "r2"}, "s": {"SS": ["x", "y"]}}}},
+		    {"DeleteRequest": {"Key": {"pk": {"S": "old"}}}},
+		    {"PutRequest": {"Item": {"v": {"N": "3"}}}}
+		  ],
+		  "req_b": [
+		    {"PutRequest": {"Item": {"pk": {"S": "r3"}}}}
+		  ]
+		}
+	EOF
+	run -1 "$DDB" seed --namespace "$ns" --rejects "$d/rej.jsonl" "$d/requests.json"
+	assert_output --partial "requests.json:6: item has no 'pk' (the table's hash key)"
+	assert_output --partial "4 written to 2 tables, 1 rejected"
+	run -0 scan_typed "${ns}req_a"
+	assert_output "$(printf '%s\n' '{"pk":{"S":"r1"},"v":{"N":"1"}}' '{"pk":{"S":"r2"},"s":{"SS":["x","y"]}}')"
+	run -0 scan_typed "${ns}req_b"
+	assert_output '{"pk":{"S":"r3"}}'
+	# the rejected request, in the same shape, one per line
+	run -0 cat "$d/rej.jsonl"
+	json_eq "$output" '{"req_a":[{"PutRequest":{"Item":{"v":{"N":"3"}}}}]}'
+}
+
+@test "seed: the batch-write-item request-items file (puts and deletes, tables from the file), both engines" {
+	on_both_engines request_items
+}
+
+@test "seed: --format plain keeps a typed-looking plain item as maps; --format ddb refuses plain items" {
+	make_table "${ns}fmt"
+	echo '{"pk":{"S":"x"}}' >"$d/fmt.jsonl"
+	run -0 "$DDB" seed --namespace "$ns" --format ddb "$d/fmt.jsonl"
+	run -0 get_item "${ns}fmt" '{"pk":{"S":"x"}}'
+	json_eq "$output" '{"pk":{"S":"x"}}'
+	echo '{"pk":"y","a":{"S":"z"}}' >"$d/fmt.jsonl"
+	run -0 "$DDB" seed --namespace "$ns" --format plain "$d/fmt.jsonl"
+	run -0 get_item "${ns}fmt" '{"pk":{"S":"y"}}'
+	json_eq "$output" '{"pk":{"S":"y"},"a":{"M":{"S":{"S":"z"}}}}'
+	run -1 "$DDB" seed --namespace "$ns" --format ddb "$d/fmt.jsonl"
+	assert_output --partial "fmt.jsonl:1:"
+	run -64 "$DDB" seed --format yaml "$d/fmt.jsonl"
+}
+
+# ---- validation, rejects, strict -------------------------------------------------------------------------
+
+bad_lines() {
+	make_table "${ns}val" N
+	ddb_local UpdateTable '{"TableName":"'"${ns}"'val"}' >/dev/null 2>&1 || true
+	{
+		echo '{"pk":"ok1","sk":1}'
+		echo '{"pk":"b","sk":2'
+		echo '{"pk":"c"}'
+		echo '{"pk":"d","sk":"x"}'
+		echo ''
+		echo '[1,2]'
+		echo '{"pk":"big","sk":5,"blob":"'"$(head -c 420000 /dev/zero | tr '\0' x)"'"}'
+		echo '{"pk":"e","sk":6,"n":1e999}'
+		echo '{"pk":"ok2","sk":7}'
+	} >"$d/val.jsonl"
+	run -1 "$DDB" seed --namespace "$ns" --rejects "$d/rej.jsonl" "$d/val.jsonl"
+	assert_line --partial "val.jsonl:2: invalid JSON"
+	assert_line --partial "val.jsonl:3: item has no 'sk' (the table's range key)"
+	assert_line --partial "val.jsonl:4: key attribute 'sk' must be of type N, not S"
+	assert_line --partial "val.jsonl:6: an item must be a JSON object"
+	assert_line --partial "val.jsonl:7: item is"
+	assert_line --partial "over DynamoDB's 400 KB limit"
+	assert_line --partial "val.jsonl:8:"
+	assert_line --partial "2 written to 'val', 6 rejected, 0 not written"
+	assert_line --partial "6 items rejected (kept in '$d/rej.jsonl')"
+	# the rejects file holds the original lines, in order, ready to fix and re-seed
+	diff <(sed -n '2p;3p;4p;6p;7p;8p' "$d/val.jsonl") "$d/rej.jsonl"
+	run -0 scan_typed "${ns}val"
+	assert_output "$(printf '%s\n' '{"pk":{"S":"ok1"},"sk":{"N":"1"}}' '{"pk":{"S":"ok2"},"sk":{"N":"7"}}')"
+}
+
+@test "seed: bad lines are reported as file:line, kept in --rejects, the rest loads (exit 1), both engines" {
+	on_both_engines bad_lines
+}
+
+@test "seed: index key attributes must have the index's type" {
+	local t=${ns}cruddur-messages
+	ddb_local CreateTable "$(jq -c --arg t "$t" '.TableName = $t' "$DDB_TEST_ROOT/schemas/cruddur-messages.json")" >/dev/null
+	printf '%s\n' '{"pk":"a","sk":"1","message_group_uuid":7}' '{"pk":"a","sk":"2","message_group_uuid":"g"}' >"$d/cruddur-messages.jsonl"
+	run -1 "$DDB" seed --namespace "$ns" "$d/cruddur-messages.jsonl"
+	assert_output --partial "cruddur-messages.jsonl:1: attribute 'message_group_uuid' is an index key of type S, not N"
+	assert_output --partial "1 written"
+}
+
+@test "seed: --strict writes nothing when any line is bad (exit 65), everything when all are good" {
+	make_table "${ns}strict"
+	printf '%s\n' '{"pk":"a"}' '{"pk":"b"}' '{"nopk":1}' '{"pk":"c"}' >"$d/strict.jsonl"
+	run -65 "$DDB" seed --namespace "$ns" --strict --rejects "$d/rej" "$d/strict.jsonl"
+	assert_output --partial "strict.jsonl:3: item has no 'pk' (the table's hash key)"
+	assert_output --partial "1 invalid item: nothing was written (--strict)"
+	assert_equal "$(cat "$d/rej")" '{"nopk":1}'
+	run -0 scan_typed "${ns}strict"
+	assert_output ""
+	# from standard input too (read twice through a temporary copy)
+	run -65 "$DDB" seed --namespace "$ns" --strict --table strict - <"$d/strict.jsonl"
+	run -0 scan_typed "${ns}strict"
+	assert_output ""
+	sed -i 3d "$d/strict.jsonl"
+	run -0 "$DDB" seed --namespace "$ns" --strict --table strict - <"$d/strict.jsonl"
+	run -0 scan_typed "${ns}strict"
+	[[ $(wc -l <<<"$output") -eq 3 ]]
+}
+
+# ---- batching ---------------------------------------------------------------------------------------------
+
+duplicates() {
+	make_table "${ns}dup" N
+	# the same keys over and over, inside one batch and across batches: the last line in the file wins
+	jq -nc 'range(0; 300) | {pk: "k\(. % 4)", sk: (. % 2), v: .}' >"$d/dup.jsonl"
+	run -0 "$DDB" seed --namespace "$ns" --concurrency 8 "$d/dup.jsonl"
+	assert_output --partial "300 written"
+	run -0 scan_typed "${ns}dup"
+	# for each distinct key, the v of its last line
+	assert_output "$(jq -c -s -S 'group_by([.pk, .sk]) | map(last) | .[] | {pk: {S: .pk}, sk: {N: "\(.sk)"}, v: {N: "\(.v)"}}' \
+		"$d/dup.jsonl" | LC_ALL=C sort)"
+}
+
+@test "seed: duplicate keys are split across batches and the last write in file order wins, both engines" {
+	on_both_engines duplicates
+}
+
+many_items() {
+	local n=20000
+	make_table "${ns}many" N
+	# typed, canonical numbers (so the engine's text equals ours), 38-digit numbers and sets included
+	jq -nc --argjson n $n 'range(0; $n) | {pk: {S: "p\(. % 997)"}, sk: {N: "\(.)"},
+		big: {N: "9999999999999999999999999999999999999\(. % 10)"}, tag: {SS: ["t\(. % 5)", "all"]},
+		s: {S: "item \(.) of the bulk test"}}' >"$d/many.jsonl"
+	run -0 "$DDB" seed --namespace "$ns" "$d/many.jsonl"
+	assert_output --regexp "^ddb: seed: $n written to 'many', 0 rejected, 0 not written, [0-9]+ retried, [0-9.]+ s$"
+	scan_typed "${ns}many" >"$d/back.jsonl"
+	[[ $(wc -l <"$d/back.jsonl") -eq $n ]]
+	local norm='.tag.SS |= sort'
+	assert_equal "$(jq -c -S "$norm" "$d/back.jsonl" | LC_ALL=C sort | sha256sum)" \
+		"$(jq -c -S "$norm" "$d/many.jsonl" | LC_ALL=C sort | sha256sum)"
+	[[ ! -e $d/many.jsonl.ddb-checkpoint ]]
+}
+
+# 20k here keeps `make test` fast; bench/ seeds 100k.
+@test "seed: 20000 generated items: nothing lost (count and checksum of every item), both engines" {
+	on_both_engines many_items
+}
+
+# ---- interruption, checkpoint, resume ------------------------------------------------------------------------
+
+@test "seed: Ctrl-C mid-way exits 130 with a checkpoint; --resume finishes without rewriting what was confirmed" {
+	local n=20000 pid rc
+	make_table "${ns}res" N
+	jq -nc --argjson n $n 'range(0; $n) | {pk: "p\(. % 500)", sk: ., v: "first"}' >"$d/res.jsonl"
+	"$DDB" seed --namespace "$ns" --concurrency 2 "$d/res.jsonl" >"$d/out1" 2>&1 3>&- &
+	pid=$!
+	# the checkpoint appears once something is confirmed (saved every second)
+	wait_for 60 test -s "$d/res.jsonl.ddb-checkpoint"
+	kill -INT "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	cat "$d/out1"
+	assert_equal "$rc" 130
+	run -0 cat "$d/out1"
+	assert_output --partial "interrupted:"
+	assert_output --partial "'ddb seed --resume' with the same input finishes the rest"
+	run -0 jq -e '.files[0].path and (.files[0].done | length) >= 1' "$d/res.jsonl.ddb-checkpoint"
+	local done1
+	done1=$(jq '[.files[0].done[] | .[1] - .[0]] | add' "$d/res.jsonl.ddb-checkpoint")
+	((done1 > 0 && done1 < n))
+	# mark what was confirmed: a resume that rewrote it would bring "first" back
+	ddb_local UpdateItem '{"TableName":"'"${ns}"'res","Key":{"pk":{"S":"p0"},"sk":{"N":"0"}},
+		"UpdateExpression":"SET v = :v","ExpressionAttributeValues":{":v":{"S":"kept"}}}' >/dev/null
+	run -0 "$DDB" seed --namespace "$ns" --resume "$d/res.jsonl"
+	assert_output --partial "$((n - done1)) written to 'res', $done1 already written (checkpoint), 0 rejected"
+	[[ ! -e $d/res.jsonl.ddb-checkpoint ]]
+	scan_typed "${ns}res" >"$d/back"
+	[[ $(wc -l <"$d/back") -eq $n ]]
+	run -0 get_item "${ns}res" '{"pk":{"S":"p0"},"sk":{"N":"0"}}'
+	assert_output --partial '"kept"'
+}
+
+@test "seed: --resume refuses an input that changed since the checkpoint; no checkpoint means seed everything" {
+	make_table "${ns}chg"
+	printf '%s\n' '{"pk":"a"}' '{"pk":"b"}' >"$d/chg.jsonl"
+	echo '{"ddb_seed_checkpoint":1,"files":[{"path":"'"$d/chg.jsonl"'","size":1,"mtime_ns":"1","done":[[0,1]]}]}' \
+		>"$d/chg.jsonl.ddb-checkpoint"
+	run -65 "$DDB" seed --namespace "$ns" --resume "$d/chg.jsonl"
+	assert_output --partial "'$d/chg.jsonl' changed since the checkpoint '$d/chg.jsonl.ddb-checkpoint' was written"
+	rm "$d/chg.jsonl.ddb-checkpoint"
+	run -0 "$DDB" seed --namespace "$ns" --resume "$d/chg.jsonl"
+	assert_output --partial "no checkpoint '$d/chg.jsonl.ddb-checkpoint': seeding everything"
+	assert_output --partial "2 written"
+	run -64 "$DDB" seed --resume - </dev/null
+}
+
+standin_start() {
+	python3 "$DDB_TEST_ROOT/test/data/seed/unprocessed_standin.py" --port-file "$d/url" --log "$d/accepted" \
+		--release "$d/release" </dev/null >/dev/null 2>&1 3>&- &
+	standin_pid=$!
+	wait_for 10 test -s "$d/url"
+	standin_url=$(<"$d/url")
+}
+
+@test "seed: UnprocessedItems are retried; an exhausted budget exits 75 and --resume writes only the rest" {
+	standin_start
+	jq -nc 'range(0; 100) | {pk: (if . % 10 == 3 then "slow\(.)" else "p\(.)" end)}' >"$d/t.jsonl"
+	run -75 "$DDB" seed --endpoint-url "$standin_url" --max-retries 2 --rejects "$d/rej" "$d/t.jsonl"
+	assert_output --partial "90 written to 't', 0 rejected, 10 not written, 20 retried"
+	assert_output --partial "the retry budget ran out: 90 written, 10 not written"
+	assert_output --partial "UnprocessedItems"
+	assert_output --partial "'ddb seed --resume' with the same input finishes the rest"
+	[[ ! -s $d/rej ]]
+	[[ $(wc -l <"$d/accepted") -eq 90 ]]
+	# DynamoDB catches up: the resumed run sends only the 10 that were not confirmed
+	touch "$d/release"
+	run -0 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/t.jsonl"
+	assert_output --partial "10 written to 't', 90 already written (checkpoint)"
+	run -0 jq -r '.PutRequest.Item.pk.S' "$d/accepted"
+	assert_equal "$(sort <<<"$output")" "$(jq -r .pk "$d/t.jsonl" | sort)"
+	kill "$standin_pid"
+}
+
+# ---- progress and summary --------------------------------------------------------------------------------------
+
+@test "seed: a progress line on a terminal, the summary always, --quiet silences both" {
+	make_table "${ns}prog"
+	jq -nc 'range(0; 3000) | {pk: "p\(.)"}' >"$d/prog.jsonl"
+	# script(1) gives the command a terminal
+	run -0 script -qec "$DDB seed --namespace $ns --table prog $d/prog.jsonl" /dev/null
+	assert_output --partial "items/s"
+	assert_output --partial "3000 written to 'prog'"
+	run -0 "$DDB" seed --namespace "$ns" --table prog --quiet "$d/prog.jsonl"
+	assert_output ""
+	run -0 script -qec "$DDB seed -q --namespace $ns --table prog $d/prog.jsonl" /dev/null
+	assert_output ""
+}
+
+@test "seed: usage errors exit 64" {
+	run -64 "$DDB" seed --concurrency 0
+	run -64 "$DDB" seed --nope
+	run -64 "$DDB" seed - -
+	run -0 "$DDB" seed --help
+	assert_output --partial "--rejects FILE"
+}
