@@ -140,7 +140,7 @@ round_trip() {
 	run -0 "$DDB" seed --table rt_a --namespace "$ns" "$d/in.jsonl"
 	scan_typed "${ns}rt_a" >"$d/a.sorted"
 	# scan --ddb-json output goes back into seed unchanged
-	run -0 "$DDB" scan rt_a --namespace "$ns" --ddb-json -o jsonl
+	run -0 --separate-stderr "$DDB" scan rt_a --namespace "$ns" --ddb-json -o jsonl
 	printf '%s\n' "$output" >"$d/dump.jsonl"
 	[[ $(wc -l <"$d/dump.jsonl") -eq 60 ]]
 	run -0 "$DDB" seed --table rt_b --namespace "$ns" "$d/dump.jsonl"
