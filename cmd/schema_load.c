@@ -401,7 +401,7 @@ static int create_and_converge(struct sl *st, struct schema *s, int *exists, str
 	int applied = 0, skipped = 0, rc = -1;
 
 	*exists = 0;
-	ctx_note(ctx, "%s: creating%s%s", s->table, ctx->ns[0] ? " as " : "", ctx->ns[0] ? schema_wire_name(s) : "");
+	ctx_note(ctx, "%s: creating", s->table);
 	if (call(ctx, "CreateTable", s->create, NULL, e) < 0) {
 		if (e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceInUseException")) {
 			err_clear(e);

@@ -1,0 +1,327 @@
+#!/usr/bin/env bats
+# schema_load.bats — ddb schema-load: create, idempotence, new GSIs, --plan drift codes, key changes and --recreate,
+# --no-wait, TTL / PITR / tags, namespaces, Terraform, output modes.  Every table carries a unique_ns prefix.
+
+load test_helper
+
+REF=schemas/cruddur-messages.json
+
+# schema NAME [JQ-FILTER]: write the reference schema (through a jq filter) to $BATS_TEST_TMPDIR/s/NAME.json.
+schema() {
+	mkdir -p "$BATS_TEST_TMPDIR/s"
+	jq "${2:-.}" "$REF" >"$BATS_TEST_TMPDIR/s/$1.json"
+}
+
+# live TABLE-WIRE-NAME: DescribeTable's Table object on the current engine.
+live() {
+	ddb_local DescribeTable '{"TableName":"'"$1"'"}' | jq -c .Table
+}
+
+ADD_GSI='.AttributeDefinitions += [{"AttributeName":"created_at","AttributeType":"S"}]
+	| .GlobalSecondaryIndexes += [{"IndexName":"by-date","KeySchema":[{"AttributeName":"created_at","KeyType":"HASH"}],
+	   "Projection":{"ProjectionType":"KEYS_ONLY"},"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}]'
+
+create_twice() {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: created"
+	assert_line "  + create table (pk HASH, sk RANGE; 1 GSI; PROVISIONED)"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -e '.TableStatus == "ACTIVE" and .GlobalSecondaryIndexes[0].IndexStatus == "ACTIVE"
+		and (.KeySchema | map(.AttributeName) == ["pk","sk"])
+		and .ProvisionedThroughput.ReadCapacityUnits == 5' <<<"$output"
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date"
+	run -0 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date"
+}
+
+@test "schema-load: twice is one create and one 'up to date' (DynamoDB Local and dynalite)" {
+	on_both_engines create_twice
+}
+
+@test "schema-load: default path is schemas/, without its examples subfolder" {
+	local ns
+	ns=$(unique_ns)
+	mkdir -p "$BATS_TEST_TMPDIR/proj/schemas/examples"
+	cp "$REF" "$BATS_TEST_TMPDIR/proj/schemas/"
+	sed 's/"cruddur-messages"/"other-table"/' schemas/examples/cruddur-messages.tf >"$BATS_TEST_TMPDIR/proj/schemas/examples/x.tf"
+	cd "$BATS_TEST_TMPDIR/proj"
+	run -0 "$DDB" schema-load --namespace "$ns" -q
+	assert_output "cruddur-messages: created
+  + create table (pk HASH, sk RANGE; 1 GSI; PROVISIONED)"
+	run -0 "$DDB" list-tables --namespace "$ns"
+	assert_output "cruddur-messages"
+}
+
+@test "schema-load: the Terraform example describes the same table as the JSON schema" {
+	local ns
+	ns=$(unique_ns)
+	run -0 "$DDB" schema-load --namespace "$ns" schemas/examples/cruddur-messages.tf
+	assert_line "cruddur-messages: created"
+	run -0 "$DDB" schema-load --namespace "$ns" --plan "$REF"
+	assert_output "cruddur-messages: up to date"
+}
+
+@test "schema-load: Terraform variables with --var" {
+	local ns
+	ns=$(unique_ns)
+	run -0 "$DDB" schema-load --namespace "$ns" --var env=ci test/data/schemas/good/vars.tf
+	assert_line "ci-messages: created"
+	run -0 live "${ns}ci-messages"
+	run -0 jq -e '.BillingModeSummary.BillingMode == "PAY_PER_REQUEST"' <<<"$output"
+}
+
+@test "schema-load: a new GSI in the schema is added to the live table (DynamoDB Local)" {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	schema cruddur-messages "$ADD_GSI"
+	run -2 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: 1 change
+  + add GSI by-date (created_at HASH, KEYS_ONLY)"
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: updated"
+	assert_line "  + add GSI by-date (created_at HASH, KEYS_ONLY)"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -e '[.GlobalSecondaryIndexes[] | select(.IndexStatus == "ACTIVE") | .IndexName] | sort
+		== ["by-date","message-group-sk-index"]' <<<"$output"
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date"
+}
+
+@test "schema-load: two new GSIs are added one at a time" {
+	local ns
+	ns=$(unique_ns)
+	schema t '.TableName = "two-gsi" | .GlobalSecondaryIndexes = [] | .AttributeDefinitions |= map(select(.AttributeName != "message_group_uuid")) | del(.GlobalSecondaryIndexes)'
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	schema t '.TableName = "two-gsi" | '"$ADD_GSI"
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_line "  + add GSI message-group-sk-index (message_group_uuid HASH, sk RANGE, ALL)"
+	assert_line "  + add GSI by-date (created_at HASH, KEYS_ONLY)"
+	run -0 live "${ns}two-gsi"
+	run -0 jq -e '[.GlobalSecondaryIndexes[].IndexStatus] == ["ACTIVE","ACTIVE"]' <<<"$output"
+}
+
+@test "schema-load: dynalite cannot add a GSI to an existing table: a clear error, exit 1" {
+	local ns
+	use_dynalite
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	schema cruddur-messages "$ADD_GSI"
+	run -1 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_output --partial "cruddur-messages: the engine accepted UpdateTable but did not add GSI 'by-date'"
+}
+
+plan_codes() {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -2 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: would create
+  + create table (pk HASH, sk RANGE; 1 GSI; PROVISIONED)"
+	run ddb_local DescribeTable '{"TableName":"'"$ns"'cruddur-messages"}'
+	assert_failure
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	run -0 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	schema cruddur-messages '.ProvisionedThroughput.ReadCapacityUnits = 7'
+	run -2 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: 1 change
+  ~ throughput 5/5 -> 7/5"
+	# --plan changed nothing
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -e '.ProvisionedThroughput.ReadCapacityUnits == 5' <<<"$output"
+	run -0 "$DDB" schema-load --namespace "$ns" -q "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: updated
+  ~ throughput 5/5 -> 7/5"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -e '.ProvisionedThroughput.ReadCapacityUnits == 7' <<<"$output"
+	run -0 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+}
+
+@test "schema-load --plan: exit 0 when the live table matches, 2 on drift, and changes nothing (both engines)" {
+	on_both_engines plan_codes
+}
+
+@test "schema-load --plan -o json: one object per table with its changes" {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -2 "$DDB" schema-load --namespace "$ns" --plan -o jsonl "$BATS_TEST_TMPDIR/s"
+	json_eq "$output" '{"table":"cruddur-messages","result":"would create","changes":["+ create table (pk HASH, sk RANGE; 1 GSI; PROVISIONED)"]}'
+	run -0 "$DDB" schema-load --namespace "$ns" -q "$BATS_TEST_TMPDIR/s"
+	run -0 "$DDB" schema-load --namespace "$ns" --plan -o json "$BATS_TEST_TMPDIR/s"
+	json_eq "$output" '[{"table":"cruddur-messages","result":"up to date","changes":[]}]'
+}
+
+@test "schema-load: a key-schema difference is exit 1 without --recreate; --recreate re-creates the table" {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	ddb_local PutItem '{"TableName":"'"$ns"'cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"b"}}}' >/dev/null
+	schema cruddur-messages '.KeySchema = [{"AttributeName":"pk","KeyType":"HASH"}]'
+	run -2 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_line "  ! key schema differs: live pk HASH, sk RANGE; schema pk HASH (needs --recreate)"
+	run -1 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: cannot be changed in place"
+	assert_output --partial "--recreate drops and re-creates it"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -e '.KeySchema | length == 2' <<<"$output"
+	run -64 "$DDB" schema-load --namespace "$ns" --plan --recreate "$BATS_TEST_TMPDIR/s"
+	run -0 "$DDB" schema-load --namespace "$ns" --recreate "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: re-created"
+	assert_output --partial "its items are lost"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -e '(.KeySchema | map(.AttributeName) == ["pk"]) and .ItemCount == 0 and .TableStatus == "ACTIVE"' <<<"$output"
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date"
+}
+
+@test "schema-load --recreate in prod needs --yes (never prompts without a terminal)" {
+	local ns
+	ns=$(unique_ns)
+	export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	schema cruddur-messages '.KeySchema = [{"AttributeName":"pk","KeyType":"HASH"}]'
+	run -64 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --recreate "$BATS_TEST_TMPDIR/s" </dev/null
+	assert_output --partial "refusing to drop and re-create table 'cruddur-messages' (every item in it is lost) in prod without --yes"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -e '.KeySchema | length == 2' <<<"$output"
+	run -0 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --recreate --yes "$BATS_TEST_TMPDIR/s" </dev/null
+	assert_line "cruddur-messages: re-created"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -e '.KeySchema | length == 1' <<<"$output"
+}
+
+@test "schema-load --no-wait returns while dynalite is still CREATING; wait --exists then sees ACTIVE" {
+	local ns
+	use_dynalite
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" --no-wait "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: created (not waiting for ACTIVE)"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -r .TableStatus <<<"$output"
+	assert_output CREATING
+	run -0 "$DDB" wait --namespace "$ns" cruddur-messages --exists --timeout 30
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -r .TableStatus <<<"$output"
+	assert_output ACTIVE
+}
+
+@test "schema-load: waits for dynalite's CREATING table before answering 'created'" {
+	local ns
+	use_dynalite
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -r .TableStatus <<<"$output"
+	assert_output ACTIVE
+}
+
+@test "schema-load: TTL is applied after creation; PITR unsupported by DynamoDB Local is a warning" {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages '.TimeToLiveSpecification = {"AttributeName":"expires_at","Enabled":true}
+		| .PointInTimeRecoverySpecification = {"PointInTimeRecoveryEnabled":true}'
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: created"
+	assert_line "  + create table (pk HASH, sk RANGE; 1 GSI; PROVISIONED), then ttl expires_at, then point-in-time recovery"
+	assert_line "  ~ ttl off -> expires_at"
+	assert_output --partial "warning: cruddur-messages: this engine does not support DescribeContinuousBackups"
+	run -0 ddb_local DescribeTimeToLive '{"TableName":"'"$ns"'cruddur-messages"}'
+	json_eq "$output" '{"TimeToLiveDescription":{"TimeToLiveStatus":"ENABLED","AttributeName":"expires_at"}}'
+	run -0 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: up to date"
+}
+
+@test "schema-load: stream and throughput differences are updated in place" {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	schema cruddur-messages '.StreamSpecification = {"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}
+		| .GlobalSecondaryIndexes[0].ProvisionedThroughput.WriteCapacityUnits = 3'
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: updated"
+	assert_line "  ~ GSI message-group-sk-index throughput 5/5 -> 5/3"
+	assert_line "  ~ stream off -> NEW_AND_OLD_IMAGES"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -e '.StreamSpecification.StreamViewType == "NEW_AND_OLD_IMAGES"
+		and .GlobalSecondaryIndexes[0].ProvisionedThroughput.WriteCapacityUnits == 3' <<<"$output"
+}
+
+@test "schema-load: tags from the schema plus --tag (dynalite, which has tagging)" {
+	local ns arn
+	use_dynalite
+	ns=$(unique_ns)
+	schema cruddur-messages '.Tags = [{"Key":"project","Value":"cruddur"},{"Key":"env","Value":"dev"}]'
+	run -0 "$DDB" schema-load --namespace "$ns" --tag env=ci --tag owner=team-a "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: created"
+	arn=$(live "${ns}cruddur-messages" | jq -r .TableArn)
+	run -0 ddb_local ListTagsOfResource '{"ResourceArn":"'"$arn"'"}'
+	run -0 jq -c '.Tags | map({(.Key): .Value}) | add' <<<"$output"
+	json_eq "$output" '{"project":"cruddur","env":"ci","owner":"team-a"}'
+	run -0 "$DDB" schema-load --namespace "$ns" --tag env=ci --tag owner=team-a "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date"
+	run -2 "$DDB" schema-load --namespace "$ns" --plan --tag env=prod "$BATS_TEST_TMPDIR/s"
+	assert_line "  ~ tag env: ci -> prod"
+	run -0 "$DDB" schema-load --namespace "$ns" --tag env=prod "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: updated"
+	run -0 ddb_local ListTagsOfResource '{"ResourceArn":"'"$arn"'"}'
+	run -0 jq -r '.Tags[] | select(.Key == "env") | .Value' <<<"$output"
+	assert_output prod
+}
+
+@test "schema-load: DynamoDB Local has no tagging: a warning, not a failure" {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" --tag env=ci "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: created"
+	assert_output --partial "warning: cruddur-messages: this engine does not support ListTagsOfResource: tags not checked"
+	run -64 "$DDB" schema-load --namespace "$ns" --tag noequals "$BATS_TEST_TMPDIR/s"
+	assert_output --partial "--tag 'noequals': expected KEY=VALUE"
+}
+
+@test "schema-load in prod warns when the 'project' or 'env' tag is missing" {
+	local ns
+	ns=$(unique_ns)
+	export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret
+	schema cruddur-messages '.Tags = [{"Key":"project","Value":"cruddur"}]'
+	run -2 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_output --partial "warning: cruddur-messages: no 'env' tag (add it to the schema's Tags or give --tag env=...)"
+	refute_output --partial "no 'project' tag"
+	run -2 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --plan --tag env=prod "$BATS_TEST_TMPDIR/s"
+	refute_output --partial "warning"
+	# not in local mode
+	run -2 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	refute_output --partial "tag"
+}
+
+@test "schema-load: the namespace is on the wire only; two namespaces hold independent tables" {
+	local a b
+	a=$(unique_ns)
+	b=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$a" "$BATS_TEST_TMPDIR/s"
+	refute_output --partial "$a"
+	DDB_NAMESPACE=$b run -0 "$DDB" schema-load "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: created"
+	run -0 live "${a}cruddur-messages"
+	run -0 live "${b}cruddur-messages"
+}
+
+@test "schema-load: usage errors" {
+	run -64 "$DDB" schema-load --plan --recreate "$REF"
+	run -64 "$DDB" schema-load --wait-timeout abc "$REF"
+	run -0 "$DDB" schema-load --help
+	assert_output --partial "--recreate"
+}
