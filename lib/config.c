@@ -37,7 +37,8 @@ static void add_entry(struct ini *ini, const char *section, const char *key, con
 int ini_parse(struct ini *ini, const char *path, const char *text, size_t len, struct err *e)
 {
 	char *copy = xstrndup(text, len), *p = copy, *end = copy + len;
-	char section[256] = "", parent[128] = "";
+	char section[256] = "";
+	long parent = -1;      /* the entry whose sub-properties indented lines are ("s3 =" with no value) */
 	int line = 0, rc = -1;
 
 	ini->path = xstrdup(path);
@@ -73,6 +74,10 @@ int ini_parse(struct ini *ini, const char *path, const char *text, size_t len, s
 				err_set(e, ERR_CONFIG, "%s:%d: empty section name", path, line);
 				goto out;
 			}
+			if (strlen(name) >= sizeof(section)) {
+				err_set(e, ERR_CONFIG, "%s:%d: section name longer than %zu bytes", path, line, sizeof(section) - 1);
+				goto out;
+			}
 			/* "profile   x" -> "profile x" */
 			char norm[256];
 			size_t k = 0;
@@ -83,7 +88,7 @@ int ini_parse(struct ini *ini, const char *path, const char *text, size_t len, s
 			}
 			norm[k] = '\0';
 			snprintf(section, sizeof(section), "%s", norm);
-			parent[0] = '\0';
+			parent = -1;
 			continue;
 		}
 		char *eq = strchr(s, '=');
@@ -101,16 +106,13 @@ int ini_parse(struct ini *ini, const char *path, const char *text, size_t len, s
 			err_set(e, ERR_CONFIG, "%s:%d: missing key before '='", path, line);
 			goto out;
 		}
-		if (indented && parent[0]) {
-			char full[300];
-			snprintf(full, sizeof(full), "%s.%s", parent, key);
+		if (indented && parent >= 0) {
+			char *full = xasprintf("%s.%s", ini->v[parent].key, key);
 			add_entry(ini, section, full, val, line);
+			free(full);
 			continue;
 		}
-		if (!*val)
-			snprintf(parent, sizeof(parent), "%s", key);
-		else
-			parent[0] = '\0';
+		parent = *val ? -1 : (long)ini->n;
 		add_entry(ini, section, key, val, line);
 	}
 	rc = 0;

@@ -101,8 +101,21 @@ static void test_errors(void)
 	bad("[a]\n = value\n", "cfg:2: missing key before '='");
 	bad("[a] junk\n", "cfg:1: unexpected text after the section header");
 	bad("[a]\n[   ]\n", "cfg:2: empty section name");
+	/* long names: an error, never a silently truncated name */
+	char longtext[1200];
+	snprintf(longtext, sizeof(longtext), "[%0300d]\n", 0);
+	bad(longtext, "cfg:1: section name longer than 255 bytes");
 	struct ini ini;
 	struct err e = ERR_INIT;
+	char longkey[400];
+	memset(longkey, 'k', 299);
+	longkey[299] = '\0';
+	snprintf(longtext, sizeof(longtext), "[a]\n%s =\n  %s = v\n", longkey, longkey);
+	CHECK_INTEQ(parse(&ini, longtext, &e), 0);
+	char full[900];
+	snprintf(full, sizeof(full), "%s.%s", longkey, longkey);
+	CHECK_STREQ(ini_get(&ini, "a", full), "v");
+	ini_release(&ini);
 	memset(&ini, 0, sizeof(ini));
 	CHECK_INTEQ(ini_parse(&ini, "bin", "[a]\nk = v\0x\n", 10, &e), -1);
 	CHECK_STREQ(e.msg, "bin: not a text file (NUL byte)");
