@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# drop.bats — ddb drop: delete and wait until gone, --if-exists, --all per namespace, prod refusals.
+
+load test_helper
+
+# mktable WIRE-NAME: create a small on-demand table straight on the engine (not through ddb).
+mktable() {
+	ddb_local CreateTable '{"TableName":"'"$1"'","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],
+		"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}' >/dev/null
+}
+
+gone() { # WIRE-NAME: DescribeTable says ResourceNotFoundException
+	run ddb_local DescribeTable '{"TableName":"'"$1"'"}'
+	assert_failure
+	assert_output --partial ResourceNotFoundException
+}
+
+drop_basic() {
+	local ns
+	ns=$(unique_ns)
+	mktable "${ns}one"
+	mktable "${ns}two"
+	# dynalite: the tables are still CREATING here; drop waits for them before DeleteTable
+	run -0 "$DDB" drop --namespace "$ns" one two
+	assert_output "dropped one
+dropped two"
+	gone "${ns}one"
+	gone "${ns}two"
+	run -66 "$DDB" drop --namespace "$ns" one
+	assert_output "ddb: drop: table 'one' does not exist in namespace $ns (--if-exists ignores this)"
+	run -0 "$DDB" drop --namespace "$ns" --if-exists one
+	assert_output --partial "'one' does not exist (nothing to drop)"
+}
+
+@test "drop: deletes, waits until gone; a missing table is 66, or 0 with --if-exists (both engines)" {
+	on_both_engines drop_basic
+}
+
+@test "drop: a missing table among others: the others are dropped, exit 66" {
+	local ns
+	ns=$(unique_ns)
+	mktable "${ns}here"
+	run -66 "$DDB" drop --namespace "$ns" missing here
+	assert_line "dropped here"
+	assert_line --partial "table 'missing' does not exist"
+	gone "${ns}here"
+}
+
+drop_all() {
+	local a b
+	a=$(unique_ns)
+	b=$(unique_ns)
+	mktable "${a}t1"
+	mktable "${a}t2"
+	mktable "${a}t3"
+	mktable "${b}t1"
+	run -0 "$DDB" drop --all --namespace "$a"
+	assert_output "dropped t1
+dropped t2
+dropped t3"
+	gone "${a}t1"
+	gone "${a}t2"
+	gone "${a}t3"
+	run -0 ddb_local DescribeTable '{"TableName":"'"$b"'t1"}'
+	run -0 "$DDB" list-tables --namespace "$b"
+	assert_output t1
+	run -0 "$DDB" drop --all --namespace "$a"
+	assert_output --partial "no tables in namespace '$a'"
+	DDB_NAMESPACE=$b run -0 "$DDB" drop --all
+	gone "${b}t1"
+}
+
+@test "drop --all --namespace removes exactly that namespace's tables (both engines)" {
+	on_both_engines drop_all
+}
+
+@test "drop --all --namespace ci_123_-style prefix leaves tables with other prefixes alone" {
+	local ns
+	ns=$(unique_ns)
+	mktable "${ns}ci_123_a"
+	mktable "${ns}ci_123_b"
+	mktable "${ns}ci_1234_a"
+	mktable "${ns}ci_12_a"
+	run -0 "$DDB" drop --all --namespace "${ns}ci_123_"
+	assert_output "dropped a
+dropped b"
+	run -0 "$DDB" list-tables --namespace "$ns"
+	assert_output "ci_1234_a
+ci_12_a"
+	run -0 "$DDB" drop --all --namespace "$ns" -q
+}
+
+@test "drop in prod: refused without --yes when stdin is not a terminal (exit 64), done with --yes" {
+	local ns
+	ns=$(unique_ns)
+	export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret
+	mktable "${ns}keep"
+	run -64 "$DDB" drop --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" keep </dev/null
+	assert_output "ddb: drop: refusing to drop table 'keep' in prod without --yes"
+	run -0 ddb_local DescribeTable '{"TableName":"'"$ns"'keep"}'
+	DDB_ENV=prod run -64 "$DDB" drop --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" keep </dev/null
+	run -0 "$DDB" drop --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --yes keep </dev/null
+	assert_output "dropped keep"
+	gone "${ns}keep"
+}
+
+@test "drop --all in prod: refused without a namespace, and without --yes" {
+	local ns
+	ns=$(unique_ns)
+	export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret
+	mktable "${ns}a"
+	run -64 "$DDB" drop --all --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --yes </dev/null
+	assert_output --partial "refusing --all in prod without a namespace"
+	run -0 ddb_local DescribeTable '{"TableName":"'"$ns"'a"}'
+	run -64 "$DDB" drop --all --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" </dev/null
+	assert_output "ddb: drop: refusing to drop all 1 table of namespace '$ns' in prod without --yes"
+	run -0 "$DDB" drop --all --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --yes </dev/null
+	assert_output "dropped a"
+	gone "${ns}a"
+}
+
+@test "drop --no-wait returns once dynalite accepted the delete" {
+	local ns
+	use_dynalite
+	ns=$(unique_ns)
+	mktable "${ns}slow"
+	run -0 "$DDB" wait --namespace "$ns" slow --exists --timeout 30
+	run -0 "$DDB" drop --namespace "$ns" --no-wait slow
+	assert_output "dropping slow"
+	run -0 "$DDB" wait --namespace "$ns" slow --gone --timeout 30
+	gone "${ns}slow"
+}
+
+@test "drop: usage errors" {
+	run -64 "$DDB" drop
+	assert_output --partial "missing TABLE (or --all)"
+	run -64 "$DDB" drop --all sometable
+	assert_output --partial "--all takes no table names"
+}
