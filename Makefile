@@ -29,6 +29,10 @@ ddb: $(BUILD)/ddb
 $(BUILD)/ddb: $(CMD_OBJ) $(BUILD)/libddb.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libddb.a $(DEP_LIBS)
 
+# The man page is generated from the command table (cmd/man.c), so it never drifts from the commands.
+$(BUILD)/ddb.1: $(BUILD)/ddb
+	$(BUILD)/ddb __man > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/libddb.a: $(LIB_OBJ)
 	rm -f $@; ar rcs $@ $^
 
@@ -82,7 +86,7 @@ local: deps
 local-stop:
 	@./ddb local stop --dir .local
 
-install: ddb
+install: ddb $(BUILD)/ddb.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d

@@ -1,17 +1,62 @@
-/* complete.c — ddb __complete (not built yet: this placeholder keeps the command table whole). */
+/* complete.c — the hidden helpers of the shell completions and the Makefile:
+ *   ddb __complete [--] WORDS...   candidates for the last word (may be ""), one per line; WORDS are the words
+ *                                  after "ddb" up to the cursor.  A line ":file" or ":dir" asks the shell to
+ *                                  complete a path instead.  Always exits 0 and prints nothing on stderr.
+ *   ddb __commands                 the command names (not hidden ones), one per line: `make install` makes a
+ *                                  ddb-<command> link for each.
+ * The engine is lib/complete.c; the options are read raw (not with cmd_start): the words belong to the line
+ * being completed, not to __complete. */
+#include <string.h>
+
 #include "cmd.h"
+#include "complete.h"
 
 static int cmd_complete(int argc, char **argv, struct ctx *ctx);
+static int cmd_commands(int argc, char **argv, struct ctx *ctx);
 
 const struct cmd cmd_def_complete = {
-	"__complete", cmd_complete, CMD_HIDDEN, "shell completion helper",
-	"ddb __complete WORDS...", NULL, NULL, NULL,
+	"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_REPL, "shell completion helper",
+	"ddb __complete [--] WORDS...", NULL,
+	"Prints the completions of the last word, one per line (':file' or ':dir': complete a path).", NULL,
+};
+
+const struct cmd cmd_def_commands = {
+	"__commands", cmd_commands, CMD_HIDDEN, "list the command names (for make install)",
+	"ddb __commands", NULL, NULL, NULL,
 };
 
 static int cmd_complete(int argc, char **argv, struct ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(ctx->err_out, "ddb: __complete: not implemented yet\n");
-	return EXIT_SOFTWARE;
+	struct complete_list out = COMPLETE_LIST_INIT;
+	char *empty[] = { (char *)"", NULL };
+	int first = 1;
+
+	if (first < argc && !strcmp(argv[first], "--"))
+		first++;
+	char *const *words = first < argc ? argv + first : empty;
+	int n = first < argc ? argc - first : 1;
+	ctx->quiet = 1;
+	complete_words(ctx, n, words, COMPLETE_FILE_CACHE, &out);
+	if (out.kind == COMPLETE_FILES)
+		fputs(":file\n", ctx->out);
+	else if (out.kind == COMPLETE_DIRS)
+		fputs(":dir\n", ctx->out);
+	for (size_t i = 0; i < out.n; i++)
+		fprintf(ctx->out, "%s\n", out.v[i]);
+	complete_list_release(&out);
+	return 0;
+}
+
+static int cmd_commands(int argc, char **argv, struct ctx *ctx)
+{
+	int npos, code;
+	char dummy;
+	if (cmd_start(ctx, &cmd_def_commands, argc, argv, &dummy, &npos, &code))
+		return code;
+	if (npos)
+		return ctx_usage(ctx, &cmd_def_commands, "unexpected argument '%s'", argv[1]);
+	for (const struct cmd *const *c = ddb_commands; *c; c++)
+		if (!((*c)->flags & CMD_HIDDEN))
+			fprintf(ctx->out, "%s\n", (*c)->name);
+	return 0;
 }

@@ -39,6 +39,15 @@ void repl_split_partial(const char *line, size_t len, struct repl_words *w, char
  * else in single quotes).  Caller frees. */
 char *repl_quote(const char *word);
 
+/* The meta-commands (lib/repl.c): `.help`, the man page and the REPL's completion read this table. */
+struct repl_meta {
+	const char *name;   /* ".use" */
+	const char *args;   /* "[TABLE]" or NULL */
+	const char *help;   /* one line */
+	const char *complete;   /* completion of its argument: "table", "region", "output", or NULL */
+};
+extern const struct repl_meta repl_meta_commands[];   /* ends with { NULL } */
+
 struct repl_opts {
 	int bail;          /* script mode: stop at the first failing line and return its exit code */
 	int no_history;    /* do not read or write ~/.ddb_history */
