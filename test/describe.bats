@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# describe.bats — ddb describe TABLE: keys, indexes and status, billing, stream, TTL, counts; json and table output.
+
+load test_helper
+
+setup() {
+	NS=$(unique_ns)
+	mkdir -p "$BATS_TEST_TMPDIR/s"
+	jq '.StreamSpecification = {"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}
+		| .TimeToLiveSpecification = {"AttributeName":"expires_at","Enabled":true}' \
+		schemas/cruddur-messages.json >"$BATS_TEST_TMPDIR/s/cruddur-messages.json"
+}
+
+@test "describe: JSON (the piped default) with keys, indexes, billing, stream, TTL, counts" {
+	run -0 "$DDB" schema-load -q --namespace "$NS" "$BATS_TEST_TMPDIR/s"
+	ddb_local PutItem '{"TableName":"'"$NS"'cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"b"},"message_group_uuid":{"S":"g"}}}' >/dev/null
+	run -0 "$DDB" describe --namespace "$NS" cruddur-messages
+	# The stream ARN and the table ARN depend on the engine and the clock: checked apart.
+	run -0 jq -c 'del(.stream.arn, .arn)' <<<"$output"
+	json_eq "$output" '{
+		"table": "cruddur-messages", "wire_name": "'"$NS"'cruddur-messages", "status": "ACTIVE",
+		"keys": "pk (S) HASH, sk (S) RANGE", "billing": "PROVISIONED", "read_capacity": 5, "write_capacity": 5,
+		"indexes": [{"name": "message-group-sk-index", "type": "GSI", "keys": "message_group_uuid (S) HASH, sk (S) RANGE",
+			"projection": "ALL", "status": "ACTIVE", "read_capacity": 5, "write_capacity": 5, "item_count": 1}],
+		"stream": {"view_type": "NEW_IMAGE"},
+		"ttl": {"status": "ENABLED", "attribute": "expires_at"},
+		"item_count": 1, "size_bytes": '"$(ddb_local DescribeTable '{"TableName":"'"$NS"'cruddur-messages"}' | jq .Table.TableSizeBytes)"'
+	}'
+	run -0 "$DDB" describe --namespace "$NS" cruddur-messages -o json
+	run -0 jq -e '(.stream.arn | test("/stream/")) and (.arn | endswith(":table/'"$NS"'cruddur-messages"))' <<<"$output"
+}
+
+@test "describe: table and text output list the same facts" {
+	run -0 "$DDB" schema-load -q --namespace "$NS" "$BATS_TEST_TMPDIR/s"
+	run -0 "$DDB" describe --namespace "$NS" cruddur-messages -o table
+	assert_line "table         cruddur-messages"
+	assert_line "status        ACTIVE"
+	assert_line "keys          pk (S) HASH, sk (S) RANGE"
+	assert_line "billing       PROVISIONED (read 5, write 5)"
+	assert_line "index         GSI message-group-sk-index: message_group_uuid (S) HASH, sk (S) RANGE; ALL; ACTIVE"
+	assert_line --regexp '^stream        NEW_IMAGE arn:aws:dynamodb:.*/stream/'
+	assert_line "ttl           ENABLED (expires_at)"
+	assert_line "items         0"
+	assert_line "size          0 bytes"
+	run -0 "$DDB" describe --namespace "$NS" cruddur-messages -o text
+	assert_line "$(printf 'billing\tPROVISIONED (read 5, write 5)')"
+	assert_line "$(printf 'ttl\tENABLED (expires_at)')"
+}
+
+@test "describe: on-demand table, no stream, LSI; tags on dynalite" {
+	local arn
+	use_dynalite
+	run -0 "$DDB" schema-load -q --namespace "$NS" --tag env=ci test/data/schemas/good/lsi.json
+	local t
+	t=$(jq -r .TableName test/data/schemas/good/lsi.json)
+	run -0 "$DDB" describe --namespace "$NS" "$t"
+	run -0 jq -c '{billing, stream, tags, lsi: [.indexes[] | select(.type == "LSI") | .status]}' <<<"$output"
+	run -0 jq -e '.stream == null and .tags.env == "ci" and (.lsi | length) >= 1' <<<"$output"
+}
+
+@test "describe --raw prints DescribeTable's Table object" {
+	run -0 "$DDB" schema-load -q --namespace "$NS" "$BATS_TEST_TMPDIR/s"
+	run -0 "$DDB" describe --namespace "$NS" --raw cruddur-messages
+	run -0 jq -e '.TableName == "'"$NS"'cruddur-messages" and .TableStatus == "ACTIVE" and (.KeySchema | length) == 2' <<<"$output"
+}
+
+@test "describe: a missing table is exit 66; usage errors are 64" {
+	run -66 "$DDB" describe --namespace "$NS" nope
+	assert_output "ddb: describe: table 'nope' does not exist in namespace $NS"
+	run -64 "$DDB" describe
+	run -64 "$DDB" describe a b
+}
