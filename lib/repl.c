@@ -861,8 +861,11 @@ int repl_run(struct ctx *ctx, const struct repl_opts *o)
 			fprintf(ctx->err_out, "ddb: repl: %s\n", e.msg);
 			rc = EXIT_USAGE;
 		} else {
-			if (r.interactive && w.n)
+			if (r.interactive && w.n) {
+				while (line.len && (line.ptr[line.len - 1] == ' ' || line.ptr[line.len - 1] == '\t'))
+					line.ptr[--line.len] = '\0';
 				history_add(&r, buf_cstr(&line));
+			}
 			rc = run_words(&r, &w);
 		}
 		repl_words_release(&w);
