@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# local.bats — ddb local start|stop|status: DynamoDB Local in the background for scripts and CI.
+# Each test uses its own --dir under BATS_TEST_TMPDIR and --port 0; teardown stops whatever it started.
+
+load test_helper
+
+setup() {
+	DIR=$BATS_TEST_TMPDIR/local
+}
+
+teardown() {
+	if [[ -f $DIR/dynamodb-local.pid ]]; then "$DDB" local stop --dir "$DIR" 3>&- || true; fi
+}
+
+@test "local: start --port 0, status, start again, stop, status, stop again" {
+	run -1 "$DDB" local status --dir "$DIR"
+	assert_line "$(printf 'status\tnot running')"
+
+	run -0 "$DDB" local start --port 0 --dir "$DIR" 3>&-
+	assert_line --regexp '^export DDB_LOCAL_ENDPOINT=http://127\.0\.0\.1:[0-9]+$'
+	assert_output --partial "DynamoDB Local started (pid "
+	[[ -f $DIR/dynamodb-local.pid && -f $DIR/dynamodb-local.port && -f $DIR/dynamodb-local.log ]]
+	local pid port
+	pid=$(<"$DIR/dynamodb-local.pid")
+	port=$(<"$DIR/dynamodb-local.port")
+	((port > 0))
+	grep -q DynamoDBLocal "/proc/$pid/cmdline"
+	# it answers, and ddb's local mode works against it
+	engine_answers "http://127.0.0.1:$port"
+	DDB_LOCAL_ENDPOINT=http://127.0.0.1:$port run -0 "$DDB" schema-load -q schemas/cruddur-messages.json
+	DDB_LOCAL_ENDPOINT=http://127.0.0.1:$port run -0 "$DDB" list-tables
+	assert_output cruddur-messages
+
+	run -0 "$DDB" local status --dir "$DIR"
+	assert_line "$(printf 'status\trunning')"
+	assert_line "$(printf 'pid\t%s' "$pid")"
+	assert_line "$(printf 'port\t%s' "$port")"
+	assert_line "$(printf 'endpoint\thttp://127.0.0.1:%s' "$port")"
+	run -0 "$DDB" local status --dir "$DIR" -o json
+	json_eq "$output" '{"status":"running","pid":'"$pid"',"port":'"$port"',"endpoint":"http://127.0.0.1:'"$port"'","dir":"'"$DIR"'"}'
+
+	run -0 "$DDB" local start --port 0 --dir "$DIR" 3>&-
+	assert_line "export DDB_LOCAL_ENDPOINT=http://127.0.0.1:$port"
+	assert_output --partial "already running (pid $pid)"
+
+	run -0 "$DDB" local stop --dir "$DIR"
+	assert_output "ddb: local: DynamoDB Local stopped (pid $pid)"
+	_engine_dead "$pid"   # gone, or a zombie waiting for its new parent to reap it
+	[[ ! -f $DIR/dynamodb-local.pid ]]
+	run engine_answers "http://127.0.0.1:$port"
+	assert_failure
+	run -1 "$DDB" local status --dir "$DIR"
+	run -0 "$DDB" local stop --dir "$DIR"
+	assert_output --partial "not running"
+}
+
+@test "local: a stale pid file is cleaned up, a foreign pid is never killed" {
+	mkdir -p "$DIR"
+	echo $$ >"$DIR/dynamodb-local.pid"   # this bats shell: not DynamoDB Local
+	echo 1 >"$DIR/dynamodb-local.port"
+	run -1 "$DDB" local status --dir "$DIR"
+	assert_line "$(printf 'status\tnot running (stale pid file)')"
+	run -0 "$DDB" local stop --dir "$DIR"
+	assert_output --partial "is not DynamoDB Local: not stopping it"
+	[[ ! -f $DIR/dynamodb-local.pid ]]
+	kill -0 $$
+}
+
+@test "local: errors — jar missing (66), port in use (69), usage (64)" {
+	DDB_LOCAL_JAR=$BATS_TEST_TMPDIR/nope.jar run -66 "$DDB" local start --dir "$DIR"
+	assert_output --partial "DDB_LOCAL_JAR='$BATS_TEST_TMPDIR/nope.jar'"
+	local port=${DDB_TEST_LOCAL_URL##*:}
+	run -69 "$DDB" local start --port "$port" --dir "$DIR"
+	assert_output --partial "port $port is already in use"
+	run -64 "$DDB" local
+	run -64 "$DDB" local restart
+	assert_output --partial "unknown subcommand 'restart'"
+	run -64 "$DDB" local start --port 70000
+}
