@@ -172,6 +172,19 @@ seed_items() { # N [with-gsi]
 	assert_output '["AAECAw==",["AQ==","Ag=="],["a","b"],false,null]'
 }
 
+@test "scan: --ddb-json output is accepted back by seed unchanged" {
+	"$DDB" seed --help >/dev/null 2>&1 || skip "ddb seed is not available"
+	make_table "$t"
+	local item='{"pk":{"S":"x"},"sk":{"N":"1"},"big":{"N":"-1234567890123456789012345678901234567.8"},"ss":{"SS":["a"]},
+		"bs":{"BS":["AQ=="]},"b":{"B":"AAECAw=="},"m":{"M":{"l":{"L":[{"NS":["1"]},{"NULL":true},{"BOOL":true}]}}}}'
+	ddb_local PutItem '{"TableName":"'"$t"'","Item":'"$item"'}' >/dev/null
+	"$DDB" scan "$t" --ddb-json >"$BATS_TEST_TMPDIR/dump.jsonl"
+	make_table "${t}2"
+	run -0 "$DDB" seed --table "${t}2" "$BATS_TEST_TMPDIR/dump.jsonl"
+	run -0 "$DDB" scan "${t}2" --ddb-json
+	json_eq "$output" "$item"
+}
+
 @test "scan: output modes: json array, text, table with the key attributes first" {
 	seed_items 3
 	run -0 "$DDB" scan "$t" -o json
