@@ -473,3 +473,19 @@ sso_cache() { # KEY TOKEN EXPIRES
 	refute_output --partial "tok-"
 	refute_output --partial "secret-for-AKIABASE"
 }
+
+@test "creds: --debug never shows the web identity token, the container token or an IMDS token" {
+	printf 'oidc-secret-jwt' >"$BATS_TEST_TMPDIR/token"
+	AWS_WEB_IDENTITY_TOKEN_FILE=$BATS_TEST_TMPDIR/token AWS_ROLE_ARN=arn:aws:iam::444444444444:role/ci \
+		run -0 "$DDB" list-tables --prod --debug
+	assert_output --partial "WebIdentityToken=<redacted>"
+	refute_output --partial oidc-secret-jwt
+	AWS_CONTAINER_CREDENTIALS_FULL_URI=$DDB_TEST_STANDINS_URL/container/auth AWS_CONTAINER_AUTHORIZATION_TOKEN=container-token \
+		run -0 "$DDB" list-tables --prod --debug
+	refute_output --partial container-token
+	AWS_EC2_METADATA_DISABLED=false run -0 "$DDB" list-tables --prod --debug
+	assert_output --partial "the token in the body is not shown"
+	refute_output --partial imds-session-token
+	refute_output --partial "sk-"
+	refute_output --partial "tok-"
+}
