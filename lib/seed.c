@@ -256,7 +256,7 @@ struct run {
 	struct batch **q;
 	size_t qcap, qhead, qlen;
 	int closed;
-	volatile int stop;        /* fatal error or interrupted: drop what is not sent */
+	_Atomic int stop;         /* fatal error or interrupted: drop what is not sent */
 	struct keyset inflight;
 
 	struct stable **tables;
@@ -427,7 +427,10 @@ static void checkpoint_maybe(struct run *R)
 	double now = mono();
 	if (R->cp_path && !R->dry && now - R->last_cp >= CHECKPOINT_EVERY) {
 		R->last_cp = now;
-		if (R->completed_since_cp)
+		pthread_mutex_lock(&R->mu);
+		long pending = R->completed_since_cp;
+		pthread_mutex_unlock(&R->mu);
+		if (pending)
 			checkpoint_save(R);
 	}
 }
