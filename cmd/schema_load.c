@@ -480,6 +480,14 @@ static int load_one(struct sl *st, struct schema *s, struct err *e)
 		err_prefix(e, "%s", s->table);
 		goto done;
 	}
+	if (rc == 0 && !st->a->plan && !strcmp(d.status, "DELETING")) {
+		/* e.g. right after `drop --no-wait`: let it go, then create it again */
+		ctx_note(ctx, "%s: the table is being deleted: waiting until it is gone", s->table);
+		table_desc_release(&d);
+		if (table_wait_gone(ctx, schema_wire_name(s), s->table, st->a->wait_timeout, e) < 0)
+			goto done;
+		rc = 1;
+	}
 	if (rc == 1) {
 		if (st->a->plan) {
 			lines_push(&st->lines, create_line(s));

@@ -325,3 +325,17 @@ plan_codes() {
 	run -0 "$DDB" schema-load --help
 	assert_output --partial "--recreate"
 }
+
+@test "schema-load right after drop --no-wait waits for the old table to go, then creates it (dynalite)" {
+	local ns
+	use_dynalite
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 "$DDB" schema-load -q --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	run -0 "$DDB" drop --namespace "$ns" --no-wait cruddur-messages
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_line "cruddur-messages: created"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -r .TableStatus <<<"$output"
+	assert_output ACTIVE
+}
