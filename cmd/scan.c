@@ -345,6 +345,8 @@ fail:
 	table_missing(&e, table);
 	if (e.kind == ERR_INTERRUPTED && !a.count)
 		snprintf(e.msg, sizeof(e.msg), "interrupted after %ld items (the scan is incomplete)", st.emitted);
+	else if (e.kind == ERR_TEMPFAIL && !a.count)
+		err_prefix(&e, "the scan is incomplete (%ld items printed)", st.emitted);
 	rc = ctx_fail(ctx, &e);
 out:
 	cJSON_Delete(in);
