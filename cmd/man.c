@@ -31,7 +31,9 @@ static const char *const env_vars[][2] = {
 	{ "AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT, AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE, "
 	  "AWS_EC2_METADATA_V1_DISABLED", "the instance metadata service (IMDSv2) credentials." },
 	{ "AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-	  "endpoint overrides as in the AWS CLI (DYNAMODB, DYNAMODB_STREAMS, EC2, COGNITO_IDENTITY_PROVIDER, STS, SSO)." },
+	  "endpoint overrides as in the AWS CLI: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_DYNAMODB_STREAMS, "
+	  "AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL_STS, "
+	  "AWS_ENDPOINT_URL_SSO; the ignore switch drops them and the profile's endpoint_url/services." },
 	{ "AWS_STS_REGIONAL_ENDPOINTS", "legacy: the global STS endpoint for the regions that had it." },
 	{ "AWS_MAX_ATTEMPTS", "attempts per request, retries included (default 8)." },
 	{ "AWS_CA_BUNDLE", "CA file for TLS (verification is always on)." },
