@@ -36,6 +36,8 @@ int awsquery_parse_error(const char *xml, size_t len, struct err *e)
 	if (!er)
 		er = xml_child(doc, "Error");                           /* STS: <ErrorResponse><Error> */
 	const char *code = er ? xml_text(er, "Code") : NULL;
+	if (code && !*code)
+		code = NULL;   /* <Code/>: no code, not an empty one */
 	const char *msg = er ? xml_text(er, "Message") : NULL;
 	const char *rid = xml_text(doc, "RequestID");
 	if (!rid)

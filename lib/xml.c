@@ -12,7 +12,15 @@ struct builder {
 	struct buf text;
 	int depth;
 	int failed;
+	XML_Parser parser;           /* stopped at the first failure: nothing after it is built */
 };
+
+static void fail(struct builder *b)
+{
+	if (!b->failed)
+		XML_StopParser(b->parser, XML_FALSE);
+	b->failed = 1;
+}
 
 static const char *local_name(const char *n)
 {
@@ -46,7 +54,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 	struct builder *b = ud;
 	(void)attrs;
 	if (++b->depth > 64) {
-		b->failed = 1;
+		fail(b);
 		return;
 	}
 	flush_text(b);
@@ -63,7 +71,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 	} else if (!b->root) {
 		b->root = n;
 	} else {
-		b->failed = 1;
+		fail(b);
 		free(n->name);
 		free(n->text);
 		free(n);
@@ -86,7 +94,7 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 {
 	struct builder *b = ud;
 	if (b->cur && len > 0 && buf_add(&b->text, s, (size_t)len) < 0)
-		b->failed = 1;
+		fail(b);
 }
 
 struct xml_node *xml_parse(const char *text, size_t len, struct err *e)
@@ -99,17 +107,18 @@ struct xml_node *xml_parse(const char *text, size_t len, struct err *e)
 		err_set(e, ERR_INTERNAL, "cannot create an XML parser");
 		return NULL;
 	}
+	b.parser = p;
 	XML_SetUserData(p, &b);
 	XML_SetElementHandler(p, on_start, on_end);
 	XML_SetCharacterDataHandler(p, on_text);
 	int ok = len <= (size_t)0x7fffffff && XML_Parse(p, text, (int)len, 1) == XML_STATUS_OK;
 	if (!ok || b.failed || !b.root) {
-		if (!ok)
+		if (!ok && !b.failed)
 			err_set(e, ERR_DATA, "invalid XML at line %lu, column %lu: %s",
 			        (unsigned long)XML_GetCurrentLineNumber(p), (unsigned long)XML_GetCurrentColumnNumber(p),
 			        XML_ErrorString(XML_GetErrorCode(p)));
 		else
-			err_set(e, ERR_DATA, b.failed ? "XML nested too deeply" : "empty XML document");
+			err_set(e, ERR_DATA, b.failed ? "XML nested too deeply, or too much text" : "empty XML document");
 		xml_free(b.root);
 		b.root = NULL;
 	}
