@@ -4,8 +4,13 @@
 
 load test_helper
 
-create_table() { # WIRE-NAME
+create_table() { # WIRE-NAME: created and ACTIVE
 	ddb_local CreateTable '{"TableName":"'"$1"'","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}' >/dev/null
+	wait_for 20 table_active "$1"
+}
+
+table_active() { # WIRE-NAME
+	ddb_local DescribeTable '{"TableName":"'"$1"'"}' | jq -e '.Table.TableStatus == "ACTIVE"' >/dev/null
 }
 
 put_item() { # WIRE-NAME PK
