@@ -208,6 +208,19 @@ seed_items() { # N [with-gsi]
 	fi
 }
 
+@test "scan: Ctrl-C stops cleanly (exit 130, says how far it got)" {
+	seed_items 500
+	"$DDB" scan "$t" --page-size 1 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+	local pid=$! rc=0
+	wait_for 20 test -s "$BATS_TEST_TMPDIR/out"
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 130
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output --regexp 'interrupted after [0-9]+ items'
+	[[ $(wc -l <"$BATS_TEST_TMPDIR/out") -lt 500 ]]
+}
+
 @test "scan: namespaces: names as the user writes them" {
 	make_table "${ns}ns-table"
 	gen_items 4 >"$BATS_TEST_TMPDIR/i.jsonl"
