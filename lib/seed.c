@@ -435,6 +435,7 @@ static void checkpoint_maybe(struct run *R)
 	}
 }
 
+/* The checkpoint's [[lo,hi],...]: sorted, disjoint, as checkpoint_save writes them. */
 static int parse_ranges(const cJSON *done, struct seed_ranges *out)
 {
 	const cJSON *r;
@@ -442,11 +443,19 @@ static int parse_ranges(const cJSON *done, struct seed_ranges *out)
 		return -1;
 	cJSON_ArrayForEach(r, done) {
 		const cJSON *a = cJSON_GetArrayItem(r, 0), *z = cJSON_GetArrayItem(r, 1);
-		if (!cJSON_IsNumber(a) || !cJSON_IsNumber(z) || a->valuedouble < 0 || z->valuedouble < a->valuedouble ||
+		if (!cJSON_IsNumber(a) || !cJSON_IsNumber(z) || a->valuedouble < 0 || z->valuedouble <= a->valuedouble ||
 		    z->valuedouble > 1e15)
 			return -1;
-		for (long v = (long)a->valuedouble; v < (long)z->valuedouble; v++)
-			seed_ranges_add(out, v);   /* ranges are few and merge as they go */
+		long lo = (long)a->valuedouble, hi = (long)z->valuedouble;
+		if (out->n && lo <= out->r[out->n - 1][1])
+			return -1;
+		if (out->n == out->alloc) {
+			out->alloc = out->alloc ? out->alloc * 2 : 16;
+			out->r = xrealloc(out->r, out->alloc * sizeof(out->r[0]));
+		}
+		out->r[out->n][0] = lo;
+		out->r[out->n][1] = hi;
+		out->n++;
 	}
 	return 0;
 }
@@ -499,9 +508,12 @@ static int checkpoint_load(struct run *R, struct err *e)
 				rc = err_set(e, ERR_DATA, "the checkpoint '%s' is damaged (delete it to start over)", R->cp_path);
 				break;
 			}
-			for (size_t j = 0; j < sf->resume.n; j++)
-				for (long v = sf->resume.r[j][0]; v < sf->resume.r[j][1]; v++)
-					seed_ranges_add(&sf->done, v);
+			seed_ranges_release(&sf->done);
+			if (sf->resume.n) {
+				sf->done.r = xmalloc(sf->resume.n * sizeof(sf->done.r[0]));
+				memcpy(sf->done.r, sf->resume.r, sf->resume.n * sizeof(sf->done.r[0]));
+				sf->done.n = sf->done.alloc = sf->resume.n;
+			}
 		}
 		if (rc)
 			break;
@@ -958,6 +970,9 @@ bad:
 	cJSON_Delete(typed);
 	if (!en.json) {
 		buf_release(&kb);
+		pthread_mutex_lock(&R->mu);
+		R->st->not_written++;
+		pthread_mutex_unlock(&R->mu);
 		err_set(&e, ERR_INTERNAL, "out of memory");
 		set_fatal(R, &e);
 		return -1;
@@ -1521,6 +1536,9 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 		rc = -1;
 		goto out;
 	}
+	if (!o->resume && R.cp_path && access(R.cp_path, F_OK) == 0)
+		ctx_note(ctx, "'%s' is left from an earlier run: seeding everything (--resume skips what it confirms)",
+		         R.cp_path);
 	if (o->rejects) {
 		R.rej = fopen(o->rejects, "w");
 		if (!R.rej) {
