@@ -947,6 +947,12 @@ static int take_item(struct run *R, size_t fi, long ord, long line, struct stabl
 				        t->attr_types[i], ty);
 				goto bad;
 			}
+			const cJSON *pl = NULL;
+			item_value_type(av, &pl);
+			if (cJSON_IsString(pl) && !pl->valuestring[0]) {
+				err_set(&e, ERR_DATA, "attribute '%s' is an index key: it cannot be empty", t->attr_names[i]);
+				goto bad;
+			}
 		}
 	}
 	ok = 1;

@@ -270,9 +270,11 @@ bad_lines() {
 @test "seed: index key attributes must have the index's type" {
 	local t=${ns}cruddur-messages
 	ddb_local CreateTable "$(jq -c --arg t "$t" '.TableName = $t' "$DDB_TEST_ROOT/schemas/cruddur-messages.json")" >/dev/null
-	printf '%s\n' '{"pk":"a","sk":"1","message_group_uuid":7}' '{"pk":"a","sk":"2","message_group_uuid":"g"}' >"$d/cruddur-messages.jsonl"
+	printf '%s\n' '{"pk":"a","sk":"1","message_group_uuid":7}' '{"pk":"a","sk":"2","message_group_uuid":"g"}' \
+		'{"pk":"a","sk":"3","message_group_uuid":""}' >"$d/cruddur-messages.jsonl"
 	run -1 "$DDB" seed --namespace "$ns" "$d/cruddur-messages.jsonl"
 	assert_output --partial "cruddur-messages.jsonl:1: attribute 'message_group_uuid' is an index key of type S, not N"
+	assert_output --partial "cruddur-messages.jsonl:3: attribute 'message_group_uuid' is an index key: it cannot be empty"
 	assert_output --partial "1 written"
 }
 
@@ -407,6 +409,17 @@ standin_start() {
 	assert_output --partial "10 written to 't', 90 already written (checkpoint)"
 	run -0 jq -r '.PutRequest.Item.pk.S' "$d/accepted"
 	assert_equal "$(sort <<<"$output")" "$(jq -r .pk "$d/t.jsonl" | sort)"
+	kill "$standin_pid"
+}
+
+@test "seed: a batch refused as a whole is retried item by item: only the bad item is rejected" {
+	standin_start
+	jq -nc 'range(0; 50) | {pk: (if . == 17 then "bad17" else "p\(.)" end)}' >"$d/t.jsonl"
+	run -1 "$DDB" seed --endpoint-url "$standin_url" --rejects "$d/rej" "$d/t.jsonl"
+	assert_output --partial "t.jsonl:18: One or more parameter values were invalid: bad item (ValidationException)"
+	assert_output --partial "49 written to 't', 1 rejected, 0 not written"
+	assert_equal "$(cat "$d/rej")" '{"pk":"bad17"}'
+	[[ $(wc -l <"$d/accepted") -eq 49 ]]
 	kill "$standin_pid"
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A tiny DynamoDB stand-in for seed's retry tests.  DescribeTable: any table, hash key pk (S).  BatchWriteItem:
 every PutRequest whose pk starts with "slow" comes back in UnprocessedItems, unless the file --release exists;
-accepted items are appended (one compact JSON line each) to --log.  Usage:
+accepted items are appended (one compact JSON line each) to --log.  A call holding an item whose pk starts
+with "bad" is refused as a whole (ValidationException).  Usage:
   unprocessed_standin.py --port-file F --log F --release F"""
 import argparse
 import json
@@ -41,6 +42,11 @@ def main():
                     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
                     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}})
             if op == "BatchWriteItem":
+                for reqs in req["RequestItems"].values():
+                    for r in reqs:
+                        if r.get("PutRequest", {}).get("Item", {}).get("pk", {}).get("S", "").startswith("bad"):
+                            return self.reply(400, {"__type": "com.amazon.coral.validate#ValidationException",
+                                                    "message": "One or more parameter values were invalid: bad item"})
                 left = {}
                 release = os.path.exists(a.release)
                 with open(a.log, "a") as log:
