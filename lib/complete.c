@@ -433,41 +433,54 @@ static void offer_options(const struct cmd *cmd, const char *cur, struct complet
 		offer(out, "", "--version", cur);
 }
 
-/* Positional number k (0-based) by the command's positional_complete spec. */
+/* One positional's spec: alternatives separated by '|', each "words:a b c", "words:commands" or a hint. */
+static void offer_spec(struct ctx *ctx, unsigned flags, const char *spec, size_t len, const char *cur,
+                       struct complete_list *out)
+{
+	const char *end = spec + len;
+	while (spec < end) {
+		const char *bar = memchr(spec, '|', (size_t)(end - spec));
+		size_t n = bar ? (size_t)(bar - spec) : (size_t)(end - spec);
+		if (n >= 6 && !strncmp(spec, "words:", 6)) {
+			const char *p = spec + 6, *wend = spec + n;
+			if (wend - p == 8 && !strncmp(p, "commands", 8)) {
+				offer_commands(cur, out);
+			} else {
+				while (p < wend) {
+					while (p < wend && *p == ' ')
+						p++;
+					size_t k = 0;
+					while (p + k < wend && p[k] != ' ')
+						k++;
+					if (k) {
+						char *w = xstrndup(p, k);
+						offer(out, "", w, cur);
+						free(w);
+					}
+					p += k;
+				}
+			}
+		} else if (n) {
+			offer_hint(ctx, flags, spec, n, "", cur, out);
+		}
+		spec += n + (bar ? 1 : 0);
+	}
+}
+
+/* Positional number k (0-based) by the command's positional_complete spec: the first positional's part, then
+ * after ';' the part for every later one ("words:tail list;table"). */
 static void offer_positional(struct ctx *ctx, unsigned flags, const char *spec, int k, const char *cur,
                              struct complete_list *out)
 {
 	if (!spec)
 		return;
-	if (!strncmp(spec, "words:", 6)) {
-		const char *words = spec + 6, *rest = strchr(words, ';');
-		size_t wlen = rest ? (size_t)(rest - words) : strlen(words);
-		if (k > 0) {
-			if (rest)
-				offer_hint(ctx, flags, rest + 1, strlen(rest + 1), "", cur, out);
-			return;
-		}
-		if (wlen == 8 && !strncmp(words, "commands", 8)) {
-			offer_commands(cur, out);
-			return;
-		}
-		const char *p = words, *end = words + wlen;
-		while (p < end) {
-			while (p < end && *p == ' ')
-				p++;
-			size_t n = 0;
-			while (p + n < end && p[n] != ' ')
-				n++;
-			if (n) {
-				char *w = xstrndup(p, n);
-				offer(out, "", w, cur);
-				free(w);
-			}
-			p += n;
-		}
-		return;
-	}
-	offer_hint(ctx, flags, spec, strlen(spec), "", cur, out);
+	const char *semi = strchr(spec, ';');
+	if (k == 0)
+		offer_spec(ctx, flags, spec, semi ? (size_t)(semi - spec) : strlen(spec), cur, out);
+	else if (semi)
+		offer_spec(ctx, flags, semi + 1, strlen(semi + 1), cur, out);
+	else if (!strcmp(spec, "table") || !strcmp(spec, "file") || !strcmp(spec, "dir"))
+		offer_spec(ctx, flags, spec, strlen(spec), cur, out);   /* TABLE..., FILE... */
 }
 
 void complete_words(struct ctx *ctx, int n, char *const *words, unsigned flags, struct complete_list *out)

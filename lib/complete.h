@@ -6,8 +6,10 @@
  *   - a word starting with '-': the command's long options, the global ones and --help; "--opt=VAL" completes VAL;
  *   - the value of an option: its choices, else by its hint: "table" (live table names), "file", "dir",
  *     "region" (the AWS regions), "profile" (sections of ~/.aws/config and ~/.aws/credentials);
- *   - positional words by cmd->positional_complete: "table", "file", "dir", "words:a b c" (the first positional;
- *     "words:a b;table" completes later positionals as tables), "words:commands" (command names).
+ *   - positional words by cmd->positional_complete: "table", "file", "dir" (every positional), "words:a b c"
+ *     (the first positional), "words:commands" (command names); '|' offers alternatives for the first positional
+ *     ("words:conversation conversations|table": those words or a table) and ';' gives the spec of every later
+ *     positional ("words:tail list;table": a subcommand word, then table names).
  * Table names come from ListTables (every page, the namespace stripped) against the endpoint the line would use:
  * --prod/--local/--endpoint-url/--region/--profile/--namespace on the line, else ctx's (session, environment).
  * Requests use their own transport with short timeouts and one attempt; errors are silent (no candidates).

@@ -4,8 +4,9 @@
  * Session state (.local/.prod, .region, .namespace, .output, and the global options given to `ddb repl` itself)
  * is kept here and written into ctx before every line, after ctx_reset_options: a command's own --prod or
  * --region applies to its line only.  `.use TABLE` is ctx->default_table: a command whose positional_complete is
- * "table" gets it as its TABLE when the line names none, and one whose spec is "words:...;table" gets it after
- * its subcommand word; destructive commands (drop, enable-stream) never do — name the table.
+ * "table" (or "words:...|table") gets it as its first positional when the line has none, and one whose spec is
+ * "words:...;table" gets it after its subcommand word; destructive commands (drop, enable-stream) never do —
+ * name the table there.
  */
 #include "repl.h"
 
@@ -409,9 +410,13 @@ static char **with_default_table(struct ctx *ctx, int argc, char **argv, int *na
 	const char *spec = cmd->positional_complete;
 	if (!spec || (cmd->flags & CMD_DESTRUCTIVE))
 		return NULL;
-	if (!strcmp(spec, "table"))
+	/* the first positional may be a table ("table", "words:a b|table"), or the one after a subcommand word
+	 * ("words:a b;table") */
+	const char *semi = strchr(spec, ';');
+	size_t first = semi ? (size_t)(semi - spec) : strlen(spec);
+	if ((first == 5 && !strncmp(spec, "table", 5)) || (first >= 6 && !strncmp(spec + first - 6, "|table", 6)))
 		want = 0;
-	else if (!strncmp(spec, "words:", 6) && strstr(spec, ";table"))
+	else if (semi && !strcmp(semi + 1, "table"))
 		want = 1;
 	else
 		return NULL;
