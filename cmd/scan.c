@@ -126,18 +126,36 @@ static int emit_page(struct scan_state *st, const cJSON *page, struct err *e)
 	return 0;
 }
 
-/* One segment (segment < 0: the whole table), page after page, on transport http (NULL: ctx's). */
-static int scan_segment(struct scan_state *st, int segment, struct http *http, struct err *e)
+/* One segment is a pipeline of two threads: the fetcher sends a request, parses the page, and sends the next request
+ * (with the page's LastEvaluatedKey) while the consumer renders the page it handed over.  At most one page waits in
+ * the slot, so memory stays at about three pages whatever the table's size. */
+struct pipe {
+	struct scan_state *st;
+	int segment;                /* < 0: the whole table */
+	struct http *http;          /* NULL: ctx's transport */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	cJSON *slot;                /* a fetched page waiting to be rendered */
+	int done, quit, failed;
+	struct err err;
+};
+
+static void *fetch_main(void *arg)
 {
+	struct pipe *p = arg;
+	struct scan_state *st = p->st;
+	struct err e = ERR_INIT;
 	cJSON *in = cJSON_Duplicate(st->tmpl, 1);
 	int rc = 0;
-	if (segment >= 0) {
-		cJSON_AddNumberToObject(in, "Segment", segment);
+	if (p->segment >= 0) {
+		cJSON_AddNumberToObject(in, "Segment", p->segment);
 		cJSON_AddNumberToObject(in, "TotalSegments", st->segments);
 	}
-	while (!atomic_load(&st->stop)) {
+	for (;;) {
+		if (atomic_load(&st->stop))
+			break;
 		if (ctx_interrupted(st->ctx)) {
-			rc = err_set(e, ERR_INTERRUPTED, "interrupted");
+			rc = err_set(&e, ERR_INTERRUPTED, "interrupted");
 			break;
 		}
 		long lim = st->page_size;
@@ -154,17 +172,25 @@ static int scan_segment(struct scan_state *st, int segment, struct http *http, s
 		if (lim)
 			cJSON_AddNumberToObject(in, "Limit", (double)lim);
 		cJSON *page = NULL;
-		if (aws_json_on(st->ctx, http, &aws_dynamodb, "Scan", in, &page, NULL, e) < 0) {
-			rc = -1;
-			break;
-		}
-		if (emit_page(st, page, e) < 0) {
-			cJSON_Delete(page);
+		if (aws_json_on(st->ctx, p->http, &aws_dynamodb, "Scan", in, &page, NULL, &e) < 0) {
 			rc = -1;
 			break;
 		}
 		cJSON *lek = cJSON_DetachItemFromObjectCaseSensitive(page, "LastEvaluatedKey");
-		cJSON_Delete(page);
+		pthread_mutex_lock(&p->mu);
+		while (p->slot && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		int quit = p->quit;
+		if (!quit) {
+			p->slot = page;
+			pthread_cond_broadcast(&p->cv);
+		}
+		pthread_mutex_unlock(&p->mu);
+		if (quit) {
+			cJSON_Delete(page);
+			cJSON_Delete(lek);
+			break;
+		}
 		if (!lek || !cJSON_IsObject(lek)) {
 			cJSON_Delete(lek);
 			break;
@@ -173,6 +199,64 @@ static int scan_segment(struct scan_state *st, int segment, struct http *http, s
 		cJSON_AddItemToObject(in, "ExclusiveStartKey", lek);
 	}
 	cJSON_Delete(in);
+	pthread_mutex_lock(&p->mu);
+	p->done = 1;
+	if (rc < 0) {
+		p->failed = 1;
+		p->err = e;
+	}
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	aws_thread_cleanup();
+	return NULL;
+}
+
+/* One segment (segment < 0: the whole table), page after page, on transport http (NULL: ctx's). */
+static int scan_segment(struct scan_state *st, int segment, struct http *http, struct err *e)
+{
+	struct pipe p;
+	pthread_t th;
+	int rc = 0;
+	memset(&p, 0, sizeof(p));
+	p.st = st;
+	p.segment = segment;
+	p.http = http;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (pthread_create(&th, NULL, fetch_main, &p) != 0) {
+		pthread_cond_destroy(&p.cv);
+		pthread_mutex_destroy(&p.mu);
+		return err_set(e, ERR_INTERNAL, "cannot start the scan's fetch thread");
+	}
+	for (;;) {
+		pthread_mutex_lock(&p.mu);
+		while (!p.slot && !p.done)
+			pthread_cond_wait(&p.cv, &p.mu);
+		cJSON *page = p.slot;
+		p.slot = NULL;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		if (!page)
+			break;   /* done, nothing left */
+		rc = emit_page(st, page, e);
+		cJSON_Delete(page);
+		if (rc < 0)
+			break;
+	}
+	pthread_mutex_lock(&p.mu);
+	p.quit = 1;
+	pthread_cond_broadcast(&p.cv);
+	pthread_mutex_unlock(&p.mu);
+	pthread_join(th, NULL);
+	cJSON_Delete(p.slot);
+	if (rc == 0 && p.failed) {
+		*e = p.err;
+		rc = -1;
+	}
+	if (rc == 0 && ctx_interrupted(st->ctx))
+		rc = err_set(e, ERR_INTERRUPTED, "interrupted");
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
 	return rc;
 }
 
