@@ -190,17 +190,17 @@ put_item() { # WIRE-NAME PK
 
 tmux_start() { # COMMAND...
 	command -v tmux >/dev/null || skip "tmux is not installed"
-	TMUX_SOCK=ddb-repl-$$-$BATS_TEST_NUMBER
-	TERM=${TERM:-xterm} tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 160 -y 40 "$@"
+	TMUX_SOCK=$BATS_TEST_TMPDIR/tmux.sock
+	TERM=${TERM:-xterm} tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -x 160 -y 40 "$@"
 }
 
 teardown() {
-	[[ -n ${TMUX_SOCK-} ]] && tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	[[ -n ${TMUX_SOCK-} ]] && tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
 	return 0
 }
 
-screen() { tmux -L "$TMUX_SOCK" capture-pane -p -S -200; }
-keys() { tmux -L "$TMUX_SOCK" send-keys "$@"; }
+screen() { tmux -S "$TMUX_SOCK" capture-pane -p -S -200; }
+keys() { tmux -S "$TMUX_SOCK" send-keys "$@"; }
 screen_has() { screen | grep -qE -- "$1"; }
 expect() { # REGEX: wait until the screen shows it (prints the screen when it does not)
 	wait_for 15 screen_has "$1" || {
@@ -229,7 +229,7 @@ expect() { # REGEX: wait until the screen shows it (prints the screen when it do
 	keys '.namespace -' Enter
 	expect '^ddb\[local table=users\]>$'
 	keys C-d
-	wait_for 10 bash -c "! tmux -L '$TMUX_SOCK' has-session 2>/dev/null"
+	wait_for 10 bash -c "! tmux -S '$TMUX_SOCK' has-session 2>/dev/null"
 	grep -q '^list-tables$' "$HOME/.ddb_history"
 	grep -q '^describe\\040users$' "$HOME/.ddb_history"
 	[[ $(stat -c %a "$HOME/.ddb_history") == 600 ]]
@@ -244,7 +244,7 @@ expect() { # REGEX: wait until the screen shows it (prints the screen when it do
 	keys C-u '.use my-secret-table' Enter
 	expect 'table=my-secret-table'
 	keys C-d
-	wait_for 10 bash -c "! tmux -L '$TMUX_SOCK' has-session 2>/dev/null"
+	wait_for 10 bash -c "! tmux -S '$TMUX_SOCK' has-session 2>/dev/null"
 	! grep -q secret "$HOME/.ddb_history"
 }
 
@@ -265,7 +265,7 @@ expect() { # REGEX: wait until the screen shows it (prints the screen when it do
 	expect '^ddb [0-9]'
 	# still the same session: exit leaves
 	keys 'exit' Enter
-	wait_for 10 bash -c "! tmux -L '$TMUX_SOCK' has-session 2>/dev/null"
+	wait_for 10 bash -c "! tmux -S '$TMUX_SOCK' has-session 2>/dev/null"
 }
 
 @test "terminal: .prod asks to type 'prod'; the prompt shows prod and the region" {

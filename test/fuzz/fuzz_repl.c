@@ -4,8 +4,8 @@
  * vector) and repl_split_partial (must always give at least one word, with a word start inside the line).  Every
  * line that splits is re-joined from repl_quote'd words and split again: the words must come back unchanged.
  * A failed check aborts, which libFuzzer reports.
- * Build: clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_repl.c lib/repl_split.c lib/buf.c \
- *        lib/err.c -lcrypto
+ * Build: test/fuzz/run (or: clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_repl.c lib/repl_split.c lib/buf.c \
+ *        lib/err.c -lcrypto)
  * Seeds: any text, e.g. lines of test/repl.bats.
  */
 #include <stdint.h>
