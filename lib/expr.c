@@ -10,7 +10,7 @@ void expr_init(struct expr *x)
 {
 	x->names = cJSON_CreateObject();
 	x->values = cJSON_CreateObject();
-	x->seq = 0;
+	x->nseq = x->vseq = 0;
 }
 
 void expr_release(struct expr *x)
@@ -18,7 +18,7 @@ void expr_release(struct expr *x)
 	cJSON_Delete(x->names);
 	cJSON_Delete(x->values);
 	x->names = x->values = NULL;
-	x->seq = 0;
+	x->nseq = x->vseq = 0;
 }
 
 static cJSON *parse_option_object(const char *opt, const char *json, struct err *e)
@@ -83,11 +83,11 @@ int expr_add_values(struct expr *x, const char *json, struct err *e)
 }
 
 /* The next "<sigil><prefix><n>" not used in map. */
-static int next_placeholder(struct expr *x, const cJSON *map, char sigil, const char *prefix, char *out,
+static int next_placeholder(unsigned *seq, const cJSON *map, char sigil, const char *prefix, char *out,
                             size_t outlen, struct err *e)
 {
 	for (;;) {
-		int n = snprintf(out, outlen, "%c%s%u", sigil, prefix, x->seq++);
+		int n = snprintf(out, outlen, "%c%s%u", sigil, prefix, (*seq)++);
 		if (n < 0 || (size_t)n >= outlen)
 			return err_set(e, ERR_INTERNAL, "placeholder buffer too small");
 		if (!cJSON_GetObjectItemCaseSensitive(map, out))
@@ -97,7 +97,7 @@ static int next_placeholder(struct expr *x, const cJSON *map, char sigil, const 
 
 int expr_name(struct expr *x, const char *prefix, const char *attr, char *out, size_t outlen, struct err *e)
 {
-	if (next_placeholder(x, x->names, '#', prefix, out, outlen, e) < 0)
+	if (next_placeholder(&x->nseq, x->names, '#', prefix, out, outlen, e) < 0)
 		return -1;
 	cJSON_AddStringToObject(x->names, out, attr);
 	return 0;
@@ -105,7 +105,7 @@ int expr_name(struct expr *x, const char *prefix, const char *attr, char *out, s
 
 int expr_value(struct expr *x, const char *prefix, cJSON *av, char *out, size_t outlen, struct err *e)
 {
-	if (next_placeholder(x, x->values, ':', prefix, out, outlen, e) < 0) {
+	if (next_placeholder(&x->vseq, x->values, ':', prefix, out, outlen, e) < 0) {
 		cJSON_Delete(av);
 		return -1;
 	}

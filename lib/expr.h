@@ -37,7 +37,7 @@
 struct expr {
 	cJSON *names;    /* ExpressionAttributeNames being built (owned; an object) */
 	cJSON *values;   /* ExpressionAttributeValues being built (owned; an object of typed values) */
-	unsigned seq;    /* next generated placeholder number */
+	unsigned nseq, vseq;   /* next generated name / value placeholder numbers */
 };
 
 void expr_init(struct expr *x);
