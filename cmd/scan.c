@@ -7,6 +7,7 @@
 
 #include "aws.h"
 #include "cmd.h"
+#include "creds.h"
 #include "expr.h"
 #include "http.h"
 #include "item.h"
@@ -288,6 +289,11 @@ static int run_segments(struct scan_state *st, struct err *e)
 {
 	if (st->segments <= 1)
 		return scan_segment(st, -1, NULL, e);
+	/* resolve the credentials once, before the threads share ctx's cache */
+	struct creds c;
+	if (creds_get(st->ctx, &c, e) < 0)
+		return -1;
+	creds_release(&c);
 	struct seg_thread *t = xcalloc((size_t)st->segments, sizeof(*t));
 	int rc = 0;
 	for (int i = 0; i < st->segments; i++) {
