@@ -634,6 +634,31 @@ char **stream_env(const char *const *force, const char *const *dflt)
 	return env;
 }
 
+/* Can argv0 be run (as posix_spawnp would find it)?  Checked first so the answer does not depend on how the
+ * C library reports a failed exec (under valgrind the child just exits 127). */
+static int can_exec(const char *argv0)
+{
+	if (strchr(argv0, '/'))
+		return access(argv0, X_OK) == 0 ? 0 : errno;
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/bin:/usr/bin";
+	int err = ENOENT;
+	for (const char *p = path;;) {
+		size_t n = strcspn(p, ":");
+		char *full = n ? xasprintf("%.*s/%s", (int)n, p, argv0) : xasprintf("%s", argv0);
+		int ok = access(full, X_OK) == 0;
+		if (!ok && errno == EACCES)
+			err = EACCES;
+		free(full);
+		if (ok)
+			return 0;
+		if (!p[n])
+			return err;
+		p += n + 1;
+	}
+}
+
 int stream_run_handler(char *const argv[], char *const env[], const char *data, size_t len, int *status,
                        int *signo, struct err *e)
 {
@@ -643,6 +668,9 @@ int stream_run_handler(char *const argv[], char *const env[], const char *data, 
 
 	*status = 0;
 	*signo = 0;
+	int why = can_exec(argv[0]);
+	if (why)
+		return err_set(e, ERR_NOINPUT, "cannot run the handler '%s': %s", argv[0], strerror(why));
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return err_set(e, ERR_INTERNAL, "cannot make a pipe: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
@@ -654,7 +682,13 @@ int stream_run_handler(char *const argv[], char *const env[], const char *data, 
 		close(fds[1]);
 		return err_set(e, ERR_NOINPUT, "cannot run the handler '%s': %s", argv[0], strerror(rc));
 	}
-	/* Write everything; a handler that exits without reading gives EPIPE (SIGPIPE is ignored): fine. */
+	/* Write everything; a handler that exits without reading gives EPIPE: fine.  SIGPIPE is ignored meanwhile
+	 * (main ignores it anyway; a unit test or another caller may not). */
+	struct sigaction ign, old_pipe;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	size_t off = 0;
 	while (off < len) {
 		ssize_t w = write(fds[1], data + off, len - off);
@@ -666,6 +700,7 @@ int stream_run_handler(char *const argv[], char *const env[], const char *data, 
 		off += (size_t)w;
 	}
 	close(fds[1]);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	int ws;
 	while (waitpid(pid, &ws, 0) < 0) {
 		if (errno != EINTR)

@@ -102,7 +102,7 @@ void stream_argv_free(char **argv);
 /* Run argv[0] (PATH search, posix_spawnp) with env as its environment (NULL: ours), data[0..len) on its
  * stdin (a pipe; a handler that exits without reading is fine), its stdout/stderr ours; wait for it.
  * *status: the exit status (0..255), or 128 + signal number when it was killed (then *signo is set, else 0).
- * -1 with e (ERR_NOINPUT) when it could not be started. */
+ * -1 with e (ERR_NOINPUT) when it could not be started.  SIGPIPE is ignored while the data is written. */
 int stream_run_handler(char *const argv[], char *const env[], const char *data, size_t len, int *status,
                        int *signo, struct err *e);
 

@@ -259,7 +259,7 @@ check_view_type() { # VIEW EXPECTED-JSON (of the MODIFY and REMOVE records' imag
 	stream_table "$t" NEW_IMAGE
 	put "$t" before 1
 	"$DDB" stream tail "$t" --follow >"$out" 2>"$err" 3>&- &
-	pid=$!
+	pid=$! TAIL_PID=$!
 	wait_for 20 has_lines "$out" 1
 	put "$t" after1 2
 	wait_for 20 has_lines "$out" 2
@@ -287,7 +287,7 @@ check_view_type() { # VIEW EXPECTED-JSON (of the MODIFY and REMOVE records' imag
 	local t=${ns}msgs out=$BATS_TEST_TMPDIR/got.jsonl pid
 	stream_table "$t" NEW_IMAGE
 	"$DDB" stream tail "$t" --follow --from latest --limit 2 --exec "$HANDLERS/append.sh $out" 3>&- &
-	pid=$!
+	pid=$! TAIL_PID=$!
 	sleep 1
 	put "$t" n1 1
 	put "$t" n2 2
@@ -433,6 +433,9 @@ standin() {
 }
 
 teardown() {
+	if [[ -n ${TAIL_PID-} ]]; then   # a --follow left running by a failed test
+		kill "$TAIL_PID" 2>/dev/null || true
+	fi
 	if [[ -n ${STANDIN_PID-} ]]; then
 		kill "$STANDIN_PID" 2>/dev/null || true
 		wait "$STANDIN_PID" 2>/dev/null || true
