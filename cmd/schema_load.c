@@ -581,7 +581,7 @@ static int cmd_schema_load(int argc, char **argv, struct ctx *ctx)
 	}
 	for (size_t i = 0; i < a.vars.n; i++)
 		if (schema_vars_add(&vars, a.vars.v[i], &e) < 0) {
-			rc = ctx_usage(ctx, &cmd_def_schema_load, "--var: %s", e.msg);
+			rc = ctx_usage(ctx, &cmd_def_schema_load, "%s", e.msg);   /* "--var 'x': ..." */
 			goto out;
 		}
 	if (a.plan && a.recreate) {

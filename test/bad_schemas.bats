@@ -268,7 +268,9 @@ bad() {
 	run -2 "$DDB" schema-load --namespace "$ns" --plan --var table_name=from-var "$BAD/tf-var-unset.tf"
 	assert_line "from-var: would create"
 	run -64 "$DDB" schema-load --plan --var 'not an assignment' "$BAD/tf-var-unset.tf"
-	assert_output --partial "--var"
+	assert_line "ddb: schema-load: --var 'not an assignment': expected NAME=VALUE"
+	run -64 "$DDB" schema-load --plan --var '1x=3' "$BAD/tf-var-unset.tf"
+	assert_line "ddb: schema-load: --var '1x=3': '1x' is not a variable name"
 }
 
 @test "bad schemas: a missing file is exit 66, an empty folder too" {
