@@ -171,6 +171,7 @@ int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, 
 	CURLcode cc = curl_easy_perform(c);
 	if (cc == CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+		curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &resp->new_connections);
 		rc = 0;
 		goto out;
 	}

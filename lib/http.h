@@ -33,6 +33,7 @@ struct http_resp {
 	char crc32[16];                /* x-amz-crc32 as sent, "" when absent */
 	char content_type[96];
 	enum http_fail fail;           /* transport failure class when http_send returned -1 */
+	long new_connections;          /* connections opened for this request (0: a kept-alive one was reused) */
 };
 
 struct http_opts {

@@ -25,7 +25,9 @@ static int is_word(char c)
 /* At text[i] starts a secret field name (as a whole word)?  Returns its length. */
 static size_t secret_at(const char *text, size_t len, size_t i)
 {
-	if (i > 0 && is_word(text[i - 1]))
+	/* a JSON-escaped line break before the name ("...\nx-amz-security-token:...") is a boundary too */
+	if (i > 0 && is_word(text[i - 1]) &&
+	    !(i > 1 && text[i - 2] == '\\' && (text[i - 1] == 'n' || text[i - 1] == 'r' || text[i - 1] == 't')))
 		return 0;
 	for (const char *const *f = secret_fields; *f; f++) {
 		size_t n = strlen(*f);
@@ -63,7 +65,8 @@ void trace_redact(struct buf *out, const char *text, size_t len)
 		while (k < len) {
 			char c = text[k];
 			if (quoted ? (c == '"' && text[k - 1] != '\\') : (c == '<' || c == '&' || c == '"' || c == ',' ||
-			                                                   c == '\n' || c == '\r' || c == '}' || c == ' '))
+			                                                   c == '\n' || c == '\r' || c == '}' || c == ' ' ||
+			                                                   c == '\\'))
 				break;
 			k++;
 		}
@@ -140,7 +143,8 @@ void trace_response(struct ctx *ctx, const struct http_resp *r, double seconds)
 	if (!ctx->debug)
 		return;
 	flockfile(ctx->err_out);
-	fprintf(ctx->err_out, "< HTTP %ld (%.3fs)\n", r->status, seconds);
+	fprintf(ctx->err_out, "< HTTP %ld (%.3fs, %s connection)\n", r->status, seconds,
+	        r->new_connections ? "new" : "reused");
 	const char *h = buf_cstr(&r->headers);
 	while (*h) {
 		size_t n = strcspn(h, "\r\n");

@@ -14,8 +14,12 @@ paging_over_100_tables() {
 	local ns
 	ns=$(unique_ns)
 	create_tables "$ns" 105
-	run -0 "$DDB" list-tables --namespace "$ns"
+	run -0 --separate-stderr "$DDB" list-tables --namespace "$ns" --debug
 	assert_equal "${#lines[@]}" 105
+	# two pages, one kept-alive connection
+	[[ $(grep -c '^> POST ' <<<"$stderr") -ge 2 ]]
+	[[ $(grep -c '^< HTTP 200 .*, new connection)' <<<"$stderr") -eq 1 ]]
+	[[ $(grep -c '^< HTTP 200 .*, reused connection)' <<<"$stderr") -ge 1 ]]
 	assert_equal "${lines[0]}" 000
 	assert_equal "${lines[104]}" 104
 	# without the namespace, the full wire names are there too (all pages, more than one page of 100)
