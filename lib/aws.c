@@ -226,6 +226,11 @@ static void fill_error(const struct aws_service *svc, const struct http_resp *hr
 		parse_json_error(buf_cstr(&hr->body), hr->body.len, e);
 	if (!e->msg[0])
 		snprintf(e->msg, sizeof(e->msg), "HTTP %ld from %s", hr->status, svc->name);
+	/* AWS's signature errors echo the canonical request, X-Amz-Security-Token included: never print it */
+	struct buf red = BUF_INIT;
+	trace_redact(&red, e->msg, strlen(e->msg));
+	snprintf(e->msg, sizeof(e->msg), "%s", buf_cstr(&red));
+	buf_cleanse(&red);
 	for (char *c = e->msg; *c; c++)
 		if (*c == '\n' || *c == '\r' || *c == '\t')
 			*c = ' ';

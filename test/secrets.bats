@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# secrets.bats — no secret is ever printed.  Every command (every name `ddb --help` lists, with its subcommands)
+# runs with --debug in prod against loopback engines, with a recognisable secret key and session token from the
+# environment, a credentials file, credential_process and an STS-issued role; stdout and stderr (and the REPL's
+# history) are searched for the secrets, the token and any 64-hex signature.  Error messages that echo the
+# request (AWS's "The Canonical String for this request should have been ...") are redacted too.
+
+load test_helper
+load standins/aws_standins
+
+AKID=AKIDLEAKCHECK7
+SECRET=secret-for-AKIDLEAKCHECK7          # the STS stand-in accepts static keys whose secret is secret-for-<AKID>
+TOKEN=LEAKTOKEN/Zm9vYmFy+c2VjcmV0dG9rZW4=Q7
+FILE_SECRET=secret-for-AKIDLEAKFILE8
+FILE_TOKEN=LEAKFILETOKEN+aGVsbG8=
+PROC_SECRET=procsecretLEAK9x/abc+def
+PROC_TOKEN=LEAKPROCTOKEN/d29ybGQ=
+
+setup_file() {
+	standins_start
+}
+
+teardown_file() {
+	standins_stop
+}
+
+setup() {
+	ns=$(unique_ns)
+	d=$BATS_TEST_TMPDIR
+	export AWS_REGION=eu-west-1
+	export AWS_ENDPOINT_URL_STS=$DDB_TEST_STANDINS_URL
+	mkdir -p "$HOME/.aws"
+}
+
+# leak_check FILE: fails (printing the lines) when FILE holds a secret, a token or a 64-hex string.
+leak_check() {
+	local f=$1 s bad=0
+	for s in "$SECRET" "$TOKEN" "$FILE_SECRET" "$FILE_TOKEN" "$PROC_SECRET" "$PROC_TOKEN" LEAKTOKEN LEAKFILETOKEN \
+		LEAKPROCTOKEN procsecretLEAK; do
+		if grep -n -F -- "$s" "$f"; then
+			echo "leak_check: '$s' appears in the output above" >&2
+			bad=1
+		fi
+	done
+	if grep -n -E -i '(^|[^0-9a-f])[0-9a-f]{64}([^0-9a-f]|$)' "$f"; then
+		echo "leak_check: a 64-hex string (a signature or signing key?) appears in the output above" >&2
+		bad=1
+	fi
+	# a secret-looking field must show <redacted>, whatever its value
+	if grep -n -E -i '(SecretAccessKey|SessionToken|X-Amz-Security-Token|aws_secret_access_key)("?[:=>] ?"?)[^<" ]' "$f" |
+		grep -v -i -E '(SecretAccessKey|SessionToken|Token)[":=> ]*<redacted>'; then
+		echo "leak_check: a secret field without <redacted> above" >&2
+		bad=1
+	fi
+	return $bad
+}
+
+# run_all OUTFILE GLOBAL_ARGS...: every command and subcommand, with arguments that make it talk to the engine.
+run_all() {
+	local out=$1 cmd rc
+	shift
+	local -a g=("$@")
+	local t=${ns}lkt
+	printf '%s\n' '{"TableName":"lkt","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]}' \
+		>"$d/lk.json"
+	printf '%s\n' '{"pk":"a","v":1}' '{"pk":"b","v":2}' >"$d/lk.jsonl"
+	: >"$out"
+	# every command `ddb --help` lists must appear below (a new command without a line here fails the test)
+	local listed
+	listed=$("$DDB" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 { print $1 }')
+	local -a lines=(
+		"schema-load $d/lk.json"
+		"schema-load --plan $d/lk.json"
+		"seed --table lkt $d/lk.jsonl"
+		"list-tables"
+		"describe lkt"
+		"describe lkt --raw"
+		"scan lkt"
+		"scan lkt --ddb-json --segments 2"
+		"query lkt --pk a"
+		"enable-stream lkt --yes"
+		"enable-stream lkt --yes --replace --view-type NEW_AND_OLD_IMAGES"
+		"stream list lkt"
+		"stream tail lkt --limit 2"
+		"stream tail lkt --limit 1 --exec cat"
+		"wait lkt --exists --timeout 10"
+		"whoami"
+		"whoami --no-sts"
+		"cognito list-users --user-pool-id eu-west-1_leak"
+		"vpc-endpoint list"
+		"vpc-endpoint create --vpc-id vpc-1 --dry-run --yes"
+		"vpc-endpoint delete --vpc-id vpc-1 --dry-run --yes"
+		"local status --dir $d/local"
+		"help scan"
+		"version"
+		"install-links $d/bin --dry-run"
+		"repl --no-history"
+		"drop lkt --yes"
+		"drop lkt --yes --if-exists"
+	)
+	local c
+	for c in $listed; do
+		local found=0 l
+		for l in "${lines[@]}"; do [[ $l == "$c" || $l == "$c "* ]] && found=1; done
+		((found)) || { echo "secrets.bats: no case for command '$c'" >&2; return 1; }
+	done
+	for l in "${lines[@]}"; do
+		local -a w
+		read -r -a w <<<"$l"
+		{
+			echo "=== ddb $l"
+			rc=0
+			if [[ ${w[0]} == repl ]]; then
+				printf 'list-tables\nscan lkt\nwhoami\n' | "$DDB" "${w[@]}" "${g[@]}" 2>&1 || rc=$?
+			else
+				"$DDB" "${w[@]}" "${g[@]}" </dev/null 2>&1 || rc=$?
+			fi
+			echo "=== exit $rc"
+		} >>"$out"
+		# no crash, no bug exit
+		((rc != 70 && (rc < 128 || rc == 130))) || { cat "$out"; echo "ddb $l: exit $rc" >&2; return 1; }
+	done
+}
+
+@test "secrets: every command with --debug --prod: no secret key, session token or signature in any output" {
+	export AWS_ACCESS_KEY_ID=$AKID AWS_SECRET_ACCESS_KEY=$SECRET AWS_SESSION_TOKEN=$TOKEN
+	run_all "$d/all.out" --debug --prod --namespace "$ns" --endpoint-url "$DDB_TEST_LOCAL_URL"
+	leak_check "$d/all.out"
+	# not vacuous: requests were signed and traced, with the token sent
+	grep -q 'Signature=<redacted>' "$d/all.out"
+	grep -q -i 'X-Amz-Security-Token: <redacted>' "$d/all.out"
+	grep -q 'DynamoDB_20120810.Scan' "$d/all.out"
+	grep -q 'GetCallerIdentity' "$d/all.out"
+	grep -q '"pk"' "$d/all.out"
+	[[ ! -e $HOME/.ddb_history ]] || leak_check "$HOME/.ddb_history"
+}
+
+@test "secrets: credentials from a file, credential_process and an assumed role never show, with --debug" {
+	cat >"$HOME/.aws/credentials" <<-EOF
+		[file]
+		aws_access_key_id = AKIDLEAKFILE8
+		aws_secret_access_key = $FILE_SECRET
+		aws_session_token = $FILE_TOKEN
+	EOF
+	chmod 600 "$HOME/.aws/credentials"
+	cat >"$d/proc.sh" <<-EOF
+		#!/bin/sh
+		printf '{"Version":1,"AccessKeyId":"AKIDPROC","SecretAccessKey":"%s","SessionToken":"%s"}\n' '$PROC_SECRET' '$PROC_TOKEN'
+	EOF
+	chmod +x "$d/proc.sh"
+	cat >"$HOME/.aws/config" <<-EOF
+		[profile file]
+		region = eu-west-1
+		[profile proc]
+		region = eu-west-1
+		credential_process = $d/proc.sh
+		[profile role]
+		region = eu-west-1
+		role_arn = arn:aws:iam::123456789012:role/leak-check
+		source_profile = file
+	EOF
+	local p
+	: >"$d/out"
+	for p in file proc role; do
+		for args in "list-tables" "whoami" "scan ${ns}nope"; do
+			# shellcheck disable=SC2086
+			"$DDB" $args --debug --prod --profile "$p" --endpoint-url "$DDB_TEST_LOCAL_URL" >>"$d/out" 2>&1 || true
+		done
+	done
+	leak_check "$d/out"
+	# the role really was assumed (its STS answer, with SecretAccessKey and SessionToken, was traced redacted)
+	grep -q 'AssumeRole' "$d/out"
+	grep -q '<SecretAccessKey><redacted>' "$d/out"
+}
+
+@test "secrets: an error message that echoes the signed request (canonical string with the token) is redacted" {
+	export AWS_ACCESS_KEY_ID=$AKID AWS_SECRET_ACCESS_KEY=$SECRET AWS_SESSION_TOKEN=$TOKEN
+	# a stand-in answering as AWS does to a bad signature: the canonical request, security token included
+	cat >"$d/echo.py" <<-'EOF'
+		import json, sys
+		from http.server import BaseHTTPRequestHandler, HTTPServer
+		class H(BaseHTTPRequestHandler):
+		    def log_message(self, *a): pass
+		    def do_POST(self):
+		        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+		        canon = "POST\n/\n\ncontent-type:%s\nhost:%s\nx-amz-date:%s\nx-amz-security-token:%s\n" % (
+		            self.headers["Content-Type"], self.headers["Host"], self.headers["X-Amz-Date"],
+		            self.headers.get("X-Amz-Security-Token", ""))
+		        msg = ("The request signature we calculated does not match the signature you provided. "
+		               "Check your AWS Secret Access Key and signing method.\n\nThe Canonical String for this "
+		               "request should have been\n'" + canon + "'\n\nThe String-to-Sign should have been\n'...'\n")
+		        body = json.dumps({"__type": "com.amazon.coral.service#InvalidSignatureException",
+		                           "message": msg}).encode()
+		        self.send_response(400)
+		        self.send_header("Content-Type", "application/x-amz-json-1.0")
+		        self.send_header("Content-Length", str(len(body)))
+		        self.end_headers()
+		        self.wfile.write(body)
+		s = HTTPServer(("127.0.0.1", 0), H)
+		open(sys.argv[1] + ".tmp", "w").write("http://127.0.0.1:%d" % s.server_address[1])
+		import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+		s.serve_forever()
+	EOF
+	python3 "$d/echo.py" "$d/echo.url" </dev/null >/dev/null 2>&1 3>&- &
+	local pid=$!
+	wait_for 10 test -s "$d/echo.url"
+	run -77 "$DDB" list-tables --prod --endpoint-url "$(<"$d/echo.url")"
+	echo "$output" >"$d/out"
+	assert_output --partial "InvalidSignatureException"
+	run -77 "$DDB" scan --prod --debug --endpoint-url "$(<"$d/echo.url")" x
+	echo "$output" >>"$d/out"
+	kill "$pid"
+	leak_check "$d/out"
+}
+
+@test "secrets: the REPL on a terminal keeps no secret in its history or its output" {
+	export AWS_ACCESS_KEY_ID=$AKID AWS_SECRET_ACCESS_KEY=$SECRET AWS_SESSION_TOKEN=$TOKEN
+	printf 'list-tables --debug\nwhoami --debug\n' >"$d/in"
+	# script(1) gives the REPL a terminal, so it keeps ~/.ddb_history
+	run script -qec "$DDB --prod --endpoint-url $DDB_TEST_LOCAL_URL" /dev/null <"$d/in"
+	echo "$output" >"$d/out"
+	leak_check "$d/out"
+	grep -q 'Signature=<redacted>' "$d/out"
+	if [[ -e $HOME/.ddb_history ]]; then
+		leak_check "$HOME/.ddb_history"
+	fi
+}
