@@ -301,9 +301,13 @@ static int lex(struct parser *p)
 	return 0;
 }
 
+/* A token's source span including the quotes of a T_STRING (whose start/end are the text between them). */
+static size_t raw_start(const struct token *t) { return t->t == T_STRING ? t->start - 1 : t->start; }
+static size_t raw_end(const struct token *t) { return t->t == T_STRING ? t->end + 1 : t->end; }
+
 static int advance(struct parser *p)
 {
-	p->prev_end = p->cur.end;
+	p->prev_end = raw_end(&p->cur);
 	return lex(p);
 }
 
@@ -726,7 +730,7 @@ fail:
 /* primary, then traversals: .name  .0  .*  [expr]  [*] */
 static struct hcl_value *parse_postfix(struct parser *p)
 {
-	size_t start = p->cur.start;
+	size_t start = raw_start(&p->cur);
 	int line = p->cur.line, changed = 0;
 	char b[64];
 	struct hcl_value *v = parse_primary(p);
@@ -775,7 +779,7 @@ fail:
 
 static struct hcl_value *parse_unary(struct parser *p)
 {
-	size_t start = p->cur.start;
+	size_t start = raw_start(&p->cur);
 	int line = p->cur.line;
 	struct hcl_value *v;
 	if (tok_is(p, T_OP, "-") || tok_is(p, T_OP, "!")) {
@@ -804,7 +808,7 @@ static struct hcl_value *parse_unary(struct parser *p)
 
 static struct hcl_value *parse_expr(struct parser *p)
 {
-	size_t start = p->cur.start;
+	size_t start = raw_start(&p->cur);
 	int line = p->cur.line, changed = 0;
 	struct hcl_value *v;
 	char b[64];

@@ -177,7 +177,10 @@ static void test_expressions(void)
 		"o = { (var.k) = 1 }\n"
 		"p = -var.x\n"
 		"q = f(\n  1,\n  2\n)\n"
-		"r = 1\n";
+		"r = 1\n"
+		"s = var.env == \"dev\" ? \"a\" : \"b\"\n"
+		"t = \"x\" == var.env\n"
+		"u = \"abc\"[0]\n";
 	struct hcl_body *b = parse(src, &e);
 	const struct hcl_value *v;
 	size_t n;
@@ -215,6 +218,10 @@ static void test_expressions(void)
 	CHECK_STREQ(attr(b, "p") ? attr(b, "p")->str : NULL, "-var.x");
 	CHECK(attr(b, "q") && attr(b, "q")->kind == HCL_EXPR);
 	CHECK_INTEQ(hcl_body_attr(b, "r")->line, 27);
+	/* expressions that start or end with a string keep its quotes */
+	CHECK_STREQ(attr(b, "s") ? attr(b, "s")->str : NULL, "var.env == \"dev\" ? \"a\" : \"b\"");
+	CHECK_STREQ(attr(b, "t") ? attr(b, "t")->str : NULL, "\"x\" == var.env");
+	CHECK_STREQ(attr(b, "u") ? attr(b, "u")->str : NULL, "\"abc\"[0]");
 	hcl_body_free(b);
 }
 
