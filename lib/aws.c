@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <time.h>
 #include <zlib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/rand.h>
 
 #include "config.h"
@@ -57,7 +59,14 @@ static int is_loopback_host(const char *hostport)
 		n = strcspn(hostport, ":");
 		snprintf(host, sizeof(host), "%.*s", (int)n, hostport);
 	}
-	return !strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1");
+	/* literal addresses only: "127.0.0.1.example.com" is a name that can resolve anywhere */
+	struct in_addr a4;
+	struct in6_addr a6;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return !strcasecmp(host, "localhost");
 }
 
 static int check_url(struct ctx *ctx, const char *url, const char *from, struct err *e)
