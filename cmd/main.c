@@ -16,13 +16,13 @@ static volatile sig_atomic_t interrupted;
 static void on_sigint(int sig)
 {
 	(void)sig;
-	if (interrupted) {   /* a second Ctrl-C while the first is being handled: leave now */
+	if (__atomic_load_n(&interrupted, __ATOMIC_RELAXED)) {   /* a second Ctrl-C while the first is being handled: leave now */
 		static const char msg[] = "\nddb: interrupted\n";
 		ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
 		(void)w;
 		_exit(EXIT_INTERRUPTED);
 	}
-	interrupted = 1;
+	__atomic_store_n(&interrupted, 1, __ATOMIC_RELAXED);
 }
 
 static const char *base_name(const char *p)

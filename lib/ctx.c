@@ -199,7 +199,8 @@ const char *ctx_table_user(const struct ctx *ctx, const char *wire)
 
 int ctx_interrupted(const struct ctx *ctx)
 {
-	return ctx->interrupted && *ctx->interrupted;
+	/* read atomically: worker threads poll the flag the SIGINT handler sets */
+	return ctx->interrupted && __atomic_load_n(ctx->interrupted, __ATOMIC_RELAXED);
 }
 
 static void vnote(struct ctx *ctx, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

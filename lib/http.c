@@ -112,7 +112,7 @@ static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, c
 {
 	struct http *h = arg;
 	(void)dt, (void)dn, (void)ut, (void)un;
-	return h->o.interrupted && *h->o.interrupted ? 1 : 0;
+	return h->o.interrupted && __atomic_load_n(h->o.interrupted, __ATOMIC_RELAXED) ? 1 : 0;
 }
 
 int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, struct err *e)
