@@ -962,6 +962,13 @@ static int load_json(const char *src, size_t len, const char *file, struct schem
 {
 	const char *end = NULL;
 	struct schema *s;
+	const char *nul = memchr(src, '\0', len);
+	if (nul) {   /* cJSON would skip a NUL as if it were a blank */
+		int line = 1;
+		for (const char *q = src; q < nul; q++)
+			line += *q == '\n';
+		return err_set(e, ERR_DATA, "%s:%d: NUL byte in the file (not a text file?)", file, line);
+	}
 	cJSON *doc = cJSON_ParseWithLengthOpts(src, len, &end, 0);
 	if (!doc) {
 		int line = 1, col = 1;
@@ -1081,8 +1088,21 @@ static int tf_text(struct tfc *c, const char *name, const struct hcl_value *v, s
 		return buf_adds(out, v->str) < 0 ? tferr(c, v->line, "'%s': too long", name) : 0;
 	case HCL_BOOL:
 		return buf_adds(out, v->b ? "true" : "false");
-	case HCL_TEMPLATE:
-		return hcl_template_render(v->str, v->len, tf_lookup, c, c->file, v->line, out, c->e);
+	case HCL_TEMPLATE: {
+		/* hcl's message is "<file>:<line>: <what>": say which resource and field as well */
+		struct err te = ERR_INIT;
+		char pre[64];
+		int pl;
+		if (hcl_template_render(v->str, v->len, tf_lookup, c, c->file, v->line, out, &te) == 0)
+			return 0;
+		pl = snprintf(pre, sizeof pre, ":%d: ", v->line);
+		const char *what = strstr(te.msg, pre);
+		if (pl <= 0 || (size_t)pl >= sizeof pre || !what) {
+			*c->e = te;
+			return -1;
+		}
+		return tferr(c, v->line, "'%s': %s", name, what + pl);
+	}
 	case HCL_EXPR:
 		if ((ref = hcl_var_ref(v, &n))) {
 			const char *val = tf_lookup(c, ref, n);

@@ -147,7 +147,7 @@ bad() {
 }
 
 @test "bad schema (Terraform): tf-interp.tf" {
-	bad tf-interp.tf ':6: interpolation '\''${local.prefix}'\'' is not supported (only ${var.NAME} given with --var NAME=VALUE)'
+	bad tf-interp.tf ':6: aws_dynamodb_table.t: '\''name'\'': interpolation '\''${local.prefix}'\'' is not supported (only ${var.NAME} given with --var NAME=VALUE)'
 }
 
 @test "bad schema (Terraform): tf-local-ref.tf" {

@@ -160,7 +160,7 @@ static void test_good_fixtures(void)
 
 	/* --var resolution: var.x, "${var.x}", defaults of variable blocks, $${ escapes */
 	CHECK_INTEQ(schema_load_file(GOOD "vars.tf", NULL, &l, &e), -1);
-	CHECK(strstr(e.msg, GOOD "vars.tf:17: variable 'env' has no value (give it with --var env=VALUE)") != NULL);
+	CHECK(strstr(e.msg, GOOD "vars.tf:17: aws_dynamodb_table.messages: 'name': variable 'env' has no value (give it with --var env=VALUE)") != NULL);
 	CHECK_INTEQ(schema_vars_add(&vars, "env=staging", &e), 0);
 	CHECK_INTEQ(schema_vars_add(&vars, "env=dev", &e), 0);   /* the later one wins */
 	s = load1(GOOD "vars.tf", &vars, &l);
