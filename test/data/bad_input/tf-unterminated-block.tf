@@ -1,0 +1,3 @@
+resource "aws_dynamodb_table" "t" {
+  name = "bad_in"
+  hash_key = "pk"
