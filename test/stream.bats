@@ -77,6 +77,19 @@ has_lines() {
 	assert_output 3
 }
 
+@test "stream tail: after ddb seed, one INSERT per seeded item (and the same items, exactly once, to a handler)" {
+	local t=${ns}msgs i out=$BATS_TEST_TMPDIR/got.jsonl
+	stream_table "$t" NEW_IMAGE
+	for i in 1 2 3 4; do echo '{"pk":"MSG#'"$i"'","sk":'"$i"',"body":"m'"$i"'"}'; done >"$BATS_TEST_TMPDIR/items.jsonl"
+	run -0 "$DDB" seed --table msgs --namespace "$ns" "$BATS_TEST_TMPDIR/items.jsonl"
+	run -0 --separate-stderr "$DDB" stream tail msgs --namespace "$ns" --plain
+	run -0 jq -sc 'map([.eventName, .dynamodb.NewImage.pk, .dynamodb.NewImage.body]) | sort' <<<"$output"
+	assert_output '[["INSERT","MSG#1","m1"],["INSERT","MSG#2","m2"],["INSERT","MSG#3","m3"],["INSERT","MSG#4","m4"]]'
+	run -0 "$DDB" stream tail msgs --namespace "$ns" --exec "$HANDLERS/append.sh $out"
+	run -0 jq -sc '[.[].Records[].dynamodb.Keys.pk.S] | sort' "$out"
+	assert_output '["MSG#1","MSG#2","MSG#3","MSG#4"]'
+}
+
 # One put, one modification, one delete, read back with the given view type.
 check_view_type() { # VIEW EXPECTED-JSON (of the MODIFY and REMOVE records' image members)
 	local view=$1 t=${ns}v_$1
