@@ -243,9 +243,24 @@ static void print_fields(struct ctx *ctx, const cJSON *o, int al)
 		kv(ctx, al, "billing", "%s", s_or(o, "billing", "?"));
 	}
 	cJSON_ArrayForEach(ix, get(o, "indexes")) {
+		struct buf pr = BUF_INIT;   /* "INCLUDE (a, b)"; "; read 5, write 5" for a provisioned GSI */
+		const cJSON *nk;
+		buf_adds(&pr, s_or(ix, "projection", "?"));
+		cJSON_ArrayForEach(nk, get(ix, "non_key_attributes"))
+			if (cJSON_IsString(nk))
+				buf_addf(&pr, "%s%s", nk == get(ix, "non_key_attributes")->child ? " (" : ", ", nk->valuestring);
+		if (cJSON_GetArraySize(get(ix, "non_key_attributes")) > 0)
+			buf_adds(&pr, ")");
+		if (get(ix, "read_capacity")) {
+			char *r = render_cell(get(ix, "read_capacity")), *w = render_cell(get(ix, "write_capacity"));
+			buf_addf(&pr, "; read %s, write %s", r, w);
+			free(r);
+			free(w);
+		}
 		kv(ctx, al, "index", "%s %s: %s; %s; %s%s", s_or(ix, "type", "?"), s_or(ix, "name", "?"),
-		   s_or(ix, "keys", ""), s_or(ix, "projection", "?"), s_or(ix, "status", "?"),
+		   s_or(ix, "keys", ""), buf_cstr(&pr), s_or(ix, "status", "?"),
 		   cJSON_IsTrue(get(ix, "backfilling")) ? " (backfilling)" : "");
+		buf_release(&pr);
 	}
 	x = get(o, "stream");
 	if (cJSON_IsObject(x))

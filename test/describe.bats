@@ -37,7 +37,7 @@ setup() {
 	assert_line "status        ACTIVE"
 	assert_line "keys          pk (S) HASH, sk (S) RANGE"
 	assert_line "billing       PROVISIONED (read 5, write 5)"
-	assert_line "index         GSI message-group-sk-index: message_group_uuid (S) HASH, sk (S) RANGE; ALL; ACTIVE"
+	assert_line "index         GSI message-group-sk-index: message_group_uuid (S) HASH, sk (S) RANGE; ALL; read 5, write 5; ACTIVE"
 	assert_line --regexp '^stream        NEW_IMAGE arn:aws:dynamodb:.*/stream/'
 	assert_line "ttl           ENABLED (expires_at)"
 	assert_line "items         0"
@@ -56,6 +56,19 @@ setup() {
 	run -0 "$DDB" describe --namespace "$NS" "$t"
 	run -0 jq -c '{billing, stream, tags, lsi: [.indexes[] | select(.type == "LSI") | .status]}' <<<"$output"
 	run -0 jq -e '.stream == null and .tags.env == "ci" and (.lsi | length) >= 1' <<<"$output"
+}
+
+@test "describe: an index's INCLUDE attributes on a terminal and in JSON" {
+	local t
+	t=$(jq -r .TableName test/data/schemas/good/lsi.json)
+	run -0 "$DDB" schema-load -q --namespace "$NS" test/data/schemas/good/lsi.json
+	run -0 "$DDB" describe --namespace "$NS" "$t" -o table
+	assert_line "index         LSI by-created: pk (S) HASH, created_at (N) RANGE; INCLUDE (title, body); ACTIVE"
+	assert_line "index         LSI by.blob: pk (S) HASH, blob (B) RANGE; KEYS_ONLY; ACTIVE"
+	run -0 "$DDB" describe --namespace "$NS" "$t" -o json
+	run -0 jq -c '[.indexes[] | {name, projection, non_key_attributes}] | sort_by(.name)' <<<"$output"
+	json_eq "$output" '[{"name":"by-created","projection":"INCLUDE","non_key_attributes":["title","body"]},
+		{"name":"by.blob","projection":"KEYS_ONLY","non_key_attributes":null}]'
 }
 
 @test "describe --raw prints DescribeTable's Table object" {
