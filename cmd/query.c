@@ -71,7 +71,7 @@ const struct cmd cmd_def_query = {
 	"--year or --since/--until on sk, reports the consumed capacity on stderr and prints the messages oldest "
 	"first ('handle  time  message' on a terminal, JSON items piped); 'conversations USER_UUID' reads "
 	"pk = GRP#<uuid> newest first (20).  The links get-conversation and list-conversations run them.",
-	"words:conversation conversations",
+	"words:conversation conversations|table",
 };
 
 /* ---- the page loop -------------------------------------------------------------------------------------- */

@@ -59,7 +59,7 @@ const struct cmd cmd_def_stream = {
 	"locally.  When CMD fails the tail stops, prints the --from-sequence to resume from and exits with CMD's "
 	"status (1 when that is above 125 or CMD was killed by a signal).  list prints the streams (ListStreams) of "
 	"the table, or of every table of the namespace.",
-	"words:tail list",
+	"words:tail list;table",
 };
 
 /* ---- tail ------------------------------------------------------------------------------------------------ */
