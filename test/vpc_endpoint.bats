@@ -364,7 +364,7 @@ warm() { curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":0
 	assert_line --index 2 401
 	assert_line --index 3 --partial "<Code>UnknownParameter</Code><Message>The parameter Bogus is not recognized"
 	assert_line --index 4 --partial "The filter 'isdefault' is invalid"
-	assert_line --index 5 --partial "must start at 1"
+	assert_line --index 5 --partial "Filter.0.Name: '0' is not a list index"
 	assert_line --index 6 --partial "Version must be 2016-11-15"
 	assert_line --index 7 --partial "<Code>MissingParameter</Code><Message>The request must contain the parameter VpcId"
 	# A request with curl and a made-up signature: 401 and EC2's error document.
@@ -374,4 +374,78 @@ warm() { curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":0
 		--data 'Action=DescribeVpcs&Version=2016-11-15'
 	assert_output 401
 	run -0 grep -c '<Response><Errors><Error><Code>AuthFailure</Code>' "$BATS_TEST_TMPDIR/body"
+}
+
+@test "ec2 stand-in: requests are held to botocore's EC2 model, and so are its own answers" {
+	run -0 "$PY" - "$DDB_TEST_EC2_URL" <<-'EOF'
+		import sys, urllib.request, urllib.error
+		from botocore.auth import SigV4Auth
+		from botocore.awsrequest import AWSRequest
+		from botocore.credentials import Credentials
+		url = sys.argv[1] + "/"
+		def send(body):
+		    body = "Version=2016-11-15&" + body
+		    req = AWSRequest("POST", url, data=body,
+		                     headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+		    SigV4Auth(Credentials("AKIDDDBEC2FULL", "ec2-standin-full-secret"), "ec2", "us-east-1").add_auth(req)
+		    r = urllib.request.Request(url, data=body.encode(), method="POST", headers=dict(req.headers))
+		    try:
+		        with urllib.request.urlopen(r) as resp:
+		            return "%d %s" % (resp.status, resp.read().decode().replace("\n", " "))
+		    except urllib.error.HTTPError as e:
+		        return "%d %s" % (e.code, e.read().decode().replace("\n", " "))
+		print(send("Action=DeleteVpcEndpoints&VpcEndpointIds.1=vpce-1"))          # the member name, not the wire name
+		print(send("Action=DescribeVpcs&MaxResults=ten"))
+		print(send("Action=DescribeVpcs&Filter.1.Name=vpc-id&Filter.1.Value=vpc-1"))  # a list without .N
+		print(send("Action=DescribeVpcEndpoints&VpcEndpointId.1=a&VpcEndpointId.3=b"))
+		print(send("Action=ModifyVpcEndpoint&AddRouteTableId.1=rtb-1"))
+		print(send("Action=DeleteVpcEndpoints&VpcEndpointId.1=vpce-1&DryRun=yes"))
+		print(send("Action=DescribeVpcs&DryRun=true")[:3])                          # well-formed: EC2's 412
+	EOF
+	assert_line --index 0 --partial "<Code>UnknownParameter</Code><Message>The parameter VpcEndpointIds.1 is not recognized"
+	assert_line --index 1 --partial "<Code>InvalidParameterValue</Code><Message>Value (ten) for parameter MaxResults is invalid"
+	assert_line --index 2 --partial "Filter.1.Value is a list"
+	assert_line --index 3 --partial "VpcEndpointId.N: indexes [1, 3] are not 1..2"
+	assert_line --index 4 --partial "<Code>MissingParameter</Code><Message>The request must contain the parameter VpcEndpointId<"
+	assert_line --index 5 --partial "Value (yes) for parameter DryRun is invalid"
+	assert_line --index 6 412
+
+	# The response checker is not a formality: documents that stray from the output shape are refused.
+	run -0 "$PY" - "$DDB_TEST_ROOT/test/standins" <<-'EOF'
+		import sys
+		sys.path.insert(0, sys.argv[1])
+		import ec2_model
+		NS = 'xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"'
+		def check(action, doc):
+		    try:
+		        ec2_model.check_response(action, doc)
+		        print("accepted")
+		    except ec2_model.ModelError as e:
+		        print("refused: " + e.message)
+		check("DescribeVpcs", '<DescribeVpcsResponse %s><requestId>r</requestId><vpcSet><item><vpcId>vpc-1</vpcId>'
+		      '<isDefault>true</isDefault></item></vpcSet><nextToken>t</nextToken></DescribeVpcsResponse>' % NS)
+		check("DescribeVpcs", '<DescribeVpcsResponse %s><requestId>r</requestId><vpcs><item/></vpcs>'
+		      '</DescribeVpcsResponse>' % NS)
+		check("DescribeVpcs", '<DescribeVpcsResponse %s><requestId>r</requestId><vpcSet><member/></vpcSet>'
+		      '</DescribeVpcsResponse>' % NS)
+		check("DescribeVpcs", '<DescribeVpcsResponse %s><requestId>r</requestId><vpcSet><item><isDefault>yes'
+		      '</isDefault></item></vpcSet></DescribeVpcsResponse>' % NS)
+		check("DescribeVpcEndpoints", '<DescribeVpcEndpointsResponse %s><requestId>r</requestId><vpcEndpointSet>'
+		      '<item><state>available</state><creationTimestamp>2024-01-01</creationTimestamp></item>'
+		      '</vpcEndpointSet></DescribeVpcEndpointsResponse>' % NS)
+		check("ModifyVpcEndpoint", '<ModifyVpcEndpointResponse %s><return>true</return></ModifyVpcEndpointResponse>'
+		      % NS)
+		try:
+		    ec2_model.check_error('<Response><Errors><Error><Code>X</Code></Error></Errors></Response>')
+		    print("accepted")
+		except ec2_model.ModelError:
+		    print("refused: error document")
+	EOF
+	assert_line --index 0 accepted
+	assert_line --index 1 --partial "refused: DescribeVpcsResponse/vpcs is not in the model"
+	assert_line --index 2 --partial "list members are <item>, not <member>"
+	assert_line --index 3 --partial "boolean 'yes'"
+	assert_line --index 4 --partial "timestamp '2024-01-01'"
+	assert_line --index 5 --partial "has no requestId"
+	assert_line --index 6 "refused: error document"
 }

@@ -11,6 +11,9 @@ What it checks, like EC2 does (a client bug must fail a test):
   - the SigV4 signature (sigcheck.py, botocore's signer with the known secret and the request's own X-Amz-Date):
     unknown key, wrong secret, a tampered body or header, a scope that is not ".../<region>/ec2/aws4_request" ->
     401 AuthFailure;
+  - every request against botocore's EC2 model (ec2_model.py): the form read into the operation's input shape,
+    validated, and serialised back by botocore must be exactly the form received; every response is checked
+    against the output shape, and an answer that strays is a 500 StandinModelMismatch (a stand-in bug);
   - parameters: each action accepts only its documented names (UnknownParameter otherwise), list indexes are
     1, 2, 3... without gaps (InvalidParameterValue), filter names are the documented ones (InvalidParameterValue),
     required ones are present (MissingParameter), NextToken belongs to the same request (InvalidNextToken).
@@ -49,6 +52,7 @@ from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ec2_model  # noqa: E402
 import sigcheck  # noqa: E402
 
 NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
@@ -623,12 +627,23 @@ class Handler(BaseHTTPRequestHandler):
             fn = ACTIONS.get(action)
             if not fn:
                 raise ApiError("InvalidAction", "The action %s is not valid for this web service." % action)
+            try:
+                ec2_model.check_request(action, form)   # botocore's input shape, and its serialisation exactly
+            except ec2_model.ModelError as e:
+                raise ApiError(e.code, e.message)
             with st.lock:
                 st.requests.append({"action": action, "params": form, "key": key, "region": region})
-                out = fn(st, st.region(region), Params(form, [r".*"]), key, self.server.page_size)
-            self.send(200, response(action, out))
+                out = response(action, fn(st, st.region(region), Params(form, [r".*"]), key, self.server.page_size))
+            try:
+                ec2_model.check_response(action, out)   # the stand-in's own answer against the output shape
+            except ec2_model.ModelError as e:
+                sys.stderr.write("ec2-standin: %s response: %s\n" % (action, e.message))
+                raise ApiError(e.code, "stand-in bug: %s" % e.message, 500)
+            self.send(200, out)
         except ApiError as e:
-            self.send(e.status, error_xml(e.code, e.message))
+            doc = error_xml(e.code, e.message)
+            ec2_model.check_error(doc)
+            self.send(e.status, doc)
 
 
 def main():
