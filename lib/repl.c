@@ -69,6 +69,7 @@ struct repl {
 
 static volatile sig_atomic_t *sig_target;
 static volatile sig_atomic_t own_flag;
+static volatile sig_atomic_t winch_flag;
 
 static void on_sigint(int sig)
 {
@@ -76,6 +77,16 @@ static void on_sigint(int sig)
 	if (sig_target)
 		*sig_target = 1;
 }
+
+/* The terminal was resized while the prompt waits (the handler is installed only around el_gets). */
+static void on_sigwinch(int sig)
+{
+	(void)sig;
+	winch_flag = 1;
+}
+
+/* What getc_fn hands libedit after a resize: a key bound to on_resize (harmless when typed: it redraws). */
+#define RESIZE_KEY L'\036'
 
 /* ---- session ------------------------------------------------------------------------------------------------ */
 
@@ -724,6 +735,11 @@ static int getc_fn(EditLine *el, wchar_t *wc)
 		if (n < 0) {
 			if (errno != EINTR)
 				return -1;
+			if (winch_flag) {
+				winch_flag = 0;
+				*wc = RESIZE_KEY;
+				return 1;
+			}
 			if (active && active->ctx->interrupted && *active->ctx->interrupted) {
 				*active->ctx->interrupted = 0;
 				active->line_cancelled = 1;
@@ -743,6 +759,13 @@ static int getc_fn(EditLine *el, wchar_t *wc)
 		*wc = w;
 		return 1;
 	}
+}
+
+static unsigned char on_resize(EditLine *el, int ch)
+{
+	(void)ch;
+	el_resize(el);
+	return CC_REDISPLAY;
 }
 
 static char *prompt_fn(EditLine *el)
@@ -772,7 +795,17 @@ static int read_line(struct repl *r, struct buf *line, int *incomplete_eof)
 			int count;
 			r->line_cancelled = 0;
 			el_set(r->el, EL_PROMPT, line->len ? continuation_prompt : prompt_fn);
+			/* the terminal may have been resized while a command ran; a resize at the prompt redraws the line
+			 * (SIGWINCH interrupts the read only here: a command's writes are never cut short by it) */
+			struct sigaction wa, wold;
+			memset(&wa, 0, sizeof(wa));
+			wa.sa_handler = on_sigwinch;
+			sigemptyset(&wa.sa_mask);
+			winch_flag = 0;
+			sigaction(SIGWINCH, &wa, &wold);
+			el_resize(r->el);
 			s = el_gets(r->el, &count);
+			sigaction(SIGWINCH, &wold, NULL);
 			if (r->line_cancelled) {
 				buf_reset(line);
 				fputs("^C\n", stdout);
@@ -845,6 +878,9 @@ int repl_run(struct ctx *ctx, const struct repl_opts *o)
 			el_set(r.el, EL_HIST, history, r.hist);
 		el_set(r.el, EL_ADDFN, "ddb-complete", "complete commands, options and table names", on_tab);
 		el_set(r.el, EL_BIND, "^I", "ddb-complete", NULL);
+		el_set(r.el, EL_ADDFN, "ddb-resize", "redraw the line for the terminal's size", on_resize);
+		el_set(r.el, EL_BIND, "^^", "ddb-resize", NULL);
+		el_set(r.el, EL_BIND, "^W", "ed-delete-prev-word", NULL);   /* as in readline (an editrc may rebind) */
 		el_source(r.el, NULL);
 	}
 

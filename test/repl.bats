@@ -284,3 +284,54 @@ expect() { # REGEX: wait until the screen shows it (prints the screen when it do
 	keys '.local' Enter
 	expect '^ddb\[local\]>$'
 }
+
+@test "terminal: Ctrl-C stops stream tail --follow; .use fills the table after 'tail'; the session goes on" {
+	local ns
+	ns=$(unique_ns)
+	ddb_local CreateTable '{"TableName":"'"$ns"'s","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}' >/dev/null
+	wait_for 20 table_active "${ns}s"
+	put_item "${ns}s" first
+	tmux_start "$DDB" --namespace "$ns" -o jsonl
+	expect "^ddb\[local ns=$ns\]>$"
+	keys '.use s' Enter
+	expect "^ddb\[local ns=$ns table=s\]>$"
+	keys 'stream tail --follow --plain' Enter
+	expect '"NewImage":\{"pk":"first"\}'
+	sleep 1
+	keys C-c
+	expect 'interrupted'
+	expect "^ddb\[local ns=$ns table=s\]>$"
+	keys 'stream list' Enter
+	expect "\"TableName\":\"s\""
+	keys 'exit' Enter
+	wait_for 10 bash -c "! tmux -S '$TMUX_SOCK' has-session 2>/dev/null"
+}
+
+@test "terminal: Tab completes options and their values; an error returns to the prompt; a resize redraws the line" {
+	tmux_start "$DDB" --no-history
+	expect '^ddb\[local\]>$'
+	keys 'describe --out' Tab
+	expect '> describe --output$'
+	keys 'js' Tab
+	expect '> describe --output json$'
+	keys Tab
+	expect '^json +jsonl$'
+	keys C-u 'describe no-such-table' Enter
+	expect "^ddb: describe: table 'no-such-table' does not exist"
+	expect '^ddb\[local\]>$'
+	keys 'scan --no-such-option' Enter
+	expect "^ddb: scan: unknown option '--no-such-option'"
+	expect '^ddb\[local\]>$'
+	# Ctrl-W deletes the previous word, as in readline
+	keys 'describe one two' C-w
+	expect '> describe one$'
+	keys C-u
+	# a narrower terminal: the line is redrawn for the new width (editing lands where it is shown)
+	tmux -S "$TMUX_SOCK" resize-window -x 50
+	sleep 0.5
+	keys "describe $(printf 'a%.0s' {1..70}) b"
+	keys C-a M-f X
+	expect '^ddb\[local\]> describeX a+$'
+	keys C-u 'version' Enter
+	expect '^ddb [0-9]'
+}
