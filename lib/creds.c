@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <time.h>
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
@@ -371,8 +373,48 @@ int creds_from_profile_keys(struct ctx *ctx, const char *profile, struct creds *
 
 /* ---- credential_process ----------------------------------------------------------------------------------------- */
 
-/* Run argv without a shell, stdout captured (bounded), stdin and stderr inherited. */
-static int run_capture(char **argv, struct buf *out, int *status, struct err *e)
+/* How long a credential_process may run (the AWS SDK for Go's default): DDB_CREDENTIAL_PROCESS_TIMEOUT seconds,
+ * else CREDS_PROCESS_TIMEOUT. */
+static long process_timeout(struct err *e)
+{
+	const char *v = getenv("DDB_CREDENTIAL_PROCESS_TIMEOUT");
+	char *end;
+	if (!v || !*v)
+		return CREDS_PROCESS_TIMEOUT;
+	long n = strtol(v, &end, 10);
+	if (*end || n < 1 || n > 3600)
+		return err_set(e, ERR_CONFIG, "DDB_CREDENTIAL_PROCESS_TIMEOUT='%s': expected seconds from 1 to 3600", v);
+	return n;
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Stop a child that overstayed: SIGTERM, a second to go, then SIGKILL; always reaped. */
+static void stop_child(pid_t pid)
+{
+	int st;
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 20; i++) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return;
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Run argv without a shell, stdout captured (bounded), stdin and stderr inherited.  Gives up after timeout_s
+ * seconds (ERR_CONFIG: the helper is part of the configuration), or on Ctrl-C (ERR_INTERRUPTED); either way
+ * the child is stopped and reaped. */
+static int run_capture(struct ctx *ctx, char **argv, long timeout_s, struct buf *out, int *status, struct err *e)
 {
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC) < 0)
@@ -389,8 +431,35 @@ static int run_capture(char **argv, struct buf *out, int *status, struct err *e)
 		return err_set(e, ERR_CONFIG, "cannot run '%s': %s", argv[0], strerror(rc));
 	}
 	char chunk[4096];
-	int toobig = 0;
+	int toobig = 0, stop = 0, reaped = 0, st = 0, perr = 0;
+	long long deadline = mono_ms() + timeout_s * 1000;
 	for (;;) {
+		long long left = deadline - mono_ms();
+		if (ctx_interrupted(ctx)) {
+			stop = 2;
+			break;
+		}
+		if (left <= 0) {
+			stop = 1;
+			break;
+		}
+		struct pollfd pfd = { fds[0], POLLIN, 0 };
+		int pr = poll(&pfd, 1, left > 200 ? 200 : (int)left);   /* wake up now and then to see Ctrl-C */
+		if (pr < 0 && errno != EINTR) {
+			perr = errno;
+			stop = 3;
+			break;
+		}
+		if (pr == 0 && !reaped && waitpid(pid, &st, WNOHANG) == pid) {
+			/* The helper exited but something it started still holds the pipe: take what is there, stop. */
+			reaped = 1;
+			fcntl(fds[0], F_SETFL, O_NONBLOCK);
+			pr = 1;
+		}
+		if (pr == 0 && reaped)
+			break;
+		if (pr <= 0)
+			continue;
 		ssize_t n = read(fds[0], chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -401,13 +470,21 @@ static int run_capture(char **argv, struct buf *out, int *status, struct err *e)
 	}
 	OPENSSL_cleanse(chunk, sizeof(chunk));
 	close(fds[0]);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0)
+	if (stop) {
+		if (!reaped)
+			stop_child(pid);
+		if (stop == 2)
+			return err_set(e, ERR_INTERRUPTED, "interrupted");
+		if (stop == 3)
+			return err_set(e, ERR_INTERNAL, "poll: %s", strerror(perr));
+		return err_set(e, ERR_CONFIG, "did not finish within %ld s (DDB_CREDENTIAL_PROCESS_TIMEOUT)", timeout_s);
+	}
+	while (!reaped && waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return err_set(e, ERR_INTERNAL, "waitpid: %s", strerror(errno));
 	*status = st;
 	if (toobig)
-		return err_set(e, ERR_DATA, "'%s' printed more than %u bytes", argv[0], PROCESS_OUTPUT_MAX);
+		return err_set(e, ERR_DATA, "printed more than %u bytes", PROCESS_OUTPUT_MAX);
 	return 0;
 }
 
@@ -427,8 +504,11 @@ int creds_process(struct ctx *ctx, const char *profile, struct creds *out, struc
 		return -1;
 	}
 	snprintf(what, sizeof(what), "profile %s: credential_process '%s'", profile, argv[0]);
+	long timeout_s = process_timeout(e);
+	if (timeout_s < 0)
+		goto out;
 	buf_init(&o, PROCESS_OUTPUT_MAX);
-	if (run_capture(argv, &o, &status, e) < 0) {
+	if (run_capture(ctx, argv, timeout_s, &o, &status, e) < 0) {
 		err_prefix(e, "%s", what);
 		goto out;
 	}
@@ -495,6 +575,16 @@ static const struct creds_provider chain[] = {
 int creds_resolve(struct ctx *ctx, struct creds *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
+	/* A profile named by AWS_PROFILE must exist, as in the AWS CLI: no falling through to the environment keys, a
+	 * container or the instance role instead.  (--profile is checked for every command in ctx_resolve.) */
+	if (ctx->prod && !ctx->profile_opt && strcmp(ctx->profile, "default") &&
+	    !config_has_profile(ctx->config, ctx->profile)) {
+		const char *v = getenv("AWS_PROFILE");
+		return err_set(e, ERR_CONFIG, "profile '%s' (%s) not found in %s or %s", ctx->profile,
+		               v && *v ? "AWS_PROFILE" : "AWS_DEFAULT_PROFILE",
+		               ctx->config ? ctx->config->cfg.path : "~/.aws/config",
+		               ctx->config ? ctx->config->cred.path : "~/.aws/credentials");
+	}
 	for (const struct creds_provider *p = chain; p->name; p++) {
 		if (!ctx->prod && p->network)
 			continue;

@@ -5,12 +5,13 @@
  *                               --profile is given explicitly, as the AWS CLI does)
  *   2. assume-role              profile role_arn + source_profile | credential_source (STS AssumeRole; external_id,
  *                               role_session_name, duration_seconds, mfa_serial with a prompt on a terminal)
- *   3. web-identity             AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, or the profile's web_identity_token_file
- *                               + role_arn (STS AssumeRoleWithWebIdentity, unsigned)
+ *   3. web-identity             AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN (not with an explicit --profile), or the
+ *                               profile's web_identity_token_file + role_arn (STS AssumeRoleWithWebIdentity, unsigned)
  *   4. sso                      profile sso_session / sso_start_url + sso_account_id + sso_role_name: the token
  *                               cached by `aws sso login` in ~/.aws/sso/cache, the portal's GetRoleCredentials
  *   5. shared-credentials-file  static keys of [profile] in ~/.aws/credentials
- *   6. process                  profile credential_process (run without a shell; JSON on stdout)
+ *   6. process                  profile credential_process (run without a shell; JSON on stdout; stopped after
+ *                               CREDS_PROCESS_TIMEOUT seconds, or DDB_CREDENTIAL_PROCESS_TIMEOUT)
  *   7. config-file              static keys of [profile NAME] in ~/.aws/config
  *   8. container                AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI (+ AWS_CONTAINER_AUTHORIZATION_TOKEN
  *                               or _FILE)
@@ -53,6 +54,8 @@ void creds_copy(struct creds *dst, const struct creds *src);
 /* Credentials for the next request: from the cache while valid for at least `CREDS_REFRESH_MARGIN` seconds more,
  * else resolved again through the chain.  Thread-safe.  *out is a copy the caller releases. */
 #define CREDS_REFRESH_MARGIN 300
+/* How long a credential_process may run before it is stopped (DDB_CREDENTIAL_PROCESS_TIMEOUT overrides). */
+#define CREDS_PROCESS_TIMEOUT 60
 int creds_get(struct ctx *ctx, struct creds *out, struct err *e);
 void creds_cache_free(struct creds_cache *cc);
 /* Forget cached credentials (after ExpiredToken), so the next creds_get resolves again. */

@@ -186,9 +186,11 @@ static int web_identity(struct ctx *ctx, const char *profile, int use_env, struc
 	return 1;
 }
 
+/* As botocore: an explicit --profile ignores AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN / AWS_ROLE_SESSION_NAME, as it
+ * ignores the environment's keys. */
 int creds_web_identity(struct ctx *ctx, const char *profile, struct creds *out, struct err *e)
 {
-	return web_identity(ctx, profile, 1, out, e);
+	return web_identity(ctx, profile, !ctx->profile_opt, out, e);
 }
 
 /* ---- assume role ---------------------------------------------------------------------------------------------------- */

@@ -133,7 +133,40 @@ assert_lists_tables() {
 	assert_output 0
 }
 
-# ---- assume role -----------------------------------------------------------------------------------------------------
+@test "creds: credential_process is stopped after DDB_CREDENTIAL_PROCESS_TIMEOUT seconds (default 60)" {
+	local p=$BATS_TEST_TMPDIR/proc
+	printf '#!/bin/sh\necho $$ >"%s.pid"\nexec sleep 30\n' "$p" >"$p"
+	chmod +x "$p"
+	printf '[default]\ncredential_process = %s\n' "$p" | config
+	SECONDS=0
+	DDB_CREDENTIAL_PROCESS_TIMEOUT=1 run -78 "$DDB" list-tables --prod
+	((SECONDS < 10))
+	assert_output "ddb: list-tables: profile default: credential_process '$p': did not finish within 1 s (DDB_CREDENTIAL_PROCESS_TIMEOUT)"
+	# the helper was stopped (and reaped), not left running
+	run ! kill -0 "$(<"$p.pid")"
+	DDB_CREDENTIAL_PROCESS_TIMEOUT=0 run -78 "$DDB" list-tables --prod
+	assert_output --partial "DDB_CREDENTIAL_PROCESS_TIMEOUT='0': expected seconds from 1 to 3600"
+	run -0 standins_log 'length'
+	assert_output 0
+}
+
+@test "creds: credential_process: a helper that exits but leaves a child holding stdout is not waited for" {
+	local p=$BATS_TEST_TMPDIR/proc
+	cat >"$p" <<-EOF
+	#!/bin/sh
+	echo '{"Version": 1, "AccessKeyId": "AKIAPROC", "SecretAccessKey": "secret-for-AKIAPROC"}'
+	sleep 20 2>/dev/null &
+	echo \$! >"$p.pid"
+	EOF
+	chmod +x "$p"
+	printf '[default]\ncredential_process = %s\n' "$p" | config
+	SECONDS=0
+	assert_lists_tables
+	((SECONDS < 10))
+	kill "$(<"$p.pid")" 2>/dev/null || true
+	run -0 dynamo_keys
+	assert_output --partial AKIAPROC
+}
 
 @test "creds: role_arn + source_profile: AssumeRole signed by the source keys, with every option" {
 	config <<-'EOF'
@@ -368,6 +401,44 @@ sso_cache() { # KEY TOKEN EXPIRES
 	assert_output --partial "no AWS credentials found"
 }
 
+@test "creds: AWS_PROFILE naming a missing profile is an error in prod, before any other provider is tried" {
+	credentials <<-'EOF'
+	[dev]
+	aws_access_key_id = AKIADEV
+	aws_secret_access_key = secret-for-AKIADEV
+	EOF
+	export AWS_EC2_METADATA_DISABLED=false AWS_CONTAINER_CREDENTIALS_FULL_URI=$DDB_TEST_STANDINS_URL/container/v1
+	export AWS_ACCESS_KEY_ID=AKIAENV AWS_SECRET_ACCESS_KEY=secret-for-AKIAENV
+	AWS_PROFILE=nope run -78 "$DDB" list-tables --prod
+	assert_output "ddb: list-tables: profile 'nope' (AWS_PROFILE) not found in $HOME/.aws/config or $HOME/.aws/credentials"
+	AWS_DEFAULT_PROFILE=nope run -78 "$DDB" whoami --prod
+	assert_output --partial "profile 'nope' (AWS_DEFAULT_PROFILE) not found"
+	run -78 "$DDB" list-tables --prod --profile nope
+	assert_output --partial "profile 'nope' not found"
+	run -0 standins_log length
+	assert_output 0
+	AWS_PROFILE=dev assert_lists_tables
+}
+
+@test "creds: an explicit --profile ignores the environment's web identity (as botocore); AWS_PROFILE does not" {
+	printf 'jwt' >"$BATS_TEST_TMPDIR/token"
+	export AWS_WEB_IDENTITY_TOKEN_FILE=$BATS_TEST_TMPDIR/token AWS_ROLE_ARN=arn:aws:iam::444444444444:role/ci
+	credentials <<-'EOF'
+	[dev]
+	aws_access_key_id = AKIADEV
+	aws_secret_access_key = secret-for-AKIADEV
+	EOF
+	run -0 "$DDB" whoami --prod --no-sts --profile dev
+	run -0 jq -r .provider <<<"$output"
+	assert_output shared-credentials-file
+	run -0 "$DDB" whoami --prod --no-sts
+	run -0 jq -r .provider <<<"$output"
+	assert_output web-identity
+	AWS_PROFILE=dev run -0 "$DDB" whoami --prod --no-sts
+	run -0 jq -r .provider <<<"$output"
+	assert_output web-identity
+}
+
 # ---- precedence ---------------------------------------------------------------------------------------------------
 
 @test "creds: precedence: env > assume-role > web identity > SSO > files > container > IMDS" {
@@ -488,4 +559,24 @@ sso_cache() { # KEY TOKEN EXPIRES
 	refute_output --partial imds-session-token
 	refute_output --partial "sk-"
 	refute_output --partial "tok-"
+}
+
+@test "creds: --debug never shows the SSO bearer token or the role credentials the portal returns" {
+	config <<-'EOF'
+	[profile dev]
+	sso_session = corp
+	sso_account_id = 555555555555
+	sso_role_name = Developer
+	[sso-session corp]
+	sso_start_url = https://corp.awsapps.com/start
+	sso_region = eu-west-1
+	EOF
+	sso_cache corp sso-access-token 2023-11-15T00:00:00Z
+	run -0 "$DDB" list-tables --prod --profile dev --debug
+	assert_output --partial "x-amz-sso_bearer_token: <redacted>"
+	assert_output --partial '"secretAccessKey": "<redacted>"'
+	refute_output --partial sso-access-token
+	refute_output --partial "sk-"
+	refute_output --partial "tok-"
+	assert_output --partial table06
 }
