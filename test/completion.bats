@@ -112,6 +112,27 @@ bash_complete() {
 	assert_output ""
 }
 
+@test "__complete: subcommand words, then table names (stream tail TABLE, query TABLE or its patterns)" {
+	local ns
+	ns=$(unique_ns)
+	create_table "${ns}users"
+	run -0 "$DDB" __complete -- --namespace "$ns" stream ""
+	assert_equal "$output" $'list\ntail'
+	run -0 "$DDB" __complete -- --namespace "$ns" stream tail ""
+	assert_equal "$output" users
+	run -0 "$DDB" __complete -- --namespace "$ns" stream list u
+	assert_equal "$output" users
+	run -0 "$DDB" __complete -- --namespace "$ns" stream tail --from ""
+	assert_equal "$output" $'latest\ntrim-horizon'
+	run -0 "$DDB" __complete -- --namespace "$ns" query ""
+	assert_equal "$output" $'conversation\nconversations\nusers'
+	run -0 "$DDB" __complete -- --namespace "$ns" query conv
+	assert_equal "$output" $'conversation\nconversations'
+	# the pattern's argument is a uuid, not a table
+	run -0 "$DDB" __complete -- --namespace "$ns" query conversation ""
+	assert_output ""
+}
+
 @test "__complete: table names are cached briefly in ~/.cache/ddb (DDB_COMPLETE_CACHE_SECONDS)" {
 	local ns
 	ns=$(unique_ns)

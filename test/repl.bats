@@ -142,6 +142,42 @@ put_item() { # WIRE-NAME PK
 	ddb_local DescribeTable '{"TableName":"'"$ns"'users"}' >/dev/null
 }
 
+@test "script: .use fills the TABLE of query and of stream tail/list (after the subcommand word), not the patterns" {
+	local ns
+	ns=$(unique_ns)
+	create_table "${ns}users"
+	put_item "${ns}users" alice
+	run -0 --separate-stderr "$DDB" <<-EOF
+		.namespace $ns
+		.use users
+		query --pk alice -o jsonl
+	EOF
+	assert_equal "$(jq -c . <<<"$output")" '{"pk":"alice"}'
+	# the table has no stream: the error names the table .use gave
+	run -66 --separate-stderr "$DDB" --bail <<-EOF
+		.namespace $ns
+		.use users
+		stream tail
+	EOF
+	[[ $stderr == *"table 'users' has no stream"* ]]
+	# stream list TABLE: only that table's streams (without a table it lists every table of the namespace)
+	ddb_local CreateTable '{"TableName":"'"$ns"'s","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"KEYS_ONLY"}}' >/dev/null
+	wait_for 20 table_active "${ns}s"
+	run -0 --separate-stderr "$DDB" <<-EOF
+		.namespace $ns
+		stream list -o jsonl
+		.use users
+		stream list -o jsonl
+	EOF
+	assert_equal "$(jq -r .TableName <<<"$output")" s
+	# a pattern takes a uuid, not the default table: 'conversations' runs as written (its own --table)
+	run -64 --separate-stderr "$DDB" --bail <<-EOF
+		.use users
+		query conversations
+	EOF
+	[[ $stderr == *"missing USER_UUID"* ]]
+}
+
 @test "script: quotes, escapes, continuation lines; an unterminated quote at the end is a usage error" {
 	run -0 "$DDB" <<-'EOF'
 		.use 'a table'
