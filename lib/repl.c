@@ -268,14 +268,14 @@ static int run_meta(struct repl *r, int argc, char **argv)
 	if (argc > 2 && strcmp(m, ".prod"))
 		return meta_fail(r, m, "unexpected argument '%s'", argv[2]);
 	if (!strcmp(m, ".quit") || !strcmp(m, ".exit")) {
-		r->done = 1;
-		if (arg) {
+		if (arg) {   /* a bad code is an error and the REPL stays */
 			char *end;
 			long v = strtol(arg, &end, 10);
-			if (*end || v < 0 || v > 255)
+			if (end == arg || *end || v < 0 || v > 255)
 				return meta_fail(r, m, "'%s' is not an exit code (0..255)", arg);
 			r->exit_code = (int)v;
 		}
+		r->done = 1;
 		return arg ? r->exit_code : 0;
 	}
 	if (!strcmp(m, ".help")) {

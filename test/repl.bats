@@ -213,6 +213,10 @@ put_item() { # WIRE-NAME PK
 	run -3 "$DDB" <<<$'exit 3\nversion'
 	refute_output --partial "ddb "
 	run -0 "$DDB" <<<$'.quit\nnonsense'
+	# a bad code is an error, and the session goes on
+	run -5 --separate-stderr "$DDB" <<<$'.quit x\nexit 300\nversion\nexit 5'
+	[[ $stderr == *"'x' is not an exit code"* && $stderr == *"'300' is not an exit code"* ]]
+	assert_output --partial "ddb "
 }
 
 @test "script: commands that cannot run inside the REPL say so; the REPL goes on" {
