@@ -97,8 +97,10 @@ install: ddb $(BUILD)/ddb.1
 	install -m 644 completions/_ddb $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ddb
 	install -m 644 completions/ddb.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ddb.fish
 
+# the ddb-<command> links are the ddb-* symlinks to ddb (no need for a built ddb to list the commands)
 uninstall:
-	for c in $$(./ddb __commands 2>/dev/null); do rm -f $(DESTDIR)$(PREFIX)/bin/ddb-$$c; done
+	for l in $(DESTDIR)$(PREFIX)/bin/ddb-*; do \
+	  if [ -L "$$l" ] && [ "$$(readlink "$$l")" = ddb ]; then rm -f "$$l"; fi; done
 	rm -f $(DESTDIR)$(PREFIX)/bin/ddb $(DESTDIR)$(PREFIX)/share/man/man1/ddb.1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ddb $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ddb \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ddb.fish
