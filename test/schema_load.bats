@@ -74,6 +74,221 @@ create_twice() {
 	run -0 jq -e '.BillingModeSummary.BillingMode == "PAY_PER_REQUEST"' <<<"$output"
 }
 
+# A Terraform file as teams write it: a backend, a provider, variables (one without a default that no table uses),
+# locals, data sources, other resources (jsonencode, interpolations, heredocs), a module, outputs, lifecycle, and
+# two tables with ttl / point_in_time_recovery / stream / tags / GSI / LSI / server_side_encryption blocks.
+realistic_tf() {
+	mkdir -p "$BATS_TEST_TMPDIR/tf"
+	cat >"$BATS_TEST_TMPDIR/tf/main.tf" <<'EOF'
+terraform {
+  required_version = ">= 1.5"
+  backend "s3" {
+    bucket = "tf-state"
+    key    = "cruddur/dynamodb.tfstate"
+  }
+}
+
+provider "aws" {
+  region = var.region
+  default_tags {
+    tags = { ManagedBy = "terraform" }
+  }
+}
+
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "env" {
+  type    = string
+  default = "dev"
+}
+
+variable "project" {
+  type        = string
+  description = "no default, and no table needs it"
+}
+
+variable "read_capacity" {
+  type    = number
+  default = 5
+}
+
+locals {
+  prefix      = "${var.project}-${var.env}"
+  common_tags = { project = var.project, env = var.env }
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_kms_key" "dynamo" {
+  description = "dynamodb"
+  policy = jsonencode({
+    Statement = [{
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+    }]
+  })
+}
+
+resource "aws_dynamodb_table" "users" {
+  name         = "users-${var.env}"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "user_id"
+
+  attribute {
+    name = "user_id"
+    type = "S"
+  }
+  attribute {
+    name = "email"
+    type = "S"
+  }
+
+  global_secondary_index {
+    name            = "by-email"
+    hash_key        = "email"
+    projection_type = "KEYS_ONLY"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+
+  tags = {
+    project = "cruddur"
+    env     = var.env
+  }
+
+  lifecycle {
+    prevent_destroy = true
+    ignore_changes  = [read_capacity, write_capacity]
+  }
+}
+
+resource "aws_dynamodb_table" "events" {
+  name           = "events"
+  billing_mode   = "PROVISIONED"
+  read_capacity  = var.read_capacity
+  write_capacity = 5
+  hash_key       = "pk"
+  range_key      = "ts"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+  attribute {
+    name = "ts"
+    type = "N"
+  }
+  attribute {
+    name = "kind"
+    type = "S"
+  }
+
+  local_secondary_index {
+    name               = "by-kind"
+    range_key          = "kind"
+    projection_type    = "INCLUDE"
+    non_key_attributes = ["payload", "actor"]
+  }
+
+  server_side_encryption {
+    enabled = true
+  }
+}
+
+resource "aws_iam_role" "app" {
+  name               = "app-${var.env}"
+  assume_role_policy = <<-EOT
+    {"Version": "2012-10-17"}
+    EOT
+}
+
+module "vpc" {
+  source = "terraform-aws-modules/vpc/aws"
+  cidr   = "10.0.0.0/16"
+}
+
+output "users_arn" {
+  value = aws_dynamodb_table.users.arn
+}
+EOF
+}
+
+@test "schema-load: a realistic Terraform file (variables, locals, other resources; ttl, pitr, stream, tags, LSI)" {
+	local ns
+	ns=$(unique_ns)
+	realistic_tf
+	run -2 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/tf"
+	assert_line "users-dev: would create"
+	assert_line "  + create table (user_id HASH; 1 GSI; PAY_PER_REQUEST), then ttl expires_at, then point-in-time recovery"
+	assert_line "events: would create"
+	assert_line "  + create table (pk HASH, ts RANGE; 1 LSI; PROVISIONED)"
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/tf"
+	assert_line "users-dev: created"
+	assert_line "events: created"
+	assert_line "  ~ ttl off -> expires_at"
+	run -0 live "${ns}users-dev"
+	run -0 jq -c '{b: .BillingModeSummary.BillingMode, s: .StreamSpecification, g: [.GlobalSecondaryIndexes[]
+		| {n: .IndexName, k: .KeySchema, p: .Projection.ProjectionType}]}' <<<"$output"
+	json_eq "$output" '{"b":"PAY_PER_REQUEST","s":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"},
+		"g":[{"n":"by-email","k":[{"AttributeName":"email","KeyType":"HASH"}],"p":"KEYS_ONLY"}]}'
+	run -0 ddb_local DescribeTimeToLive '{"TableName":"'"$ns"'users-dev"}'
+	json_eq "$output" '{"TimeToLiveDescription":{"TimeToLiveStatus":"ENABLED","AttributeName":"expires_at"}}'
+	run -0 live "${ns}events"
+	run -0 jq -c '{t: .ProvisionedThroughput | {ReadCapacityUnits, WriteCapacityUnits},
+		a: (.AttributeDefinitions | sort_by(.AttributeName)), l: [.LocalSecondaryIndexes[] | {IndexName, KeySchema, Projection}]}' <<<"$output"
+	json_eq "$output" '{"t":{"ReadCapacityUnits":5,"WriteCapacityUnits":5},
+		"a":[{"AttributeName":"kind","AttributeType":"S"},{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"ts","AttributeType":"N"}],
+		"l":[{"IndexName":"by-kind","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"kind","KeyType":"RANGE"}],
+			"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["payload","actor"]}}]}'
+	# again: nothing to do; --var overrides a variable's default (drift on the plan, then applied)
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/tf"
+	assert_line "users-dev: up to date"
+	assert_line "events: up to date"
+	run -2 "$DDB" schema-load --namespace "$ns" --plan --var read_capacity=7 "$BATS_TEST_TMPDIR/tf"
+	assert_line "events: 1 change"
+	assert_line "  ~ throughput 5/5 -> 7/5"
+	run -0 "$DDB" schema-load --namespace "$ns" --var read_capacity=7 "$BATS_TEST_TMPDIR/tf"
+	assert_line "events: updated"
+	run -0 live "${ns}events"
+	run -0 jq .ProvisionedThroughput.ReadCapacityUnits <<<"$output"
+	assert_output 7
+	# --var env=ci names another table
+	run -2 "$DDB" schema-load --namespace "$ns" --plan --var env=ci "$BATS_TEST_TMPDIR/tf"
+	assert_line "users-ci: would create"
+}
+
+@test "schema-load: a Terraform value ddb cannot compute is an error naming file, line, resource and field" {
+	realistic_tf
+	local f=$BATS_TEST_TMPDIR/tf/main.tf
+	sed -i 's|^  name         = "users-${var.env}"|  name         = local.prefix|' "$f"
+	run -65 "$DDB" schema-load --plan "$f"
+	assert_output "ddb: schema-load: $f:54: aws_dynamodb_table.users: 'name': 'local.prefix' is not supported here: a literal value is needed (var.NAME works with --var NAME=VALUE)"
+	sed -i 's|^  name         = local.prefix|  name         = "${local.prefix}-users"|' "$f"
+	run -65 "$DDB" schema-load --plan "$f"
+	assert_output "ddb: schema-load: $f:54: aws_dynamodb_table.users: 'name': interpolation '\${local.prefix}' is not supported (only \${var.NAME} given with --var NAME=VALUE)"
+	sed -i 's|^  name         = "${local.prefix}-users"|  name         = "${var.project}-users"|' "$f"
+	run -65 "$DDB" schema-load --plan "$f"
+	assert_output "ddb: schema-load: $f:54: aws_dynamodb_table.users: 'name': variable 'project' has no value (give it with --var project=VALUE)"
+	run -2 "$DDB" schema-load --plan --var project=cruddur "$f"
+	assert_line "cruddur-users: would create"
+	sed -i 's|^  name         = "${var.project}-users"|  name         = var.env == "prod" ? "users" : "users-dev"|' "$f"
+	run -65 "$DDB" schema-load --plan "$f"
+	assert_output "ddb: schema-load: $f:54: aws_dynamodb_table.users: 'name': 'var.env == \"prod\" ? \"users\" : \"users-dev\"' is not supported here: a literal value is needed (var.NAME works with --var NAME=VALUE)"
+}
+
 @test "schema-load: a new GSI in the schema is added to the live table (DynamoDB Local)" {
 	local ns
 	ns=$(unique_ns)
