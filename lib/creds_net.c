@@ -230,15 +230,21 @@ int creds_imds(struct ctx *ctx, const char *profile, struct creds *out, struct e
 	/* IMDSv2: a session token first. */
 	url = xasprintf("%.*s/latest/api/token", (int)eplen, ep);
 	struct http_hdr th[1] = { { "X-aws-ec2-metadata-token-ttl-seconds", IMDS_TOKEN_TTL } };
+	int v1_after_timeout = 0;
 	if (net_send(ctx, h, "PUT", url, th, 1, &hr, 1, e) < 0) {
 		if (hr.fail == HTTP_ABORTED)
 			goto out;
-		trace_note(ctx, "no instance metadata service at %.*s", (int)eplen, ep);
 		err_clear(e);
-		rc = 0;   /* not on EC2: the chain goes on */
-		goto out;
-	}
-	if (hr.status == 200 && hr.body.len) {
+		if (hr.fail == HTTP_TIMEOUT && !truthy(v1off)) {
+			/* As botocore: the token's answer can be lost (a container behind a hop limit of 1): try IMDSv1. */
+			trace_note(ctx, "the IMDSv2 token request timed out: trying IMDSv1");
+			v1_after_timeout = 1;
+		} else {
+			trace_note(ctx, "no instance metadata service at %.*s", (int)eplen, ep);
+			rc = 0;   /* not on EC2: the chain goes on */
+			goto out;
+		}
+	} else if (hr.status == 200 && hr.body.len) {
 		token = xstrndup(hr.body.ptr, hr.body.len);
 		token[strcspn(token, "\r\n")] = '\0';
 		hdrs[nh++] = (struct http_hdr){ "X-aws-ec2-metadata-token", token };
@@ -258,6 +264,12 @@ int creds_imds(struct ctx *ctx, const char *profile, struct creds *out, struct e
 	if (net_send(ctx, h, "GET", url, hdrs, nh, &hr, 0, e) < 0) {
 		if (hr.fail == HTTP_ABORTED)
 			goto out;
+		if (v1_after_timeout) {
+			trace_note(ctx, "no instance metadata service at %.*s", (int)eplen, ep);
+			err_clear(e);
+			rc = 0;
+			goto out;
+		}
 		err_prefix(e, "instance metadata");
 		goto out;
 	}

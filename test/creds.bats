@@ -391,6 +391,23 @@ sso_cache() { # KEY TOKEN EXPIRES
 	AWS_EC2_METADATA_V1_DISABLED=true run -69 "$DDB" whoami --prod --no-sts
 }
 
+@test "creds: IMDS: a token request that times out (hop limit 1 in a container) falls back to IMDSv1, as botocore" {
+	export AWS_EC2_METADATA_DISABLED=false
+	standins_config '{"imds_v2": false, "imds_token_hang": 3}'
+	run -0 "$DDB" whoami --prod --no-sts --debug
+	assert_output --partial "the IMDSv2 token request timed out: trying IMDSv1"
+	run -0 "$DDB" whoami --prod --no-sts
+	run -0 jq -r '[.provider, .source] | @tsv' <<<"$output"
+	assert_output "imds	instance role ddb-instance-role, instance metadata at $DDB_TEST_STANDINS_URL (IMDSv1)"
+	# IMDSv1 switched off: no fallback, no credentials from IMDS
+	AWS_EC2_METADATA_V1_DISABLED=true run -78 "$DDB" whoami --prod --no-sts
+	assert_output --partial "no AWS credentials found"
+	# an instance that requires IMDSv2 refuses the v1 request: a clear error, not a hang
+	standins_config '{"imds_v2": true}'
+	run -77 "$DDB" whoami --prod --no-sts
+	assert_output --partial "security-credentials/ answered HTTP 401"
+}
+
 @test "creds: IMDS disabled, or not answering: no credentials (exit 78), quickly" {
 	run -78 "$DDB" list-tables --prod
 	assert_output --partial "no AWS credentials found"

@@ -30,7 +30,7 @@ Test controls (plain HTTP, loopback only):
   GET  /__log      JSON list of every request: {kind, action, akid, token, params, scope_region, signed, ...}
   POST /__reset    clears the log and restores the default config
   POST /__config   merges a JSON object into the config: now, ttl, tables, page, imds_v2, sso_token,
-                   container_token
+                   container_token, imds_token_hang (seconds the IMDS token answer is held back)
 """
 import argparse
 import calendar
@@ -53,7 +53,7 @@ ACCOUNT = "123456789012"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 IMDS_ROLE = "ddb-instance-role"
 DEFAULTS = {"now": None, "ttl": 3600, "tables": 7, "page": 3, "imds_v2": True, "sso_token": "sso-access-token",
-            "container_token": "container-token"}
+            "container_token": "container-token", "imds_token_hang": 0}
 
 LOCK = threading.Lock()
 ISSUED = {}       # akid -> dict(secret, token, exp, kind, arn, user_id)
@@ -172,6 +172,14 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 v2 = CONFIG["imds_v2"]
             self.record(kind="imds", action="token", ttl=ttl)
+            with LOCK:
+                hang = CONFIG["imds_token_hang"]
+            if hang:   # the answer never reaches the client (a hop limit of 1): it times out first
+                time.sleep(hang)
+                try:
+                    return self.send(200, "imds-session-token", "text/plain")
+                except OSError:
+                    return None
             if not v2:
                 return self.send(403, "", "text/plain")
             if not ttl or not ttl.isdigit():
