@@ -115,6 +115,21 @@ base_and_role() {
 	assert_output 0
 }
 
+@test "whoami: on a terminal one field per line (no JSON); piped, one JSON object" {
+	command -v script >/dev/null || skip "script(1) is needed for a pseudo-terminal"
+	base_and_role
+	run -0 script -qec "$DDB whoami --prod --profile ops" /dev/null
+	assert_line --regexp '^provider +assume-role.?$'
+	assert_line --regexp '^account +210987654321.?$'
+	assert_line --regexp '^access_key_id +\*+[A-Z0-9]{4}.?$'
+	refute_output --partial '{'
+	refute_output --partial 'sk-'
+	run -0 "$DDB" whoami --prod --profile ops
+	assert_equal "${#lines[@]}" 1
+	run -0 jq -r '.provider + " " + .account' <<<"$output"
+	assert_output "assume-role 210987654321"
+}
+
 @test "whoami: --endpoint-url names DynamoDB's endpoint, not STS's" {
 	export AWS_ACCESS_KEY_ID=AKIAENV AWS_SECRET_ACCESS_KEY=secret-for-AKIAENV
 	run -0 "$DDB" whoami --prod --endpoint-url "http://127.0.0.1:$(engine_free_port)"
