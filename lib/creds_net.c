@@ -1,7 +1,7 @@
 /* creds_net.c — credentials from local HTTP endpoints: the container endpoint (ECS/EKS Pod Identity), EC2 instance
- * metadata (IMDSv2, falling back to v1 when the token call is refused), and the SSO portal (GetRoleCredentials with
- * the token `aws sso login` cached).  Plain unsigned calls through http.c; --debug traces them with secrets
- * redacted, and never shows an IMDS token response. */
+ * metadata (IMDSv2, falling back to v1 when the token call is refused or times out), and the SSO portal
+ * (GetRoleCredentials with the token `aws sso login` cached).  Plain unsigned calls through http.c; --debug traces
+ * them with secrets redacted, and never shows an IMDS token response. */
 #include "creds.h"
 
 #include <ctype.h>
