@@ -126,10 +126,11 @@ static void remove_files(const char *dir)
 
 /* ---- processes ---------------------------------------------------------------------------- */
 
-/* Is pid alive (not a zombie) and running DynamoDB Local? 1 yes, 0 gone, -1 alive but something else. */
-static int is_engine(pid_t pid)
+/* Is pid alive (not a zombie) and running DynamoDB Local (on port, when port > 0: the one our files name, not
+ * another one that got a recycled pid)? 1 yes, 0 gone, -1 alive but something else. */
+static int is_engine(pid_t pid, long port)
 {
-	char path[64], buf[8192], st[512];
+	char path[64], buf[8192], st[512], portarg[32];
 	FILE *f;
 	size_t n;
 
@@ -156,7 +157,10 @@ static int is_engine(pid_t pid)
 		if (!buf[i])
 			buf[i] = ' ';
 	buf[n] = '\0';
-	return strstr(buf, "DynamoDBLocal") ? 1 : -1;
+	if (!strstr(buf, "DynamoDBLocal"))
+		return -1;
+	snprintf(portarg, sizeof portarg, " -port %ld ", port);   /* spawn() passes it last: NUL became ' ' */
+	return port <= 0 || strstr(buf, portarg) ? 1 : -1;
 }
 
 /* One ListTables against http://127.0.0.1:port: 1 answers, 0 not. */
@@ -380,7 +384,7 @@ static int do_start(struct ctx *ctx, struct local_args *a, struct err *e)
 	pid_t child;
 	char tail[512];
 
-	if (pid && is_engine((pid_t)pid) == 1) {
+	if (pid && is_engine((pid_t)pid, port) == 1) {
 		if (port && answers(ctx, port)) {
 			ctx_note(ctx, "DynamoDB Local is already running (pid %ld) on http://127.0.0.1:%ld", pid, port);
 			fprintf(ctx->out, "export DDB_LOCAL_ENDPOINT=http://127.0.0.1:%ld\n", port);
@@ -449,28 +453,28 @@ fail:
 
 static int do_stop(struct ctx *ctx, struct local_args *a, struct err *e)
 {
-	long pid = read_num(a->dir, PID_FILE);
+	long pid = read_num(a->dir, PID_FILE), port = read_num(a->dir, PORT_FILE);
 	int is;
 	if (!pid) {
 		ctx_note(ctx, "DynamoDB Local is not running (no %s/" PID_FILE ")", a->dir);
 		return 0;
 	}
-	is = is_engine((pid_t)pid);
+	is = is_engine((pid_t)pid, port);
 	if (is == 0) {
 		ctx_note(ctx, "DynamoDB Local (pid %ld) had already exited", pid);
 		remove_files(a->dir);
 		return 0;
 	}
 	if (is < 0) {
-		ctx_warn(ctx, "pid %ld from %s/" PID_FILE " is not DynamoDB Local: not stopping it (stale files removed)", pid,
-		         a->dir);
+		ctx_warn(ctx, "pid %ld from %s/" PID_FILE " is not DynamoDB Local on port %ld: not stopping it (stale files "
+		         "removed)", pid, a->dir, port);
 		remove_files(a->dir);
 		return 0;
 	}
 	if (kill((pid_t)pid, SIGTERM) < 0 && errno != ESRCH)
 		return err_set(e, ERR_DENIED, "cannot stop pid %ld: %s", pid, strerror(errno));
 	double start = table_clock();
-	while (is_engine((pid_t)pid) == 1) {
+	while (is_engine((pid_t)pid, port) == 1) {
 		if (table_clock() - start > 10) {
 			kill((pid_t)pid, SIGKILL);
 			start = table_clock() + 1e9;   /* once */
@@ -486,7 +490,7 @@ static int do_stop(struct ctx *ctx, struct local_args *a, struct err *e)
 static int do_status(struct ctx *ctx, struct local_args *a)
 {
 	long pid = read_num(a->dir, PID_FILE), port = read_num(a->dir, PORT_FILE);
-	int is = pid ? is_engine((pid_t)pid) : 0;
+	int is = pid ? is_engine((pid_t)pid, port) : 0;
 	int up = is == 1 && port && answers(ctx, port);
 	const char *state = !pid ? "not running" : is != 1 ? "not running (stale pid file)" : up ? "running" :
 	                    "not answering";

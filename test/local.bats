@@ -61,9 +61,25 @@ teardown() {
 	run -1 "$DDB" local status --dir "$DIR"
 	assert_line "$(printf 'status\tnot running (stale pid file)')"
 	run -0 "$DDB" local stop --dir "$DIR"
-	assert_output --partial "is not DynamoDB Local: not stopping it"
+	assert_output --partial "is not DynamoDB Local on port 1: not stopping it"
 	[[ ! -f $DIR/dynamodb-local.pid ]]
 	kill -0 $$
+}
+
+@test "local: a pid file naming ANOTHER DynamoDB Local (a recycled pid) never stops it" {
+	local port=${DDB_TEST_LOCAL_URL##*:} pid
+	pid=$(pgrep -f "DynamoDBLocal.jar .*-port $port\$" | head -n1)
+	[[ -n $pid ]]
+	mkdir -p "$DIR"
+	echo "$pid" >"$DIR/dynamodb-local.pid"   # the suite's engine, on the suite's port
+	echo 1 >"$DIR/dynamodb-local.port"       # but our files say port 1
+	run -1 "$DDB" local status --dir "$DIR"
+	assert_line "$(printf 'status\tnot running (stale pid file)')"
+	run -0 "$DDB" local stop --dir "$DIR"
+	assert_output --partial "pid $pid from $DIR/dynamodb-local.pid is not DynamoDB Local on port 1: not stopping it"
+	[[ ! -f $DIR/dynamodb-local.pid ]]
+	kill -0 "$pid"
+	engine_answers "$DDB_TEST_LOCAL_URL"
 }
 
 @test "local: errors — jar missing (66), port in use (69), usage (64)" {
