@@ -135,7 +135,7 @@ report() { # MIN_CASES
 		78 | -                        | has no host                                    | list-tables --endpoint-url http://
 		78 | AWS_CONFIG_FILE=$G/cp-fails AWS_REGION=eu-west-1   | credential_process '/bin/false' exited with status 1 | list-tables --prod --profile p
 		65 | AWS_CONFIG_FILE=$G/cp-garbage AWS_REGION=eu-west-1 | its output is not JSON | list-tables --prod --profile p
-		78 | AWS_CONFIG_FILE=$G/cp-missing AWS_REGION=eu-west-1 | cannot run '/no/such/program' | list-tables --prod --profile p
+		78 | AWS_CONFIG_FILE=$G/cp-missing AWS_REGION=eu-west-1 | credential_process '/no/such/program' | list-tables --prod --profile p
 		78 | AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b | refusing to send production requests over plain http:// | list-tables --prod --endpoint-url http://example.com
 	EOF
 	report 20
