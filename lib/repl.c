@@ -876,9 +876,10 @@ int repl_run(struct ctx *ctx, const struct repl_opts *o)
 		el_set(r.el, EL_GETCFN, getc_fn);
 		if (r.hist)
 			el_set(r.el, EL_HIST, history, r.hist);
-		el_set(r.el, EL_ADDFN, "ddb-complete", "complete commands, options and table names", on_tab);
+		/* el_wset: libedit keeps these (static) names; el_set would copy them and never free the copies */
+		el_wset(r.el, EL_ADDFN, L"ddb-complete", L"complete commands, options and table names", on_tab);
 		el_set(r.el, EL_BIND, "^I", "ddb-complete", NULL);
-		el_set(r.el, EL_ADDFN, "ddb-resize", "redraw the line for the terminal's size", on_resize);
+		el_wset(r.el, EL_ADDFN, L"ddb-resize", L"redraw the line for the terminal's size", on_resize);
 		el_set(r.el, EL_BIND, "^^", "ddb-resize", NULL);
 		el_set(r.el, EL_BIND, "^W", "ed-delete-prev-word", NULL);   /* as in readline (an editrc may rebind) */
 		el_source(r.el, NULL);
