@@ -44,12 +44,14 @@ int expr_add_names(struct expr *x, const char *json, struct err *e)
 		return -1;
 	for (cJSON *c = v->child; c; c = c->next) {
 		if (c->string[0] != '#' || !c->string[1]) {
-			cJSON_Delete(v);
-			return err_set(e, ERR_USAGE, "--names: '%s' must start with '#' (like \"#n\")", c->string);
+			err_set(e, ERR_USAGE, "--names: '%s' must start with '#' (like \"#n\")", c->string);
+			cJSON_Delete(v);   /* after the message: c->string lives in v */
+			return -1;
 		}
 		if (!cJSON_IsString(c) || !c->valuestring[0]) {
+			err_set(e, ERR_USAGE, "--names: '%s' must map to a non-empty attribute name", c->string);
 			cJSON_Delete(v);
-			return err_set(e, ERR_USAGE, "--names: '%s' must map to a non-empty attribute name", c->string);
+			return -1;
 		}
 		cJSON_DeleteItemFromObjectCaseSensitive(x->names, c->string);
 		cJSON_AddStringToObject(x->names, c->string, c->valuestring);
