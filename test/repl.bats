@@ -219,6 +219,21 @@ put_item() { # WIRE-NAME PK
 	assert_output --partial "ddb "
 }
 
+@test "script: Ctrl-C (SIGINT) stops the running line and the script, with 130" {
+	local ns pid rc=0
+	ns=$(unique_ns)
+	create_table "${ns}t"
+	printf 'wait t --gone --timeout 60\nversion\n' >"$BATS_TEST_TMPDIR/script"
+	"$DDB" --namespace "$ns" <"$BATS_TEST_TMPDIR/script" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	sleep 1.5
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	[[ $rc -eq 130 ]] || { echo "exit $rc"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+	grep -q 'interrupted' "$BATS_TEST_TMPDIR/err"
+	[[ ! -s $BATS_TEST_TMPDIR/out ]]   # the next line never ran
+}
+
 @test "script: commands that cannot run inside the REPL say so; the REPL goes on" {
 	run -0 --separate-stderr "$DDB" <<<$'repl\nlocal status\nversion'
 	[[ $stderr == *"repl: not available inside the REPL"* ]]
