@@ -506,13 +506,23 @@ static int run_words(struct repl *r, struct repl_words *w)
 
 /* ---- history ------------------------------------------------------------------------------------------------ */
 
+/* A line that mentions a secret, a password, a token or an access key id (AKIA/ASIA and 16 more) is not kept. */
 static int secret_line(const char *line)
 {
-	static const char *const words[] = { "secret", "password", "passwd", "session_token", "session-token",
-		                             "sessiontoken", "aws_access_key_id", "private", NULL };
+	static const char *const words[] = { "secret", "password", "passwd", "token", "aws_access_key_id",
+		                             "private", NULL };
 	for (int i = 0; words[i]; i++)
 		if (strcasestr(line, words[i]))
 			return 1;
+	for (const char *p = line; *p; p++) {
+		if (strncmp(p, "AKIA", 4) && strncmp(p, "ASIA", 4))
+			continue;
+		int k = 4;
+		while (k < 20 && ((p[k] >= 'A' && p[k] <= 'Z') || (p[k] >= '0' && p[k] <= '9')))
+			k++;
+		if (k == 20)
+			return 1;
+	}
 	return 0;
 }
 

@@ -298,9 +298,18 @@ expect() { # REGEX: wait until the screen shows it (prints the screen when it do
 	expect '^ddb\[local\]> version$'
 	keys C-u '.use my-secret-table' Enter
 	expect 'table=my-secret-table'
+	keys '.use tok-AKIAIOSFODNN7EXAMPLE' Enter
+	expect 'table=tok-AKIA'
+	keys '.use api-token' Enter
+	expect 'table=api-token'
+	keys '.use kept' Enter
+	expect 'table=kept'
 	keys C-d
 	wait_for 10 bash -c "! tmux -S '$TMUX_SOCK' has-session 2>/dev/null"
 	! grep -q secret "$HOME/.ddb_history"
+	! grep -q AKIA "$HOME/.ddb_history"
+	! grep -q token "$HOME/.ddb_history"
+	grep -q '^\.use\\040kept$' "$HOME/.ddb_history"
 }
 
 @test "terminal: Ctrl-C stops a running command and returns to the prompt; at the prompt it clears the line" {
