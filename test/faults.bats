@@ -312,8 +312,10 @@ interrupt_when_stalled() {
 }
 
 @test "faults: schema-load through throttles and 5xx on every call converges (both engines)" {
-	converge() {
-		schema_file cvt "$d/cv.json"
+	local engine
+	schema_file cvt "$d/cv.json"
+	for engine in local dynalite; do
+		"use_$engine"
 		proxy_start --seed 4 --throttle-rate 0.3 --error-rate 0.1
 		run -0 "$DDB" schema-load --namespace "$ns" --endpoint-url "$proxy_url" --max-attempts 20 "$d/cv.json"
 		run -0 "$DDB" schema-load --namespace "$ns" --endpoint-url "$proxy_url" --max-attempts 20 "$d/cv.json"
@@ -322,8 +324,7 @@ interrupt_when_stalled() {
 		kill "$proxy_pid"
 		wait "$proxy_pid" 2>/dev/null || true
 		proxy_pid=
-	}
-	on_both_engines converge
+	done
 }
 
 @test "faults: drop interrupted while waiting for the delete, then re-run with --if-exists: gone (dynalite)" {

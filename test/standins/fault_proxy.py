@@ -32,7 +32,8 @@ Control (plain HTTP on the same port; ddb never sends GETs):
 Usage: fault_proxy.py --upstream URL --port-file FILE [--seed N] [--throttle-rate R] [--error-rate R]
                       [--reset-rate R] [--stall-rate R] [--stall-seconds S] [--crc-rate R] [--unprocessed-rate R]
                       [--targets OP,OP] [--after N] [--stats-file FILE]
-The port file receives "http://127.0.0.1:PORT" once the proxy listens (written atomically).  --stats-file is
+The port file receives "http://127.0.0.1:PORT" once the proxy listens (written atomically).  The proxy exits when
+its parent process is gone.  --stats-file is
 rewritten (atomically) after every request.
 """
 import argparse
@@ -309,6 +310,14 @@ def main():
         request_queue_size = 64
 
     srv = Server(("127.0.0.1", a.port), Handler)
+    parent = os.getppid()
+
+    def watchdog():   # a test that died without stopping the proxy must not leave it behind
+        while os.getppid() == parent:
+            time.sleep(1)
+        srv.shutdown()
+
+    threading.Thread(target=watchdog, daemon=True).start()
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("http://127.0.0.1:%d\n" % srv.server_address[1])
