@@ -159,7 +159,9 @@ static int run_batch(struct tail *t, struct err *e)
 	}
 	fflush(t->ctx->out);
 	fflush(t->ctx->err_out);
-	if (stream_run_handler(t->argv, t->env, txt, strlen(txt), &t->status, &t->signo, e) < 0) {
+	/* The handler writes where ddb does (ctx->out, ctx->err_out), not to whatever fd 1 and 2 are. */
+	if (stream_run_handler(t->argv, t->env, txt, strlen(txt), fileno(t->ctx->out), fileno(t->ctx->err_out),
+	                       &t->status, &t->signo, e) < 0) {
 		err_prefix(e, "at sequence number %s (resume with --from-sequence %s)", first, first);
 		rc = -1;
 		goto out;

@@ -659,8 +659,8 @@ static int can_exec(const char *argv0)
 	}
 }
 
-int stream_run_handler(char *const argv[], char *const env[], const char *data, size_t len, int *status,
-                       int *signo, struct err *e)
+int stream_run_handler(char *const argv[], char *const env[], const char *data, size_t len, int out_fd,
+                       int err_fd, int *status, int *signo, struct err *e)
 {
 	int fds[2];
 	pid_t pid;
@@ -675,6 +675,10 @@ int stream_run_handler(char *const argv[], char *const env[], const char *data, 
 		return err_set(e, ERR_INTERNAL, "cannot make a pipe: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
+	if (out_fd >= 0 && out_fd != 1)
+		posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	if (err_fd >= 0 && err_fd != 2)
+		posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
 	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env ? env : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[0]);

@@ -100,11 +100,12 @@ int stream_split_command(const char *line, char ***argv, struct err *e);
 void stream_argv_free(char **argv);
 
 /* Run argv[0] (PATH search, posix_spawnp) with env as its environment (NULL: ours), data[0..len) on its
- * stdin (a pipe; a handler that exits without reading is fine), its stdout/stderr ours; wait for it.
+ * stdin (a pipe; a handler that exits without reading is fine), its stdout on out_fd and its stderr on err_fd
+ * (-1: ours; a caller with a FILE * flushes it first and passes fileno()); wait for it.
  * *status: the exit status (0..255), or 128 + signal number when it was killed (then *signo is set, else 0).
  * -1 with e (ERR_NOINPUT) when it could not be started.  SIGPIPE is ignored while the data is written. */
-int stream_run_handler(char *const argv[], char *const env[], const char *data, size_t len, int *status,
-                       int *signo, struct err *e);
+int stream_run_handler(char *const argv[], char *const env[], const char *data, size_t len, int out_fd,
+                       int err_fd, int *status, int *signo, struct err *e);
 
 /* A copy of environ with each "NAME=value" of force[] replacing or adding NAME, and each of dflt[] added only
  * when NAME is not set yet; both lists NULL-terminated (may be NULL).  The result is NULL-terminated, every

@@ -122,7 +122,7 @@ static void test_run(void)
 	int status, signo;
 	struct err e = ERR_INIT;
 	const char *data = "{\"Records\":[]}";
-	CHECK(stream_run_handler(argv, NULL, data, strlen(data), &status, &signo, &e) == 0);
+	CHECK(stream_run_handler(argv, NULL, data, strlen(data), -1, -1, &status, &signo, &e) == 0);
 	CHECK_INTEQ(status, 3);
 	CHECK_INTEQ(signo, 0);
 	FILE *f = fopen(tmpl, "r");
@@ -140,17 +140,37 @@ static void test_run(void)
 	char *lots = malloc(big);
 	memset(lots, 'x', big);
 	char *quit[] = { "true", NULL };
-	CHECK(stream_run_handler(quit, NULL, lots, big, &status, &signo, &e) == 0);
+	CHECK(stream_run_handler(quit, NULL, lots, big, -1, -1, &status, &signo, &e) == 0);
 	CHECK_INTEQ(status, 0);
 	free(lots);
 
 	char *killed[] = { "sh", "-c", "kill -TERM $$", NULL };
-	CHECK(stream_run_handler(killed, NULL, "", 0, &status, &signo, &e) == 0);
+	CHECK(stream_run_handler(killed, NULL, "", 0, -1, -1, &status, &signo, &e) == 0);
 	CHECK_INTEQ(signo, 15);
 	CHECK_INTEQ(status, 128 + 15);
 
+	/* Its stdout and stderr go to the descriptors given (ctx->out's and ctx->err_out's in ddb). */
+	FILE *o = tmpfile(), *x = tmpfile();
+	CHECK(o && x);
+	if (o && x) {
+		char *talk[] = { "sh", "-c", "cat; echo to-err >&2", NULL };
+		CHECK(stream_run_handler(talk, NULL, "to-out\n", 7, fileno(o), fileno(x), &status, &signo, &e) == 0);
+		CHECK_INTEQ(status, 0);
+		char got_o[32] = "", got_x[32] = "";
+		rewind(o);
+		rewind(x);
+		got_o[fread(got_o, 1, sizeof(got_o) - 1, o)] = '\0';
+		got_x[fread(got_x, 1, sizeof(got_x) - 1, x)] = '\0';
+		CHECK_STREQ(got_o, "to-out\n");
+		CHECK_STREQ(got_x, "to-err\n");
+	}
+	if (o)
+		fclose(o);
+	if (x)
+		fclose(x);
+
 	char *missing[] = { "/nonexistent/ddb-handler", NULL };
-	CHECK(stream_run_handler(missing, NULL, "", 0, &status, &signo, &e) == -1);
+	CHECK(stream_run_handler(missing, NULL, "", 0, -1, -1, &status, &signo, &e) == -1);
 	CHECK_INTEQ(e.kind, ERR_NOINPUT);
 	CHECK(strstr(e.msg, "cannot run the handler '/nonexistent/ddb-handler'") != NULL);
 }
