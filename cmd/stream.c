@@ -6,6 +6,7 @@
 
 #include "aws.h"
 #include "cmd.h"
+#include "creds.h"
 #include "item.h"
 #include "json.h"
 #include "render.h"
@@ -55,8 +56,8 @@ const struct cmd cmd_def_stream = {
 	"Ctrl-C, which ends with exit 130 and prints the --after-sequence to resume from.  --exec CMD runs CMD (split "
 	"into words like a shell line, quotes honoured, but no shell: nothing is expanded) once per batch of up to "
 	"--batch-size records of one shard, in order, with {\"Records\":[...]} on its stdin and DDB_STREAM_ARN, "
-	"DDB_TABLE, AWS_REGION and (local mode) AWS_ENDPOINT_URL_DYNAMODB in its environment: a Lambda handler run "
-	"locally.  When CMD fails the tail stops, prints the --from-sequence to resume from and exits with CMD's "
+	"DDB_TABLE, AWS_REGION and (local mode) AWS_ENDPOINT_URL_DYNAMODB (and dummy AWS keys when there are no "
+	"credentials) in its environment, its output where ddb's goes: a Lambda handler run locally.  When CMD fails the tail stops, prints the --from-sequence to resume from and exits with CMD's "
 	"status (1 when that is above 125 or CMD was killed by a signal).  list prints the streams (ListStreams) of "
 	"the table, or of every table of the namespace.",
 	"words:tail list;table",
@@ -232,7 +233,7 @@ static int tail(struct ctx *ctx, struct stream_args *a, const char *shown)
 	struct tail t = { 0 };
 	struct stream_read_opts o = { 0 };
 	char *wire = ctx_table_wire(ctx, shown), *endpoint = NULL;
-	char *env_force[4] = { NULL }, *env_dflt[3] = { NULL };
+	char *env_force[4] = { NULL }, *env_dflt[5] = { NULL };
 	int rc = -1, code;
 
 	t.ctx = ctx;
@@ -267,6 +268,16 @@ static int tail(struct ctx *ctx, struct stream_args *a, const char *shown)
 			env_dflt[nd++] = xasprintf("AWS_REGION=%s", ctx->region);
 		if (!ctx->prod && aws_endpoint(ctx, &aws_dynamodb, &endpoint, &e) == 0)
 			env_dflt[nd++] = xasprintf("AWS_ENDPOINT_URL_DYNAMODB=%s", endpoint);
+		err_clear(&e);
+		/* Local mode without credentials anywhere: ddb signs with dummy keys; an AWS SDK in the handler finds
+		 * none and refuses to call at all, so it gets the same dummy keys (never real ones). */
+		struct creds c;
+		memset(&c, 0, sizeof(c));
+		if (!ctx->prod && creds_get(ctx, &c, &e) == 0 && !strcmp(c.provider, "local-dummy")) {
+			env_dflt[nd++] = xasprintf("AWS_ACCESS_KEY_ID=%s", c.access_key_id);
+			env_dflt[nd++] = xasprintf("AWS_SECRET_ACCESS_KEY=%s", c.secret_access_key);
+		}
+		creds_release(&c);
 		err_clear(&e);
 		t.env = stream_env((const char *const *)env_force, (const char *const *)env_dflt);
 	} else {

@@ -200,6 +200,15 @@ check_view_type() { # VIEW EXPECTED-JSON (of the MODIFY and REMOVE records' imag
 	assert_line "DDB_STREAM_ARN=$(stream_arn "$t")"
 	assert_line "AWS_ENDPOINT_URL_DYNAMODB=$DDB_LOCAL_ENDPOINT"
 	assert_line --regexp '^AWS_REGION=.+'
+	# No credentials anywhere: ddb signs with dummy ones, and so can an AWS SDK in the handler (it refuses to
+	# call without any).  Credentials of the user's own are never replaced.
+	assert_line "AWS_ACCESS_KEY_ID=ddblocal"
+	assert_line "AWS_SECRET_ACCESS_KEY=ddblocal"
+	AWS_ACCESS_KEY_ID=AKIDMINE AWS_SECRET_ACCESS_KEY=mine run -0 "$DDB" stream tail "$t" --limit 1 \
+		--exec "$HANDLERS/append.sh $BATS_TEST_TMPDIR/mine"
+	run -0 cat "$BATS_TEST_TMPDIR/mine.env"
+	assert_line "AWS_ACCESS_KEY_ID=AKIDMINE"
+	assert_line "AWS_SECRET_ACCESS_KEY=mine"
 }
 
 @test "stream tail --exec --batch-size: batches of up to N records of one shard, in order" {

@@ -4,5 +4,5 @@
 out=$1
 cat >>"$out"
 printf '\n' >>"$out"
-env | grep -E '^(DDB_STREAM_ARN|DDB_TABLE|DDB_NAMESPACE|AWS_REGION|AWS_ENDPOINT_URL_DYNAMODB)=' | sort >"$out.env"
+env | grep -E '^(DDB_STREAM_ARN|DDB_TABLE|DDB_NAMESPACE|AWS_REGION|AWS_ENDPOINT_URL_DYNAMODB|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY)=' | sort >"$out.env"
 exit 0
