@@ -1,5 +1,6 @@
 /* stream.c — ddb stream tail TABLE: read a table's DynamoDB stream, print each record as a Lambda handler
  * receives it, or run a handler per batch (--exec); ddb stream list [TABLE]: the streams (ListStreams). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -79,6 +80,7 @@ struct tail {
 	int status, signo;              /* the failed handler */
 	char *failed_seq;               /* first record of the failed batch */
 	int failed;
+	int closed;                     /* the reader of ctx->out went away (EPIPE) */
 };
 
 static const char *rec_seq(const cJSON *rec)
@@ -184,6 +186,17 @@ out:
 	return rc;
 }
 
+/* A write to ctx->out failed (e set).  When the reader went away (`ddb stream tail t --follow | head -3`), stop
+ * reading quietly, like main does for EPIPE at exit: 1.  Else -1. */
+static int write_failed(struct tail *t, struct err *e)
+{
+	if (errno != EPIPE)
+		return -1;
+	err_clear(e);
+	t->closed = 1;
+	return 1;
+}
+
 static int on_page(void *arg, const char *shard_id, cJSON *records, struct err *e)
 {
 	struct tail *t = arg;
@@ -212,7 +225,7 @@ static int on_page(void *arg, const char *shard_id, cJSON *records, struct err *
 		}
 		int rc = t->compact ? print_compact(t, rec, e) : render_row(t->r, rec, e);
 		if (rc < 0)
-			return -1;
+			return e->kind == ERR_IO ? write_failed(t, e) : -1;
 		t->count++;
 		set_str(&t->done_seq, rec_seq(rec));
 	}
@@ -221,8 +234,10 @@ static int on_page(void *arg, const char *shard_id, cJSON *records, struct err *
 		if (rc)
 			return rc;
 	}
-	if (fflush(t->ctx->out) != 0 || ferror(t->ctx->out))
-		return err_set(e, ERR_IO, "cannot write output");
+	if (fflush(t->ctx->out) != 0 || ferror(t->ctx->out)) {
+		err_set(e, ERR_IO, "cannot write output: %s", strerror(errno));
+		return write_failed(t, e);
+	}
 	return t->a->limit && t->count >= t->a->limit ? 1 : 0;
 }
 
@@ -289,7 +304,7 @@ static int tail(struct ctx *ctx, struct stream_args *a, const char *shown)
 
 	rc = stream_read(ctx, &o, on_page, &t, &e);
 	if (t.r) {
-		if (rc < 0)
+		if (rc < 0 || t.closed)
 			render_abort(t.r);
 		else if (render_end(t.r, &e) < 0)
 			rc = -1;

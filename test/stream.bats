@@ -305,6 +305,22 @@ check_view_type() { # VIEW EXPECTED-JSON (of the MODIFY and REMOVE records' imag
 	assert_output '["later"]'
 }
 
+@test "stream tail --follow | head: when the reader goes away, tail stops quietly (exit 0) at its next record" {
+	local t=${ns}msgs out=$BATS_TEST_TMPDIR/head.out err=$BATS_TEST_TMPDIR/head.err rc=0
+	stream_table "$t" NEW_IMAGE
+	put "$t" first 1
+	( set -o pipefail; "$DDB" stream tail "$t" --follow 2>"$err" | head -n 1 >"$out"; echo $? >"$out.rc" ) 3>&- &
+	TAIL_PID=$!
+	wait_for 20 has_lines "$out" 1
+	put "$t" second 2   # written after head exited: EPIPE
+	wait "$TAIL_PID" || rc=$?
+	assert_equal "$rc" 0
+	assert_equal "$(cat "$out.rc")" 0
+	assert_equal "$(jq -r .dynamodb.Keys.pk.S "$out")" first
+	run -0 cat "$err"
+	assert_output ""
+}
+
 @test "stream tail --follow --exec: a handler runs for writes made after the start; --limit ends it" {
 	local t=${ns}msgs out=$BATS_TEST_TMPDIR/got.jsonl pid
 	stream_table "$t" NEW_IMAGE
