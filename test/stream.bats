@@ -337,6 +337,71 @@ check_view_type() { # VIEW EXPECTED-JSON (of the MODIFY and REMOVE records' imag
 	assert_output '["n1","n2"]'
 }
 
+# grp_rows NS: the conversation rows (GRP#...) of NS's cruddur-messages, as sorted [pk, sk, message, others...].
+grp_rows() {
+	ddb_local Scan '{"TableName":"'"$1"'cruddur-messages","FilterExpression":"begins_with(pk, :g)",
+		"ExpressionAttributeValues":{":g":{"S":"GRP#"}}}' | jq -c '.Items | map(
+		[.pk.S, .sk.S, .message.S, .message_group_uuid.S, .user_uuid.S, .user_handle.S, .user_display_name.S]) | sort'
+}
+
+# new_message NS SK TEXT: Tomas writes TEXT at SK in the seeded conversation (what the app's PutItem does).
+new_message() {
+	ddb_local PutItem '{"TableName":"'"$1"'cruddur-messages","Item":{
+		"pk":{"S":"MSG#18997930-7393-5091-93a1-dac02228e4ef"},"sk":{"S":"'"$2"'"},
+		"message_group_uuid":{"S":"18997930-7393-5091-93a1-dac02228e4ef"},"message_uuid":{"S":"uuid-'"$2"'"},
+		"message":{"S":"'"$3"'"},"user_uuid":{"S":"18359d2d-b561-5f80-a40e-fe83bf6afe22"},
+		"user_display_name":{"S":"Tomas Lind"},"user_handle":{"S":"tomaslind"}}}' >/dev/null
+}
+
+@test "the reference app's flow: schema-load, enable-stream, seed, a new message, --exec the Lambda handler: the GRP# rows follow" {
+	local root=$BATS_TEST_DIRNAME/.. h="python3 $HANDLERS/cruddur_update_groups.py" before after seq
+	local maya=GRP#15e44539-4088-5b61-a126-c5aa8845eda6 tomas=GRP#18359d2d-b561-5f80-a40e-fe83bf6afe22
+	local t1=2024-04-02T10:00:00.000000+00:00 t2=2024-04-02T10:05:30.250000+00:00
+	cp "$root/seed/cruddur-messages.jsonl" "$BATS_TEST_TMPDIR/"   # seed keeps a checkpoint next to its input
+	run -0 "$DDB" schema-load "$root/schemas/cruddur-messages.json" --namespace "$ns"
+	run -0 --separate-stderr "$DDB" enable-stream cruddur-messages --namespace "$ns"
+	[[ $output == arn:aws:dynamodb:*:table/${ns}cruddur-messages/stream/* ]]
+	run -0 "$DDB" seed --namespace "$ns" "$BATS_TEST_TMPDIR/cruddur-messages.jsonl"
+	before=$(grp_rows "$ns")
+	json_eq "$(jq -c 'map(.[0:3])' <<<"$before")" '[
+		["'"$maya"'","2024-03-23T03:11:52.459079+00:00","Same time next spring. It is a plan."],
+		["'"$tomas"'","2024-03-23T03:11:52.459079+00:00","Same time next spring. It is a plan."]]'
+
+	# A new message; the handler runs over the whole stream (the seeded items too) in batches, as a trigger
+	# with a large batch size would.  Only the new message moves the rows: the seeded ones are not newer.
+	new_message "$ns" "$t1" 'See you at the trailhead at 8.'
+	run -0 --separate-stderr "$DDB" stream tail cruddur-messages --namespace "$ns" --exec "$h" --batch-size 1000
+	assert_equal "$stderr" ""
+	assert_equal "${#lines[@]}" 2   # the handler's own output, one line per row it moved
+	assert_line "$maya: 2024-03-23T03:11:52.459079+00:00 -> $t1"
+	assert_line "$tomas: 2024-03-23T03:11:52.459079+00:00 -> $t1"
+	after=$(grp_rows "$ns")
+	# Both rows moved to the new message's time and text; every other attribute kept; no row left behind.
+	json_eq "$after" "$(jq -c --arg sk "$t1" 'map(.[1] = $sk | .[2] = "See you at the trailhead at 8.")' <<<"$before")"
+	assert_equal "$(ddb_local Scan '{"TableName":"'"$ns"'cruddur-messages","Select":"COUNT"}' | jq .Count)" 105
+	# The stream shows what the handler did: for each row, REMOVE of the old key and INSERT of the new one.
+	run -0 --separate-stderr "$DDB" stream tail cruddur-messages --namespace "$ns" --after-sequence \
+		"$("$DDB" stream tail cruddur-messages --namespace "$ns" | jq -r 'select(.dynamodb.Keys.sk.S == "'"$t1"'" and
+			(.dynamodb.Keys.pk.S | startswith("MSG#"))) | .dynamodb.SequenceNumber')"
+	run -0 jq -sc 'map([.eventName, .dynamodb.Keys.pk.S, .dynamodb.Keys.sk.S]) | sort' <<<"$output"
+	json_eq "$output" '[["INSERT","'"$maya"'","'"$t1"'"],["INSERT","'"$tomas"'","'"$t1"'"],
+		["REMOVE","'"$maya"'","2024-03-23T03:11:52.459079+00:00"],["REMOVE","'"$tomas"'","2024-03-23T03:11:52.459079+00:00"]]'
+
+	# The next message, one record per handler run (the reference trigger's batch size), from where the last
+	# run ended: the handler's own writes come through too and are left alone.
+	seq=$("$DDB" stream tail cruddur-messages --namespace "$ns" | tail -n 1 | jq -r .dynamodb.SequenceNumber)
+	new_message "$ns" "$t2" 'Bring the spare tube.'
+	run -0 --separate-stderr "$DDB" stream tail cruddur-messages --namespace "$ns" --after-sequence "$seq" --exec "$h"
+	assert_equal "${#lines[@]}" 2
+	assert_line "$maya: $t1 -> $t2"
+	assert_line "$tomas: $t1 -> $t2"
+	json_eq "$(grp_rows "$ns")" "$(jq -c --arg sk "$t2" 'map(.[1] = $sk | .[2] = "Bring the spare tube.")' <<<"$before")"
+	# Replaying the whole stream changes nothing any more (the rows only move forward).
+	run -0 --separate-stderr "$DDB" stream tail cruddur-messages --namespace "$ns" --exec "$h" --batch-size 1000
+	assert_output ""
+	json_eq "$(grp_rows "$ns")" "$(jq -c --arg sk "$t2" 'map(.[1] = $sk | .[2] = "Bring the spare tube.")' <<<"$before")"
+}
+
 @test "stream tail: the namespace applies" {
 	local t=${ns}msgs
 	stream_table "$t" KEYS_ONLY
