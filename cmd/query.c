@@ -468,6 +468,8 @@ static int query_pattern(struct ctx *ctx, struct query_args *a, int conversation
 		items = s.collect = rev;
 	}
 	if (ctx->output == OUT_AUTO && ctx->out_tty && !ctx->ddb_json) {
+		if (!items->child)
+			ctx_note(ctx, "no %s", conversation ? "messages" : "conversations");
 		if (print_lines(ctx, items, !conversation, &e) < 0)
 			goto fail;
 	} else {
