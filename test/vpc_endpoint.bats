@@ -121,6 +121,43 @@ warm() { curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":0
 	assert_equal "$(count_action CreateVpcEndpoint)" 1
 }
 
+@test "vpc-endpoint create: the same --policy again (spelt differently) changes nothing" {
+	warm
+	local vpc
+	vpc=$(vpc_default)
+	printf '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"dynamodb:*","Resource":"*"}]}' \
+		>"$BATS_TEST_TMPDIR/p1.json"
+	run --separate-stderr -0 "$DDB" vpc-endpoint create --policy "$BATS_TEST_TMPDIR/p1.json"
+	printf '{ "Statement": [ { "Resource": "*", "Action": "dynamodb:*",\n "Principal": "*", "Effect": "Allow" } ] }\n' \
+		>"$BATS_TEST_TMPDIR/p2.json"
+	run --separate-stderr -0 "$DDB" vpc-endpoint create --policy "$BATS_TEST_TMPDIR/p2.json"
+	[[ $stderr == *"already exists in $vpc (available); nothing to do"* ]]
+	assert_equal "$(count_action ModifyVpcEndpoint)" 0
+	assert_equal "$(count_action CreateVpcEndpoint)" 1
+}
+
+@test "vpc-endpoint create: a route table another DynamoDB endpoint of the VPC already routes is not added again" {
+	warm
+	local vpc main extra a b
+	vpc=$(vpc_default)
+	main=$(rtb "$vpc" main)
+	extra=$(rtb "$vpc" extra)
+	a=$(curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":1}' | jq -r '.[0]')
+	b=$(curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d "{\"n\":1,\"route_tables\":[\"$main\"]}" |
+		jq -r '.[0]')
+	# EC2 refuses a second route to the prefix list (RouteAlreadyExists): the main table is left as it is.
+	run --separate-stderr -0 "$DDB" vpc-endpoint create
+	[[ $stderr == *"endpoint $a for $SVC already exists in $vpc (available); nothing to do"* ]]
+	assert_equal "$(count_action ModifyVpcEndpoint)" 0
+	# A table nobody routes yet goes to the endpoint reported.
+	run --separate-stderr -0 "$DDB" vpc-endpoint create --route-table-id "$main" --route-table-id "$extra"
+	run -0 jq -e --arg a "$a" --arg x "$extra" '[.[] | select(.action == "ModifyVpcEndpoint")] | length == 1
+		and (.[0].params | .VpcEndpointId == $a and ."AddRouteTableId.1" == $x and (has("AddRouteTableId.2") | not))' \
+		< <(ec2_requests)
+	run -0 jq -e --arg b "$b" --arg m "$main" '."us-east-1".endpoints[] | select(.id == $b) | .route_tables == [$m]' \
+		< <(ec2_state)
+}
+
 @test "vpc-endpoint create: --vpc-id, several route tables, --policy FILE and --tag" {
 	warm
 	local vpc main extra

@@ -27,8 +27,9 @@ unfiltered collection, filtered afterwards — so a page may be empty and still 
 
 Test controls (not EC2; plain HTTP, no signature, loopback only):
     POST /_standin/reset[?default_vpc=0]     fresh state (optionally without a default VPC in any region)
-    POST /_standin/add-endpoints             add endpoints without routes: JSON {"region", "default_vpc" (bool),
-                                             "service" ("dynamodb"|"s3"), "n", "state"}; answers their ids
+    POST /_standin/add-endpoints             add endpoints: JSON {"region", "default_vpc" (bool),
+                                             "service" ("dynamodb"|"s3"), "n", "state", "route_tables" (ids
+                                             routed through each; default none)}; answers their ids
     POST /_standin/fail-next-create          the next CreateVpcEndpoint is carried out, then answered with 503
                                              (a lost response: a client retry must not create a second endpoint)
     GET  /_standin/requests                  JSON list of {action, params, key} for every verified request
@@ -591,6 +592,9 @@ class Handler(BaseHTTPRequestHandler):
                              "service": "com.amazonaws.%s.%s" % (region.name, spec.get("service", "dynamodb")),
                              "policy": FULL_POLICY, "route_tables": [], "tags": {},
                              "created": "2024-01-01T00:00:00.000Z"}
+                        for rid in spec.get("route_tables", []):   # routed through it, as EC2 would
+                            region.rtb(rid)["routes"].append((region.prefix_list(e["service"]), e["id"]))
+                            e["route_tables"].append(rid)
                         region.endpoints.append(e)
                         made.append(e["id"])
                     return self.send(200, json.dumps(made), "application/json")
