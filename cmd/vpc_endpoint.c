@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <openssl/rand.h>
@@ -206,11 +207,13 @@ static cJSON *vpce_json(const struct xml_node *it)
 	return o;
 }
 
+/* EC2 sends the states in lower case ("available", "deleted"); its API model spells them "Available", "Deleted":
+ * compare without case so either is read right. */
 static int state_is_live(const char *state)
 {
 	static const char *const gone[] = { "deleted", "deleting", "failed", "rejected", "expired", NULL };
 	for (int i = 0; gone[i]; i++)
-		if (!strcmp(state, gone[i]))
+		if (!strcasecmp(state, gone[i]))
 			return 0;
 	return 1;
 }

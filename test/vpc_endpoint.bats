@@ -298,6 +298,20 @@ warm() { curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":0
 	assert_line --index 0 --regexp '^vpce-[0-9a-f]{17}	vpc-[0-9a-f]{17}	available	\[\]	2024-01-01T00:00:00.000Z$'
 }
 
+@test "vpc-endpoint: endpoints that are gone (deleted, failed...) do not count, whatever the case of their state" {
+	local gone
+	gone=$(curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":1,"state":"Deleted"}' | jq -r '.[0]')
+	curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":1,"state":"failed"}' >/dev/null
+	run --separate-stderr -0 "$DDB" vpc-endpoint list
+	assert_output ""
+	run --separate-stderr -0 "$DDB" vpc-endpoint list --all
+	assert_equal "$(jq -s length <<<"$output")" 2
+	run --separate-stderr -0 "$DDB" vpc-endpoint create
+	[[ $stderr == *"created endpoint vpce-"* ]]
+	[[ $(jq -r .VpcEndpointId <<<"$output") != "$gone" ]]
+	assert_equal "$(count_action CreateVpcEndpoint)" 1
+}
+
 @test "vpc-endpoint delete: by VPC, again (nothing to do), by id, --dry-run" {
 	run --separate-stderr -0 "$DDB" vpc-endpoint create
 	local id
