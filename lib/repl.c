@@ -739,17 +739,17 @@ static int getc_fn(EditLine *el, wchar_t *wc)
 	(void)el;
 	for (;;) {
 		char ch;
+		if (winch_flag) {   /* resized while a key was being handled, or the read below was interrupted */
+			winch_flag = 0;
+			*wc = RESIZE_KEY;
+			return 1;
+		}
 		ssize_t n = read(STDIN_FILENO, &ch, 1);
 		if (n == 0)
 			return 0;
 		if (n < 0) {
 			if (errno != EINTR)
 				return -1;
-			if (winch_flag) {
-				winch_flag = 0;
-				*wc = RESIZE_KEY;
-				return 1;
-			}
 			if (active && active->ctx->interrupted && *active->ctx->interrupted) {
 				*active->ctx->interrupted = 0;
 				active->line_cancelled = 1;
