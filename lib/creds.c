@@ -625,12 +625,15 @@ int creds_get(struct ctx *ctx, struct creds *out, struct err *e)
 	}
 	pthread_mutex_lock(&cc->mu);
 	time_t now = ctx->now();
-	if (!cc->valid || (cc->c.expiration && cc->c.expiration - CREDS_REFRESH_MARGIN <= now)) {
+	const char *profile = ctx->profile ? ctx->profile : "default";
+	int same = cc->valid && cc->prod == ctx->prod && cc->explicit_profile == (ctx->profile_opt != NULL) &&
+	           cc->profile && !strcmp(cc->profile, profile);
+	if (!same || (cc->c.expiration && cc->c.expiration - CREDS_REFRESH_MARGIN <= now)) {
 		struct creds fresh;
 		cc->resolutions++;
 		if (creds_resolve(ctx, &fresh, e) < 0) {
 			/* Keep using still-valid credentials if a refresh fails before they actually expire. */
-			if (cc->valid && cc->c.expiration > now) {
+			if (same && cc->c.expiration > now) {
 				err_clear(e);
 			} else {
 				rc = -1;
@@ -640,6 +643,10 @@ int creds_get(struct ctx *ctx, struct creds *out, struct err *e)
 			creds_release(&cc->c);
 			cc->c = fresh;
 			cc->valid = 1;
+			free(cc->profile);
+			cc->profile = xstrdup(profile);
+			cc->prod = ctx->prod;
+			cc->explicit_profile = ctx->profile_opt != NULL;
 		}
 	}
 	creds_copy(out, &cc->c);
@@ -663,6 +670,7 @@ void creds_cache_free(struct creds_cache *cc)
 	if (!cc)
 		return;
 	creds_release(&cc->c);
+	free(cc->profile);
 	pthread_mutex_destroy(&cc->mu);
 	free(cc);
 }

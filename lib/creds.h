@@ -46,13 +46,17 @@ struct creds_cache {
 	struct creds c;
 	int valid;
 	int resolutions;            /* how many times the chain was walked (whoami, tests) */
+	/* What the cached credentials were resolved for: a REPL line may name another --profile, or --prod/--local. */
+	char *profile;              /* owned */
+	int prod, explicit_profile;
 };
 
 void creds_release(struct creds *c);      /* cleanses and frees the strings */
 void creds_copy(struct creds *dst, const struct creds *src);
 
-/* Credentials for the next request: from the cache while valid for at least `CREDS_REFRESH_MARGIN` seconds more,
- * else resolved again through the chain.  Thread-safe.  *out is a copy the caller releases. */
+/* Credentials for the next request: from the cache while valid for at least `CREDS_REFRESH_MARGIN` seconds more and
+ * resolved for the same profile and mode (prod/local), else resolved again through the chain.  Thread-safe.  *out is
+ * a copy the caller releases. */
 #define CREDS_REFRESH_MARGIN 300
 /* How long a credential_process may run before it is stopped (DDB_CREDENTIAL_PROCESS_TIMEOUT overrides). */
 #define CREDS_PROCESS_TIMEOUT 60

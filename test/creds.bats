@@ -519,6 +519,28 @@ sso_cache() { # KEY TOKEN EXPIRES
 	assert_output 0
 }
 
+@test "creds: in the REPL each line signs with its own profile's credentials, and never with local dummy keys in prod" {
+	credentials <<-'EOF'
+	[default]
+	aws_access_key_id = AKIADEF
+	aws_secret_access_key = secret-for-AKIADEF
+	[dev]
+	aws_access_key_id = AKIADEV
+	aws_secret_access_key = secret-for-AKIADEV
+	EOF
+	run -0 "$DDB" repl --prod -o text <<<$'list-tables\nlist-tables --profile dev\nlist-tables'
+	run -0 standins_log '[.[] | select(.kind == "dynamodb") | .akid] | unique'
+	json_eq "$output" '["AKIADEF","AKIADEV"]'
+	run -0 standins_log '[.[] | select(.kind == "dynamodb") | .akid][-1]'
+	assert_output '"AKIADEF"'
+	: >"$HOME/.aws/credentials"
+	run -78 "$DDB" repl <<<$'whoami --no-sts\nlist-tables --prod'
+	assert_line --partial '"provider":"local-dummy"'
+	assert_line "ddb: list-tables: no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile (aws configure), or use --profile"
+	run -0 standins_log '[.[] | select(.akid == "ddblocal")] | length'
+	assert_output 0
+}
+
 # ---- expiry and refresh --------------------------------------------------------------------------------------------
 
 @test "creds: temporary credentials are refreshed before they expire in a long-running command (test clock)" {

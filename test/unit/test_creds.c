@@ -233,6 +233,65 @@ static void test_cache_refresh(void)
 	unsetenv("AWS_SECRET_ACCESS_KEY");
 }
 
+/* The cache belongs to one profile and one mode: a REPL line with another --profile, or --prod after local mode, must
+ * not be signed with the credentials resolved for the previous line. */
+static void test_cache_key(void)
+{
+	struct ctx ctx;
+	struct creds c;
+	struct err e = ERR_INIT;
+	char dir[] = "/tmp/ddb-test-creds-XXXXXX", path[64];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/credentials", dir);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = s\n"
+	      "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = s\n", f);
+	fclose(f);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+	ctx_init(&ctx, stdout, stderr);
+	ctx.now = fake_clock;
+	fake_now = 1700000000;
+	CHECK_INTEQ(ctx_resolve(&ctx, &e), 0);                         /* local mode */
+	CHECK_INTEQ(creds_get(&ctx, &c, &e), 0);
+	CHECK_STREQ(c.access_key_id, "AKIADEF");
+	creds_release(&c);
+	ctx.profile_opt = "dev";                                         /* a line with --profile dev */
+	CHECK_INTEQ(ctx_resolve(&ctx, &e), 0);
+	CHECK_INTEQ(creds_get(&ctx, &c, &e), 0);
+	CHECK_STREQ(c.access_key_id, "AKIADEV");
+	CHECK_INTEQ(ctx.creds->resolutions, 2);
+	creds_release(&c);
+	CHECK_INTEQ(creds_get(&ctx, &c, &e), 0);                         /* the same line again: cached */
+	CHECK_INTEQ(ctx.creds->resolutions, 2);
+	creds_release(&c);
+	ctx.profile_opt = NULL;                                          /* back to the default profile */
+	CHECK_INTEQ(ctx_resolve(&ctx, &e), 0);
+	CHECK_INTEQ(creds_get(&ctx, &c, &e), 0);
+	CHECK_STREQ(c.access_key_id, "AKIADEF");
+	creds_release(&c);
+	ctx_release(&ctx);
+	/* local dummy credentials are never used in prod */
+	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+	ctx_init(&ctx, stdout, stderr);
+	ctx.now = fake_clock;
+	CHECK_INTEQ(ctx_resolve(&ctx, &e), 0);
+	CHECK_INTEQ(creds_get(&ctx, &c, &e), 0);
+	CHECK_STREQ(c.provider, "local-dummy");
+	creds_release(&c);
+	ctx.prod = 1;
+	setenv("AWS_REGION", "eu-west-1", 1);
+	CHECK_INTEQ(ctx_resolve(&ctx, &e), 0);
+	CHECK_INTEQ(creds_get(&ctx, &c, &e), -1);
+	CHECK_INTEQ(e.kind, ERR_CONFIG);
+	ctx_release(&ctx);
+	unsetenv("AWS_REGION");
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	/* no real files or endpoints: an empty HOME, nothing configured */
@@ -251,5 +310,6 @@ int main(void)
 	test_json();
 	test_sts_endpoint();
 	test_cache_refresh();
+	test_cache_key();
 	return unit_done();
 }
