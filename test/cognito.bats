@@ -196,6 +196,38 @@ all_users() {
 	assert_output "{}"
 }
 
+@test "cognito list-users: UserStatus and Enabled as Cognito keeps them; its status and cognito:user_status filters" {
+	local pool3
+	pool3=$(ddb_raw "$DDB_TEST_COGNITO_URL" AWSCognitoIdentityProviderService.CreateUserPool \
+		'{"PoolName":"statuses","UsernameAttributes":["email"]}' | jq -r .UserPool.Id)
+	make_users "$DDB_TEST_COGNITO_URL" "$pool3" 1 3
+	ddb_raw "$DDB_TEST_COGNITO_URL" AWSCognitoIdentityProviderService.AdminSetUserPassword \
+		"{\"UserPoolId\":\"$pool3\",\"Username\":\"user002@example.org\",\"Password\":\"Passw0rd!Passw0rd\",
+		  \"Permanent\":true}" >/dev/null
+	ddb_raw "$DDB_TEST_COGNITO_URL" AWSCognitoIdentityProviderService.AdminDisableUser \
+		"{\"UserPoolId\":\"$pool3\",\"Username\":\"user003@example.org\"}" >/dev/null
+	use_pager
+	run --separate-stderr -0 "$DDB" cognito list-users --user-pool-id "$pool3"
+	json_eq "$(jq -sc 'map({(.attributes.email): [.status, .enabled]}) | add' <<<"$output")" \
+		'{"user001@example.org":["FORCE_CHANGE_PASSWORD",true],"user002@example.org":["CONFIRMED",true],
+		  "user003@example.org":["FORCE_CHANGE_PASSWORD",false]}'
+	emails() { jq -sc '[.[].attributes.email] | sort' <<<"$output"; }
+	run --separate-stderr -0 "$DDB" cognito list-users --user-pool-id "$pool3" --filter 'status = "Disabled"'
+	assert_equal "$(emails)" '["user003@example.org"]'
+	run --separate-stderr -0 "$DDB" cognito list-users --user-pool-id "$pool3" --filter 'status = "Enabled"'
+	assert_equal "$(emails)" '["user001@example.org","user002@example.org"]'
+	run --separate-stderr -0 "$DDB" cognito list-users --user-pool-id "$pool3" --filter 'cognito:user_status = "CONFIRMED"'
+	assert_equal "$(emails)" '["user002@example.org"]'
+	# The filters went to Cognito as written, quotes and all.
+	run -0 jq -e 'map(.Filter) == ["status = \"Disabled\"", "status = \"Enabled\"", "cognito:user_status = \"CONFIRMED\""]' \
+		< <(my_requests | jq -c '[.[] | select(has("Filter"))]')
+	# Cognito's own refusals: an operator it does not have, an attribute it cannot search.
+	run -1 "$DDB" cognito list-users --user-pool-id "$pool3" --filter 'email != "x"'
+	assert_output --partial "ddb: cognito: Error while parsing filter (InvalidParameterException, request "
+	run -1 "$DDB" cognito list-users --user-pool-id "$pool3" --filter 'nickname = "x"'
+	assert_output --partial "Invalid search attribute: nickname (InvalidParameterException"
+}
+
 @test "cognito list-users: a missing pool is ResourceNotFoundException, exit 1" {
 	use_cognito_local
 	run -1 "$DDB" cognito list-users --user-pool-id us-east-1_doesnotexist
@@ -204,6 +236,9 @@ all_users() {
 	run -1 "$DDB" cognito list-users --user-pool-id us-east-1_doesnotexist -o map
 	assert_output --partial "(ResourceNotFoundException"
 	refute_output --partial "{"
+	# Not even a pool id: Cognito's validation error.
+	run -1 "$DDB" cognito list-users --user-pool-id 'my pool'
+	assert_output --partial "Value 'my pool' at 'userPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern"
 }
 
 @test "cognito list-users: wrong credentials at the signature-checking pager exit 77" {

@@ -8,8 +8,10 @@ tested against it alone.  This stand-in listens on 127.0.0.1 (port 0 = a free on
 --port-file), verifies every request's SigV4 signature (sigcheck.py: service cognito-idp; known key
 AKIDDDBCOGNITO / cognito-pager-secret; otherwise 400 UnrecognizedClientException or InvalidSignatureException, as
 Cognito answers), and then:
-  - ListUsers: checks the request (only UserPoolId, AttributesToGet, Limit 0..60, PaginationToken, Filter;
-    InvalidParameterException otherwise), asks cognito-local for all users matching Filter, applies
+  - ListUsers: checks the request (only UserPoolId (Cognito's id pattern), AttributesToGet, Limit 0..60,
+    PaginationToken, Filter (`attr = "v"` or `attr ^= "v"` on a searchable attribute); InvalidParameterException
+    otherwise), asks cognito-local for all users matching Filter (a `status` filter, "Enabled" or "Disabled", is
+    applied here: cognito-local compares it with "true"/"false"), applies
     AttributesToGet, and answers pages of Limit users (default and maximum 60) with an opaque PaginationToken
     that is bound to the pool, the filter and the attributes (a token from another request is refused);
   - any other X-Amz-Target: passed to cognito-local as it is (status and body back unchanged).
@@ -21,6 +23,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -36,6 +39,11 @@ PREFIX = "AWSCognitoIdentityProviderService."
 PAGE_MAX = 60
 TOKEN_KEY = os.urandom(16)
 LIST_USERS_FIELDS = {"UserPoolId", "AttributesToGet", "Limit", "PaginationToken", "Filter"}
+POOL_ID = re.compile(r"[\w-]+_[0-9a-zA-Z]+")
+# Cognito's ListUsers filter: one searchable attribute, = or ^=, a quoted value.
+FILTER = re.compile(r'\s*([a-z_:]+)\s+(\^?=)\s+"((?:[^"\\]|\\.)*)"\s*')
+SEARCHABLE = {"username", "email", "phone_number", "name", "given_name", "family_name", "preferred_username",
+              "cognito:user_status", "status", "sub"}
 
 
 class ApiError(Exception):
@@ -96,20 +104,39 @@ def list_users(upstream, body):
     attrs = body.get("AttributesToGet")
     if attrs is not None and (not isinstance(attrs, list) or not all(isinstance(a, str) for a in attrs)):
         raise ApiError("InvalidParameterException", "AttributesToGet must be a list of names")
+    if not POOL_ID.fullmatch(pool) or len(pool) > 55:
+        raise ApiError("InvalidParameterException", "1 validation error detected: Value '%s' at 'userPoolId' failed "
+                       "to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"
+                       % pool)
     filt = body.get("Filter")
     if filt is not None and not isinstance(filt, str):
         raise ApiError("InvalidParameterException", "Filter must be a string")
+    status_filter = None
+    if filt:
+        m = FILTER.fullmatch(filt)
+        if not m:
+            raise ApiError("InvalidParameterException", "Error while parsing filter")
+        if m.group(1) not in SEARCHABLE:
+            raise ApiError("InvalidParameterException", "Invalid search attribute: %s" % m.group(1))
+        if m.group(1) == "status":
+            status_filter = (m.group(2), m.group(3))
     binding = [pool, filt or "", attrs]
     offset = 0
     if "PaginationToken" in body:
         offset = read_token(body["PaginationToken"], binding)
     fwd = {"UserPoolId": pool}
-    if filt:
+    if filt and not status_filter:
         fwd["Filter"] = filt
     status, raw = upstream_call(upstream, PREFIX + "ListUsers", fwd)
     if status != 200:
         return status, raw
     users = json.loads(raw).get("Users", [])
+    if status_filter:
+        # Cognito's `status` is "Enabled" or "Disabled" (case-sensitive); cognito-local compares it with
+        # "true"/"false", so the pager applies this one filter itself.
+        op, want = status_filter
+        users = [u for u in users if (lambda v: v == want if op == "=" else v.startswith(want))(
+            "Enabled" if u.get("Enabled", True) else "Disabled")]
     if attrs is not None:
         for u in users:
             u["Attributes"] = [a for a in u.get("Attributes", []) if a["Name"] in attrs]
