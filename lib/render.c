@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "buf.h"
 
@@ -19,6 +21,7 @@ struct render {
 	cJSON *block;         /* table: buffered rows */
 	size_t nrows, total;
 	int header_done;
+	size_t *widths;       /* table: column widths fixed by the first block, so later blocks line up */
 };
 
 enum out_mode render_pick(const struct ctx *ctx, enum out_mode piped_default)
@@ -99,20 +102,59 @@ static size_t width(const char *s)
 	return w;
 }
 
-/* Copy s for a cell: control characters shown as spaces, cut to CELL_MAX code points with "…". */
-static char *cellify(const char *s)
+/* Copy s for a cell: control characters shown as spaces, cut to max code points (the last one "…"). */
+static char *cut(const char *s, size_t max)
 {
 	struct buf b = BUF_INIT;
-	size_t w = 0;
+	size_t w = 0, total = width(s);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if ((c & 0xC0) != 0x80 && ++w > CELL_MAX) {
+		if ((c & 0xC0) != 0x80 && total > max && ++w >= max) {
 			buf_adds(&b, "\xe2\x80\xa6");
 			break;
 		}
 		buf_addc(&b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
 	}
 	return buf_detach(&b, NULL);
+}
+
+static char *cellify(const char *s)
+{
+	return cut(s, CELL_MAX);
+}
+
+/* The terminal's width, or 0 when unknown (not a terminal and no COLUMNS). */
+static size_t term_cols(const struct render *r)
+{
+	struct winsize ws;
+	if (r->ctx->out_tty && ioctl(fileno(r->ctx->out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *c = getenv("COLUMNS");
+	if (c && *c) {
+		char *end;
+		long n = strtol(c, &end, 10);
+		if (!*end && n > 0 && n < 100000)
+			return (size_t)n;
+	}
+	return 0;
+}
+
+/* Narrow the widest columns until the row fits the terminal (never below 6 code points). */
+static void fit(size_t *w, size_t nc, size_t cols)
+{
+	if (!cols)
+		return;
+	for (;;) {
+		size_t total = 2 * (nc - 1), widest = 0;
+		for (size_t i = 0; i < nc; i++) {
+			total += w[i];
+			if (w[i] > w[widest])
+				widest = i;
+		}
+		if (total <= cols || w[widest] <= 6)
+			return;
+		w[widest]--;
+	}
 }
 
 static const cJSON *col_value(const struct render *r, const cJSON *row, size_t i)
@@ -143,9 +185,31 @@ static void flush_table(struct render *r)
 				w[i] = cw;
 		}
 	}
-	if (!r->header_done && r->ncols) {
+	if (r->widths && r->header_done) {
+		memcpy(w, r->widths, nc * sizeof(*w));   /* line up with the header printed before */
+	} else {
+		fit(w, nc, term_cols(r));
+		free(r->widths);
+		r->widths = xcalloc(nc, sizeof(*w));
+		memcpy(r->widths, w, nc * sizeof(*w));
+	}
+	for (size_t j = 0; j < nrows; j++)
 		for (size_t i = 0; i < nc; i++)
-			fprintf(f, "%s%-*s", i ? "  " : "", (int)w[i], r->cols[i]);
+			if (width(cells[j][i]) > w[i]) {
+				char *c = cut(cells[j][i], w[i]);
+				free(cells[j][i]);
+				cells[j][i] = c;
+			}
+	if (!r->header_done && r->ncols) {
+		for (size_t i = 0; i < nc; i++) {
+			char *h = cut(r->cols[i], w[i]);
+			size_t pad = w[i] - width(h);
+			fprintf(f, "%s%s", i ? "  " : "", h);
+			if (i + 1 < nc)
+				for (size_t k = 0; k < pad; k++)
+					fputc(' ', f);
+			free(h);
+		}
 		fputc('\n', f);
 		for (size_t i = 0; i < nc; i++) {
 			fputs(i ? "  " : "", f);
@@ -237,6 +301,7 @@ int render_end(struct render *r, struct err *e)
 	for (size_t i = 0; i < r->ncols; i++)
 		free((char *)r->cols[i]);
 	free(r->cols);
+	free(r->widths);
 	cJSON_Delete(r->block);
 	free(r);
 	return rc;
@@ -252,6 +317,7 @@ void render_abort(struct render *r)
 	for (size_t i = 0; i < r->ncols; i++)
 		free((char *)r->cols[i]);
 	free(r->cols);
+	free(r->widths);
 	cJSON_Delete(r->block);
 	free(r);
 }
