@@ -615,14 +615,20 @@ int creds_resolve(struct ctx *ctx, struct creds *out, struct err *e)
 	               "or configure a profile (aws configure), or use --profile");
 }
 
+/* Guards the lazy creation of ctx->creds: worker threads (seed, scan --segments) may ask first. */
+static pthread_mutex_t cache_create_mu = PTHREAD_MUTEX_INITIALIZER;
+
 int creds_get(struct ctx *ctx, struct creds *out, struct err *e)
 {
-	struct creds_cache *cc = ctx->creds;
+	struct creds_cache *cc;
 	int rc = 0;
-	if (!cc) {
-		cc = ctx->creds = xcalloc(1, sizeof(*cc));
-		pthread_mutex_init(&cc->mu, NULL);
+	pthread_mutex_lock(&cache_create_mu);
+	if (!ctx->creds) {
+		ctx->creds = xcalloc(1, sizeof(*ctx->creds));
+		pthread_mutex_init(&ctx->creds->mu, NULL);
 	}
+	cc = ctx->creds;
+	pthread_mutex_unlock(&cache_create_mu);
 	pthread_mutex_lock(&cc->mu);
 	time_t now = ctx->now();
 	const char *profile = ctx->profile ? ctx->profile : "default";
