@@ -205,25 +205,61 @@ int aws_classify_error(long status, const char *code, struct err *e)
 	return 0;
 }
 
-/* JSON error: {"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"..."} */
-static void parse_json_error(const char *body, size_t len, struct err *e)
+/* The error code as AWS writes it, sanitised as the JSON protocols say: text before the first ':', then after the
+ * last '#' ("com.amazon.coral.validate#ValidationException", "ValidationException:http://internal...", plain). */
+static void set_error_type(struct err *e, const char *code)
 {
-	cJSON *j = cJSON_ParseWithLength(body, len);
-	const cJSON *t = j ? cJSON_GetObjectItemCaseSensitive(j, "__type") : NULL;
-	const cJSON *m = NULL;
-	if (j && !(m = cJSON_GetObjectItemCaseSensitive(j, "message")))
-		m = cJSON_GetObjectItemCaseSensitive(j, "Message");
-	if (cJSON_IsString(t)) {
-		const char *s = strrchr(t->valuestring, '#');
-		snprintf(e->type, sizeof(e->type), "%s", s ? s + 1 : t->valuestring);
-		/* Some services append ":http://..." to the type. */
-		e->type[strcspn(e->type, ":")] = '\0';
+	char tmp[sizeof(e->type)];
+	int n = (int)strcspn(code, ":");
+	snprintf(tmp, sizeof(tmp), "%.*s", n, code);
+	const char *h = strrchr(tmp, '#');
+	memmove(e->type, h ? h + 1 : tmp, strlen(h ? h + 1 : tmp) + 1);
+}
+
+static const cJSON *string_field(const cJSON *j, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, a);
+	if (!cJSON_IsString(v) || !*v->valuestring)
+		v = cJSON_GetObjectItemCaseSensitive(j, b);
+	return cJSON_IsString(v) && *v->valuestring ? v : NULL;
+}
+
+int aws_parse_json_error(const char *body, size_t len, const char *header_type, struct err *e)
+{
+	cJSON *j = len ? cJSON_ParseWithLength(body, len) : NULL;
+	int is_obj = cJSON_IsObject(j);
+	const cJSON *t = NULL, *m = NULL;
+
+	e->type[0] = e->msg[0] = '\0';
+	if (is_obj) {
+		if (!(t = string_field(j, "code", "Code")))
+			t = string_field(j, "__type", "__type");
+		m = string_field(j, "message", "Message");
 	}
-	if (cJSON_IsString(m) && *m->valuestring)
+	if (header_type && *header_type)   /* x-amzn-ErrorType wins over the body */
+		set_error_type(e, header_type);
+	else if (t)
+		set_error_type(e, t->valuestring);
+	if (m)
 		snprintf(e->msg, sizeof(e->msg), "%s", m->valuestring);
 	else if (e->type[0])
 		snprintf(e->msg, sizeof(e->msg), "%s", e->type);
 	cJSON_Delete(j);
+	return is_obj;
+}
+
+/* A body that is not AWS's JSON or XML (a proxy's or load balancer's text): its first line, for the message. */
+static void plain_body_note(const struct http_resp *hr, char *dst, size_t cap)
+{
+	const char *b = buf_cstr(&hr->body);
+	b += strspn(b, " \t\r\n");
+	size_t n = strcspn(b, "\r\n");
+	dst[0] = '\0';
+	if (!n || *b == '<' || *b == '{' || *b == '[')
+		return;
+	if (n > 200)
+		n = 200;
+	snprintf(dst, cap, ": %.*s", (int)n, b);
 }
 
 static void fill_error(const struct aws_service *svc, const struct http_resp *hr, struct err *e)
@@ -232,9 +268,12 @@ static void fill_error(const struct aws_service *svc, const struct http_resp *hr
 	if (svc->protocol == AWS_QUERY)
 		awsquery_parse_error(buf_cstr(&hr->body), hr->body.len, e);
 	else
-		parse_json_error(buf_cstr(&hr->body), hr->body.len, e);
-	if (!e->msg[0])
-		snprintf(e->msg, sizeof(e->msg), "HTTP %ld from %s", hr->status, svc->name);
+		aws_parse_json_error(buf_cstr(&hr->body), hr->body.len, hr->error_type, e);
+	if (!e->msg[0]) {
+		char note[256];
+		plain_body_note(hr, note, sizeof(note));
+		snprintf(e->msg, sizeof(e->msg), "HTTP %ld from %s%s", hr->status, svc->name, note);
+	}
 	/* AWS's signature errors echo the canonical request, X-Amz-Security-Token included: never print it */
 	struct buf red = BUF_INIT;
 	trace_redact(&red, e->msg, strlen(e->msg));

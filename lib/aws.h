@@ -89,6 +89,10 @@ int aws_paginate(struct ctx *ctx, const struct aws_service *svc, const char *op,
  * error is retryable (throttling, 5xx, checksum). */
 int aws_classify_error(long status, const char *code, struct err *e);
 int aws_is_throttle(const char *code);
+/* JSON protocols: the error code (x-amzn-ErrorType header if any, else the body's code/Code, else __type; sanitised:
+ * before the first ':', after the last '#') into e->type and message/Message into e->msg (the code when there is no
+ * message).  Returns 1 when the body was a JSON object, else 0. */
+int aws_parse_json_error(const char *body, size_t len, const char *header_type, struct err *e);
 
 /* Cleanse this thread's cached signing key (call when a worker thread ends; ctx_release does it for main). */
 void aws_thread_cleanup(void);

@@ -89,7 +89,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {   /* a new response (after 100-continue or a redirect) */
 		buf_reset(&r->headers);
-		r->request_id[0] = r->crc32[0] = r->content_type[0] = '\0';
+		r->request_id[0] = r->crc32[0] = r->content_type[0] = r->error_type[0] = '\0';
 	}
 	buf_add(&r->headers, data, len);
 	const char *colon = memchr(data, ':', len);
@@ -105,6 +105,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 		copy_value(r->crc32, sizeof(r->crc32), v, vl);
 	else if (nl == 12 && !strncasecmp(data, "content-type", nl))
 		copy_value(r->content_type, sizeof(r->content_type), v, vl);
+	else if (nl == 16 && !strncasecmp(data, "x-amzn-ErrorType", nl))
+		copy_value(r->error_type, sizeof(r->error_type), v, vl);
 	return len;
 }
 

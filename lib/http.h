@@ -32,6 +32,7 @@ struct http_resp {
 	char request_id[96];           /* x-amzn-RequestId / x-amz-request-id */
 	char crc32[16];                /* x-amz-crc32 as sent, "" when absent */
 	char content_type[96];
+	char error_type[128];          /* x-amzn-ErrorType (JSON protocols may name the error here), "" when absent */
 	enum http_fail fail;           /* transport failure class when http_send returned -1 */
 	long new_connections;          /* connections opened for this request (0: a kept-alive one was reused) */
 };

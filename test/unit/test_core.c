@@ -213,6 +213,42 @@ static void test_errors(void)
 	CHECK_INTEQ(awsquery_parse_error("<not xml", 8, &x), -1);
 }
 
+/* JSON protocol errors in every shape AWS sends (botocore parsers.py, Smithy's awsJson1_0/1_1 error rules) */
+static void json_error(const char *body, const char *header, const char *type, const char *msg)
+{
+	struct err e = ERR_INIT;
+	aws_parse_json_error(body, strlen(body), header, &e);
+	CHECK_STREQ(e.type, type);
+	CHECK_STREQ(e.msg, msg);
+}
+
+static void test_json_errors(void)
+{
+	json_error("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\",\"message\":\"gone\"}",
+	           "", "ResourceNotFoundException", "gone");
+	json_error("{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"bad\"}", NULL,
+	           "ValidationException", "bad");
+	json_error("{\"__type\":\"ValidationException\",\"Message\":\"capital\"}", NULL, "ValidationException", "capital");
+	json_error("{\"__type\":\"ValidationException\",\"message\":null,\"Message\":\"second\"}", NULL,
+	           "ValidationException", "second");
+	/* a ':' suffix goes before the '#' prefix is looked for: a '#' in the suffix does not count */
+	json_error("{\"__type\":\"aws.protocoltests#FooError:http://internal.amazon.com/coral/x/#frag\"}", NULL,
+	           "FooError", "FooError");
+	/* the x-amzn-ErrorType header wins over the body */
+	json_error("{\"message\":\"hdr\"}", "ResourceNotFoundException:http://internal.amazon.com/coral/x/",
+	           "ResourceNotFoundException", "hdr");
+	json_error("{\"__type\":\"Other\",\"message\":\"hdr\"}", "ns#Picked", "Picked", "hdr");
+	json_error("{\"code\":\"NotAuthorizedException\",\"message\":\"m\"}", NULL, "NotAuthorizedException", "m");
+	json_error("{\"Code\":\"InvalidParameterException\"}", NULL, "InvalidParameterException",
+	           "InvalidParameterException");
+	json_error("{\"__type\":null,\"message\":7}", NULL, "", "");
+	json_error("plain text", NULL, "", "");
+	json_error("", "ThrottlingException", "ThrottlingException", "ThrottlingException");
+	struct err e = ERR_INIT;
+	CHECK_INTEQ(aws_parse_json_error("[1]", 3, NULL, &e), 0);
+	CHECK_INTEQ(aws_parse_json_error("{}", 2, NULL, &e), 1);
+}
+
 static void test_buf(void)
 {
 	struct buf b;
@@ -285,6 +321,7 @@ int main(void)
 	test_opts();
 	test_redaction();
 	test_errors();
+	test_json_errors();
 	test_buf();
 	test_endpoints();
 	return unit_done();
