@@ -54,6 +54,30 @@ paging_over_100_tables() {
 	assert_line "\"${ns}001\""
 }
 
+short_namespace_and_neighbours() {
+	local ns id
+	ns=$(unique_ns) # t_<hex>_
+	id=${ns#t_}
+	create_tables "$ns" 2
+	# neighbours in sort order: just before the namespace ('-' < '_') and just past it ('a' > '_')
+	create_tables "${ns%_}-" 1
+	create_tables "${ns%_}a" 1
+	run -0 "$DDB" list-tables --namespace "$ns" -o jsonl
+	assert_equal "$output" $'"000"\n"001"'
+	# a namespace of one or two characters is no valid table name to start listing from: it is read from the start
+	run -0 "$DDB" list-tables --namespace t_ -o jsonl
+	assert_line "\"${id}000\""
+	assert_line "\"${id}001\""
+	assert_line "\"${id%_}-000\""
+	assert_line "\"${id%_}a000\""
+	run -0 "$DDB" list-tables --namespace t -o jsonl
+	assert_line "\"_${id}001\""
+}
+
+@test "list-tables: namespaces of any length list exactly their tables, not their neighbours (both engines)" {
+	on_both_engines short_namespace_and_neighbours
+}
+
 @test "list-tables: an empty namespace prints nothing and exits 0" {
 	run -0 "$DDB" list-tables --namespace "nothing_here_$RANDOM"
 	assert_output ""
