@@ -77,7 +77,7 @@ static int list_namespace(struct ctx *ctx, struct names *out, struct err *e)
 {
 	struct ns_list st = { ctx->ns, strlen(ctx->ns), out };
 	cJSON *in = cJSON_CreateObject();
-	if (st.nslen)
+	if (st.nslen >= 3)   /* a shorter namespace is no valid table name (ValidationException): read from the start */
 		cJSON_AddStringToObject(in, "ExclusiveStartTableName", ctx->ns);
 	int rc = aws_paginate(ctx, &aws_dynamodb, "ListTables", in, "ExclusiveStartTableName", "LastEvaluatedTableName",
 	                      on_page, &st, e);

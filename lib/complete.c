@@ -198,7 +198,7 @@ static int fetch_tables(struct ctx *ctx, struct complete_list *out)
 	ctx->debug = 0;
 
 	cJSON *in = cJSON_CreateObject();
-	if (ctx->ns[0])   /* names are sorted: start just before the namespace */
+	if (strlen(ctx->ns) >= 3)   /* names are sorted: start just before the namespace (if it is a valid name) */
 		cJSON_AddStringToObject(in, "ExclusiveStartTableName", ctx->ns);
 	for (int page = 0; page < MAX_PAGES && !done; page++) {
 		cJSON *resp = NULL;
@@ -211,7 +211,9 @@ static int fetch_tables(struct ctx *ctx, struct complete_list *out)
 			if (!cJSON_IsString(nm))
 				continue;
 			const char *u = ctx_table_user(ctx, nm->valuestring);
-			if (!u) {   /* sorted: past the namespace */
+			if (!u) {   /* sorted: before the namespace (read from the start), or past it */
+				if (strcmp(nm->valuestring, ctx->ns) < 0)
+					continue;
 				done = 1;
 				break;
 			}

@@ -164,3 +164,20 @@ short_namespace_and_neighbours() {
 	run -64 "$DDB" list-tables extra
 	assert_output --partial "unexpected argument 'extra'"
 }
+
+@test "list-tables, drop --all and completion: a two-character namespace on a private engine" {
+	engine_start dynalite
+	local url=$ENGINE_URL pid=$ENGINE_PID t
+	for t in ab1 x-1 x_1 x_2 xa1 y_1; do
+		ddb_raw "$url" CreateTable "$(printf '{"TableName":"%s","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}' "$t")" >/dev/null
+	done
+	export DDB_LOCAL_ENDPOINT=$url
+	run -0 "$DDB" list-tables --namespace x_ -o jsonl
+	assert_equal "$output" $'"1"\n"2"'
+	run -0 "$DDB" __complete -- --namespace x_ describe ""
+	assert_equal "$output" $'1\n2'
+	run -0 "$DDB" drop --all --namespace x_
+	run -0 "$DDB" list-tables -o jsonl
+	assert_equal "$output" $'"ab1"\n"x-1"\n"xa1"\n"y_1"'
+	engine_stop "$pid"
+}
