@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -22,6 +23,7 @@ struct render {
 	size_t nrows, total;
 	int header_done;
 	size_t *widths;       /* table: column widths fixed by the first block, so later blocks line up */
+	int whole;            /* records: cells never cut, not fitted to the terminal */
 };
 
 enum out_mode render_pick(const struct ctx *ctx, enum out_mode piped_default)
@@ -178,7 +180,7 @@ static void flush_table(struct render *r)
 		cells[ri] = xcalloc(nc, sizeof(char *));
 		for (size_t i = 0; i < nc; i++) {
 			char *raw = render_cell(col_value(r, row, i));
-			cells[ri][i] = cellify(raw);
+			cells[ri][i] = r->whole ? cut(raw, SIZE_MAX) : cellify(raw);
 			free(raw);
 			size_t cw = width(cells[ri][i]);
 			if (cw > w[i])
@@ -188,7 +190,8 @@ static void flush_table(struct render *r)
 	if (r->widths && r->header_done) {
 		memcpy(w, r->widths, nc * sizeof(*w));   /* line up with the header printed before */
 	} else {
-		fit(w, nc, term_cols(r));
+		if (!r->whole)
+			fit(w, nc, term_cols(r));
 		free(r->widths);
 		r->widths = xcalloc(nc, sizeof(*w));
 		memcpy(r->widths, w, nc * sizeof(*w));
@@ -320,4 +323,48 @@ void render_abort(struct render *r)
 	free(r->widths);
 	cJSON_Delete(r->block);
 	free(r);
+}
+
+struct render *render_begin_record(struct ctx *ctx, enum out_mode piped_default)
+{
+	static const char *const cols[] = { "field", "value", NULL };
+	struct render *r = render_begin(ctx, piped_default, cols);
+	r->whole = 1;
+	return r;
+}
+
+int render_field(struct render *r, const char *field, const char *value, struct err *e)
+{
+	cJSON *row = cJSON_CreateObject();
+	cJSON_AddStringToObject(row, "field", field);
+	cJSON_AddStringToObject(row, "value", value ? value : "");
+	int rc = render_row(r, row, e);
+	cJSON_Delete(row);
+	return rc;
+}
+
+int render_record(struct ctx *ctx, enum out_mode piped_default, const cJSON *o, struct err *e)
+{
+	enum out_mode m = render_pick(ctx, piped_default);
+	if (m != OUT_TABLE && m != OUT_TEXT) {
+		char *s = cJSON_PrintUnformatted(o);
+		if (!s)
+			return err_set(e, ERR_INTERNAL, "cannot print JSON");
+		fprintf(ctx->out, "%s\n", s);
+		cJSON_free(s);
+		if (fflush(ctx->out) != 0 || ferror(ctx->out))
+			return err_set(e, ERR_IO, "cannot write output: %s", strerror(errno));
+		return 0;
+	}
+	struct render *r = render_begin_record(ctx, piped_default);
+	for (const cJSON *c = cJSON_IsObject(o) ? o->child : NULL; c; c = c->next) {
+		char *v = render_cell(c);
+		int rc = render_field(r, c->string, v, e);
+		free(v);
+		if (rc < 0) {
+			render_abort(r);
+			return -1;
+		}
+	}
+	return render_end(r, e);
 }

@@ -27,4 +27,13 @@ enum out_mode render_pick(const struct ctx *ctx, enum out_mode piped_default);
 /* Text of a scalar for table/text cells: strings raw, numbers exact, others compact JSON.  Caller frees. */
 char *render_cell(const cJSON *v);
 
+/* Records: one object shown as its fields (describe, local status).  json and jsonl print the object itself,
+ * compact on one line (one document either way); table and text print one row per field with the columns
+ * "field" and "value" (text: "field<TAB>value" lines), values never cut (a terminal wraps them).
+ * render_begin_record + render_field for fields worded for people; render_record for an object's members as they
+ * are (values through render_cell).  render_record returns -1 (ERR_IO) when the output could not be written. */
+struct render *render_begin_record(struct ctx *ctx, enum out_mode piped_default);
+int render_field(struct render *r, const char *field, const char *value, struct err *e);
+int render_record(struct ctx *ctx, enum out_mode piped_default, const cJSON *o, struct err *e);
+
 #endif
