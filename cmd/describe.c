@@ -24,7 +24,9 @@ const struct cmd cmd_def_describe = {
 	"Shows the table's status, key schema (with attribute types), billing mode and capacity, every index with "
 	"its keys, projection and status, the stream (view type and ARN), TTL, point-in-time recovery and tags when "
 	"the engine supports them, the item count and size (both updated by DynamoDB about every six hours).  "
-	"Piped, prints one JSON object; on a terminal, a list of fields.  Exit 66 when the table does not exist.",
+	"Piped (and with -o json or jsonl), prints one JSON object on one line; on a terminal (-o table), a field/value "
+	"table; -o text, field<TAB>value lines.  --raw prints DescribeTable's Table object the same ways.  Exit 66 "
+	"when the table does not exist.",
 	"table",
 };
 
@@ -205,19 +207,20 @@ fail:
 	return NULL;
 }
 
-/* Table / text modes: one "field<TAB>value" line per fact (aligned on a terminal). */
-static void kv(struct ctx *ctx, int aligned, const char *k, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void kv(struct ctx *ctx, int aligned, const char *k, const char *fmt, ...)
+/* Table / text modes: one field/value row per fact (lib/render.h records).  A write error is kept in *rc. */
+struct fields { struct render *r; struct err *e; int rc; };
+
+static void kv(struct fields *f, const char *k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void kv(struct fields *f, const char *k, const char *fmt, ...)
 {
+	struct buf b = BUF_INIT;
 	va_list ap;
-	if (aligned)
-		fprintf(ctx->out, "%-13s ", k);
-	else
-		fprintf(ctx->out, "%s\t", k);
 	va_start(ap, fmt);
-	vfprintf(ctx->out, fmt, ap);
+	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->out);
+	if (f->rc == 0 && render_field(f->r, k, buf_cstr(&b), f->e) < 0)
+		f->rc = -1;
+	buf_release(&b);
 }
 
 static const char *s_or(const cJSON *o, const char *k, const char *dflt)
@@ -226,21 +229,21 @@ static const char *s_or(const cJSON *o, const char *k, const char *dflt)
 	return s ? s : dflt;
 }
 
-static void print_fields(struct ctx *ctx, const cJSON *o, int al)
+static void print_fields(struct fields *f, const cJSON *o)
 {
 	const cJSON *ix, *x;
-	kv(ctx, al, "table", "%s", s_or(o, "table", "?"));
+	kv(f, "table", "%s", s_or(o, "table", "?"));
 	if (get_str(o, "wire_name"))
-		kv(ctx, al, "wire name", "%s", get_str(o, "wire_name"));
-	kv(ctx, al, "status", "%s", s_or(o, "status", "?"));
-	kv(ctx, al, "keys", "%s", s_or(o, "keys", ""));
+		kv(f, "wire name", "%s", get_str(o, "wire_name"));
+	kv(f, "status", "%s", s_or(o, "status", "?"));
+	kv(f, "keys", "%s", s_or(o, "keys", ""));
 	if (get(o, "read_capacity")) {
 		char *r = render_cell(get(o, "read_capacity")), *w = render_cell(get(o, "write_capacity"));
-		kv(ctx, al, "billing", "PROVISIONED (read %s, write %s)", r, w);
+		kv(f, "billing", "PROVISIONED (read %s, write %s)", r, w);
 		free(r);
 		free(w);
 	} else {
-		kv(ctx, al, "billing", "%s", s_or(o, "billing", "?"));
+		kv(f, "billing", "%s", s_or(o, "billing", "?"));
 	}
 	cJSON_ArrayForEach(ix, get(o, "indexes")) {
 		struct buf pr = BUF_INIT;   /* "INCLUDE (a, b)"; "; read 5, write 5" for a provisioned GSI */
@@ -257,40 +260,40 @@ static void print_fields(struct ctx *ctx, const cJSON *o, int al)
 			free(r);
 			free(w);
 		}
-		kv(ctx, al, "index", "%s %s: %s; %s; %s%s", s_or(ix, "type", "?"), s_or(ix, "name", "?"),
+		kv(f, "index", "%s %s: %s; %s; %s%s", s_or(ix, "type", "?"), s_or(ix, "name", "?"),
 		   s_or(ix, "keys", ""), buf_cstr(&pr), s_or(ix, "status", "?"),
 		   cJSON_IsTrue(get(ix, "backfilling")) ? " (backfilling)" : "");
 		buf_release(&pr);
 	}
 	x = get(o, "stream");
 	if (cJSON_IsObject(x))
-		kv(ctx, al, "stream", "%s %s", s_or(x, "view_type", "?"), s_or(x, "arn", ""));
+		kv(f, "stream", "%s %s", s_or(x, "view_type", "?"), s_or(x, "arn", ""));
 	else
-		kv(ctx, al, "stream", "off");
+		kv(f, "stream", "off");
 	if ((x = get(o, "ttl")))
-		kv(ctx, al, "ttl", "%s%s%s%s", s_or(x, "status", "?"), get_str(x, "attribute") ? " (" : "",
+		kv(f, "ttl", "%s%s%s%s", s_or(x, "status", "?"), get_str(x, "attribute") ? " (" : "",
 		   s_or(x, "attribute", ""), get_str(x, "attribute") ? ")" : "");
 	if (get_str(o, "point_in_time_recovery"))
-		kv(ctx, al, "pitr", "%s", get_str(o, "point_in_time_recovery"));
+		kv(f, "pitr", "%s", get_str(o, "point_in_time_recovery"));
 	if (cJSON_IsObject(x = get(o, "tags"))) {
 		struct buf b = BUF_INIT;
 		const cJSON *tag;
 		cJSON_ArrayForEach(tag, x)
 			buf_addf(&b, "%s%s=%s", b.len ? ", " : "", tag->string, cJSON_IsString(tag) ? tag->valuestring : "");
-		kv(ctx, al, "tags", "%s", b.len ? buf_cstr(&b) : "(none)");
+		kv(f, "tags", "%s", b.len ? buf_cstr(&b) : "(none)");
 		buf_release(&b);
 	}
 	if (cJSON_IsTrue(get(o, "deletion_protection")))
-		kv(ctx, al, "protection", "deletion protection on");
+		kv(f, "protection", "deletion protection on");
 	if (get_str(o, "table_class"))
-		kv(ctx, al, "class", "%s", get_str(o, "table_class"));
+		kv(f, "class", "%s", get_str(o, "table_class"));
 	char *n = render_cell(get(o, "item_count")), *z = render_cell(get(o, "size_bytes"));
-	kv(ctx, al, "items", "%s", n);
-	kv(ctx, al, "size", "%s bytes", z);
+	kv(f, "items", "%s", n);
+	kv(f, "size", "%s bytes", z);
 	free(n);
 	free(z);
 	if (get_str(o, "arn"))
-		kv(ctx, al, "arn", "%s", get_str(o, "arn"));
+		kv(f, "arn", "%s", get_str(o, "arn"));
 }
 
 static int cmd_describe(int argc, char **argv, struct ctx *ctx)
@@ -324,12 +327,14 @@ static int cmd_describe(int argc, char **argv, struct ctx *ctx)
 			goto done;
 	}
 	enum out_mode m = render_pick(ctx, OUT_JSON);
-	if (m == OUT_TABLE || m == OUT_TEXT) {
-		print_fields(ctx, o, m == OUT_TABLE);
-	} else {   /* json, jsonl, map: the object itself (not a one-row array) */
-		char *s = m == OUT_JSONL ? cJSON_PrintUnformatted(o) : cJSON_Print(o);
-		fprintf(ctx->out, "%s\n", s);
-		cJSON_free(s);
+	if (!a.raw && (m == OUT_TABLE || m == OUT_TEXT)) {
+		struct fields f = { render_begin_record(ctx, OUT_JSON), &e, 0 };
+		print_fields(&f, o);
+		if (f.rc < 0)
+			render_abort(f.r);
+		rc = f.rc < 0 ? -1 : render_end(f.r, &e);
+	} else {   /* json, jsonl: the object itself, compact (not a one-row array); --raw in table/text: its members */
+		rc = render_record(ctx, OUT_JSON, o, &e);
 	}
 done:
 	cJSON_Delete(o);

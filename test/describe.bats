@@ -33,15 +33,18 @@ setup() {
 @test "describe: table and text output list the same facts" {
 	run -0 "$DDB" schema-load -q --namespace "$NS" "$BATS_TEST_TMPDIR/s"
 	run -0 "$DDB" describe --namespace "$NS" cruddur-messages -o table
-	assert_line "table         cruddur-messages"
-	assert_line "status        ACTIVE"
-	assert_line "keys          pk (S) HASH, sk (S) RANGE"
-	assert_line "billing       PROVISIONED (read 5, write 5)"
-	assert_line "index         GSI message-group-sk-index: message_group_uuid (S) HASH, sk (S) RANGE; ALL; read 5, write 5; ACTIVE"
-	assert_line --regexp '^stream        NEW_IMAGE arn:aws:dynamodb:.*/stream/'
-	assert_line "ttl           ENABLED (expires_at)"
-	assert_line "items         0"
-	assert_line "size          0 bytes"
+	# lib/render.h's table: a field/value header, then a row per fact, values never cut
+	assert_line --index 0 --regexp '^field +value$'
+	assert_line --index 1 --regexp '^-+  -+$'
+	assert_line --regexp '^table +cruddur-messages$'
+	assert_line --regexp '^status +ACTIVE$'
+	assert_line --regexp '^keys +pk \(S\) HASH, sk \(S\) RANGE$'
+	assert_line --regexp '^billing +PROVISIONED \(read 5, write 5\)$'
+	assert_line --regexp '^index +GSI message-group-sk-index: message_group_uuid \(S\) HASH, sk \(S\) RANGE; ALL; read 5, write 5; ACTIVE$'
+	assert_line --regexp '^stream +NEW_IMAGE arn:aws:dynamodb:.*/stream/'
+	assert_line --regexp '^ttl +ENABLED \(expires_at\)$'
+	assert_line --regexp '^items +0$'
+	assert_line --regexp '^size +0 bytes$'
 	run -0 "$DDB" describe --namespace "$NS" cruddur-messages -o text
 	assert_line "$(printf 'billing\tPROVISIONED (read 5, write 5)')"
 	assert_line "$(printf 'ttl\tENABLED (expires_at)')"
@@ -63,8 +66,8 @@ setup() {
 	t=$(jq -r .TableName test/data/schemas/good/lsi.json)
 	run -0 "$DDB" schema-load -q --namespace "$NS" test/data/schemas/good/lsi.json
 	run -0 "$DDB" describe --namespace "$NS" "$t" -o table
-	assert_line "index         LSI by-created: pk (S) HASH, created_at (N) RANGE; INCLUDE (title, body); ACTIVE"
-	assert_line "index         LSI by.blob: pk (S) HASH, blob (B) RANGE; KEYS_ONLY; ACTIVE"
+	assert_line --regexp '^index +LSI by-created: pk \(S\) HASH, created_at \(N\) RANGE; INCLUDE \(title, body\); ACTIVE$'
+	assert_line --regexp '^index +LSI by\.blob: pk \(S\) HASH, blob \(B\) RANGE; KEYS_ONLY; ACTIVE$'
 	run -0 "$DDB" describe --namespace "$NS" "$t" -o json
 	run -0 jq -c '[.indexes[] | {name, projection, non_key_attributes}] | sort_by(.name)' <<<"$output"
 	json_eq "$output" '[{"name":"by-created","projection":"INCLUDE","non_key_attributes":["title","body"]},
@@ -75,6 +78,23 @@ setup() {
 	run -0 "$DDB" schema-load -q --namespace "$NS" "$BATS_TEST_TMPDIR/s"
 	run -0 "$DDB" describe --namespace "$NS" --raw cruddur-messages
 	run -0 jq -e '.TableName == "'"$NS"'cruddur-messages" and .TableStatus == "ACTIVE" and (.KeySchema | length) == 2' <<<"$output"
+	# -o text: one "member<TAB>compact JSON" line per member of the Table object
+	run -0 "$DDB" describe --namespace "$NS" --raw cruddur-messages -o text
+	assert_line "$(printf 'TableName\t%scruddur-messages' "$NS")"
+	run -0 jq -e '.[0].AttributeName == "pk"' <<<"$(grep -P '^KeySchema\t' <<<"$output" | cut -f2)"
+}
+
+@test "describe: -o json and -o jsonl print the same object, compact on one line" {
+	run -0 "$DDB" schema-load -q --namespace "$NS" "$BATS_TEST_TMPDIR/s"
+	local m
+	for m in json jsonl; do
+		run -0 "$DDB" describe --namespace "$NS" cruddur-messages -o "$m"
+		assert_equal "${#lines[@]}" 1
+		run -0 jq -e '.table == "cruddur-messages" and .status == "ACTIVE" and (.indexes | length) == 1' <<<"$output"
+	done
+	run -0 "$DDB" describe --namespace "$NS" --raw cruddur-messages -o json
+	assert_equal "${#lines[@]}" 1
+	run -0 jq -e '.TableStatus == "ACTIVE"' <<<"$output"
 }
 
 @test "describe: a missing table is exit 66; usage errors are 64" {
