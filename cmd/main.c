@@ -170,6 +170,8 @@ int main(int argc, char **argv)
 		if (o->type != OPT_BOOL && !strchr(a, '='))
 			i++;   /* its value; parsed again below with the command */
 	}
+	if (i > argc)
+		i = argc;   /* `ddb --region`: the value is missing; the parser below says so */
 	/* Move the leading global options after the command name, so the command's parser sees them all. */
 	int nglob = i - 1;
 	if (i >= argc) {

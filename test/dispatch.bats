@@ -42,6 +42,13 @@ load test_helper
 	assert_output --partial "unknown option '--bogus'"
 }
 
+@test "dispatch: a leading global option without its value is a usage error (64), not a REPL run" {
+	run -64 "$DDB" --region </dev/null
+	assert_output --partial "option '--region' needs a value"
+	run -64 "$DDB" --namespace x -o </dev/null
+	assert_output --partial "option '-o' needs a value"
+}
+
 @test "dispatch: links named <command> and ddb-<command> run that command" {
 	local ns
 	ns=$(unique_ns)
