@@ -5,6 +5,7 @@
 #include "aws.h"
 #include "buf.h"
 #include "cmd.h"
+#include "render.h"
 #include "table.h"
 
 static int cmd_drop(int argc, char **argv, struct ctx *ctx);
@@ -31,7 +32,9 @@ const struct cmd cmd_def_drop = {
 	"table whose name starts with the namespace (CI teardown: `ddb drop --all --namespace ci_123_`); without a "
 	"namespace it drops every table of the local engine, and it is refused in prod.  In prod each drop needs "
 	"--yes, or typing the table name (the namespace for --all) on a terminal; nothing is ever asked when stdin is "
-	"not a terminal.",
+	"not a terminal.  Output: a row per table given or found, {table, result} with result 'dropped' (or "
+	"'dropping' with --no-wait), printed once the table is gone: a table on a terminal, TABLE<TAB>RESULT lines "
+	"piped (-o text), -o json one array, -o jsonl one object per line.  Missing tables and notes go to stderr.",
 	"table",
 };
 
@@ -119,6 +122,8 @@ static int cmd_drop(int argc, char **argv, struct ctx *ctx)
 	struct err e = ERR_INIT;
 	struct names wire = { NULL, 0 }, gone = { NULL, 0 };
 	int missing = 0;
+	static const char *const cols[] = { "table", "result", NULL };
+	struct render *rd = NULL;
 
 	if (cmd_start(ctx, &cmd_def_drop, argc, argv, &a, &npos, &code))
 		return code;
@@ -183,19 +188,34 @@ static int cmd_drop(int argc, char **argv, struct ctx *ctx)
 		}
 		names_push(&gone, wire.v[i]);
 	}
+	rd = render_begin(ctx, OUT_TEXT, cols);
 	for (size_t i = 0; i < gone.n; i++) {
 		const char *shown = ctx_table_user(ctx, gone.v[i]);
 		if (!shown)
 			shown = gone.v[i];
 		if (!a.no_wait && table_wait_gone(ctx, gone.v[i], shown, a.wait_timeout, &e) < 0)
 			goto fail;
-		fprintf(ctx->out, "%s %s\n", a.no_wait ? "dropping" : "dropped", shown);
+		cJSON *row = cJSON_CreateObject();
+		cJSON_AddStringToObject(row, "table", shown);
+		cJSON_AddStringToObject(row, "result", a.no_wait ? "dropping" : "dropped");
+		int wr = render_row(rd, row, &e);
+		cJSON_Delete(row);
+		if (wr < 0)
+			goto fail;
 	}
 done:
+	if (!rd)
+		rd = render_begin(ctx, OUT_TEXT, cols);   /* nothing dropped: json still prints [] */
+	if (render_end(rd, &e) < 0) {
+		rd = NULL;
+		goto fail;
+	}
 	names_release(&wire);
 	names_release(&gone);
 	return missing ? EXIT_NOINPUT : 0;
 fail:
+	if (rd)
+		render_abort(rd);
 	rc = ctx_fail(ctx, &e);
 	names_release(&wire);
 	names_release(&gone);

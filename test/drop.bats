@@ -22,8 +22,7 @@ drop_basic() {
 	mktable "${ns}two"
 	# dynalite: the tables are still CREATING here; drop waits for them before DeleteTable
 	run -0 "$DDB" drop --namespace "$ns" one two
-	assert_output "dropped one
-dropped two"
+	assert_output $'one\tdropped\ntwo\tdropped'
 	gone "${ns}one"
 	gone "${ns}two"
 	run -66 "$DDB" drop --namespace "$ns" one
@@ -41,7 +40,7 @@ dropped two"
 	ns=$(unique_ns)
 	mktable "${ns}here"
 	run -66 "$DDB" drop --namespace "$ns" missing here
-	assert_line "dropped here"
+	assert_line $'here\tdropped'
 	assert_line --partial "table 'missing' does not exist"
 	gone "${ns}here"
 }
@@ -55,9 +54,7 @@ drop_all() {
 	mktable "${a}t3"
 	mktable "${b}t1"
 	run -0 "$DDB" drop --all --namespace "$a"
-	assert_output "dropped t1
-dropped t2
-dropped t3"
+	assert_output $'t1\tdropped\nt2\tdropped\nt3\tdropped'
 	gone "${a}t1"
 	gone "${a}t2"
 	gone "${a}t3"
@@ -74,6 +71,26 @@ dropped t3"
 	on_both_engines drop_all
 }
 
+@test "drop: -o json is one array, -o jsonl one object per table, -o table lib/render.h's table; notes stay on stderr" {
+	local ns
+	ns=$(unique_ns)
+	mktable "${ns}a"
+	mktable "${ns}b"
+	run -0 --separate-stderr "$DDB" drop --namespace "$ns" -o json a b
+	json_eq "$output" '[{"table":"a","result":"dropped"},{"table":"b","result":"dropped"}]'
+	mktable "${ns}c"
+	run -0 --separate-stderr "$DDB" drop --namespace "$ns" -o jsonl --if-exists c gone_already
+	assert_equal "${#lines[@]}" 1
+	run -0 jq -e '.table == "c" and .result == "dropped"' <<<"$output"
+	mktable "${ns}d"
+	run -0 --separate-stderr "$DDB" drop --namespace "$ns" -o table --no-wait d
+	assert_line --index 0 --regexp '^table +result$'
+	assert_line --index 2 --regexp '^d +dropping$'
+	run -0 --separate-stderr "$DDB" drop --all --namespace "${ns}none_" -o json
+	json_eq "$output" '[]'
+	assert_equal "$stderr" "ddb: drop: no tables in namespace '${ns}none_'"
+}
+
 @test "drop --all --namespace ci_123_-style prefix leaves tables with other prefixes alone" {
 	local ns
 	ns=$(unique_ns)
@@ -82,8 +99,7 @@ dropped t3"
 	mktable "${ns}ci_1234_a"
 	mktable "${ns}ci_12_a"
 	run -0 "$DDB" drop --all --namespace "${ns}ci_123_"
-	assert_output "dropped a
-dropped b"
+	assert_output $'a\tdropped\nb\tdropped'
 	run -0 "$DDB" list-tables --namespace "$ns"
 	assert_output "ci_1234_a
 ci_12_a"
@@ -100,7 +116,7 @@ ci_12_a"
 	run -0 ddb_local DescribeTable '{"TableName":"'"$ns"'keep"}'
 	DDB_ENV=prod run -64 "$DDB" drop --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" keep </dev/null
 	run -0 "$DDB" drop --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --yes keep </dev/null
-	assert_output "dropped keep"
+	assert_output $'keep\tdropped'
 	gone "${ns}keep"
 }
 
@@ -115,7 +131,7 @@ ci_12_a"
 	run -64 "$DDB" drop --all --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" </dev/null
 	assert_output "ddb: drop: refusing to drop all 1 table of namespace '$ns' in prod without --yes"
 	run -0 "$DDB" drop --all --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --yes </dev/null
-	assert_output "dropped a"
+	assert_output $'a\tdropped'
 	gone "${ns}a"
 }
 
@@ -126,7 +142,7 @@ ci_12_a"
 	mktable "${ns}slow"
 	run -0 "$DDB" wait --namespace "$ns" slow --exists --timeout 30
 	run -0 "$DDB" drop --namespace "$ns" --no-wait slow
-	assert_output "dropping slow"
+	assert_output $'slow\tdropping'
 	run -0 "$DDB" wait --namespace "$ns" slow --gone --timeout 30
 	gone "${ns}slow"
 }
