@@ -2,11 +2,14 @@
 #include "render.h"
 
 #include <errno.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "buf.h"
 
@@ -94,29 +97,118 @@ static void learn_cols(struct render *r, const cJSON *v)
 	}
 }
 
-/* Display width of UTF-8 text, in code points (good enough for a terminal table). */
+/* Terminal widths come from wcwidth in glibc's built-in C.UTF-8 locale, whatever the user's locale (tests run with
+ * LC_ALL=C): 2 columns for East Asian wide characters and emoji, 0 for combining marks.  Without that locale every
+ * code point counts 1. */
+static locale_t utf8_loc;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_init(void)
+{
+	utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* One UTF-8 sequence at s (not at its NUL): its length, and its code point (U+FFFD and length 1 for a bad byte). */
+static size_t utf8_next(const char *s, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n;
+	unsigned c;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xE0) == 0xC0) {
+		n = 2;
+		c = u[0] & 0x1F;
+	} else if ((u[0] & 0xF0) == 0xE0) {
+		n = 3;
+		c = u[0] & 0x0F;
+	} else if ((u[0] & 0xF8) == 0xF0) {
+		n = 4;
+		c = u[0] & 0x07;
+	} else {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xC0) != 0x80) {   /* also stops at the NUL */
+			*cp = 0xFFFD;
+			return 1;
+		}
+		c = (c << 6) | (u[i] & 0x3F);
+	}
+	*cp = c;
+	return n;
+}
+
+/* Shown as a space in a cell: C0 and C1 controls, DEL, and the bidirectional controls that would reorder the rest of
+ * the line on a terminal. */
+static int shown_as_space(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Columns of one code point; call between utf8_enter and utf8_leave. */
+static size_t cp_width(unsigned cp)
+{
+	if (shown_as_space(cp) || !utf8_loc)
+		return 1;
+	int w = wcwidth((wchar_t)cp);
+	return w < 0 ? 1 : (size_t)w;
+}
+
+static locale_t utf8_enter(void)
+{
+	pthread_once(&utf8_once, utf8_init);
+	return utf8_loc ? uselocale(utf8_loc) : (locale_t)0;
+}
+
+static void utf8_leave(locale_t old)
+{
+	if (utf8_loc)
+		uselocale(old);
+}
+
+/* Display width of UTF-8 text on a terminal, in columns. */
 static size_t width(const char *s)
 {
+	locale_t old = utf8_enter();
 	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
+	unsigned cp;
+	while (*s) {
+		s += utf8_next(s, &cp);
+		w += cp_width(cp);
+	}
+	utf8_leave(old);
 	return w;
 }
 
-/* Copy s for a cell: control characters shown as spaces, cut to max code points (the last one "…"). */
+/* Copy s for a cell: control characters shown as spaces, bad UTF-8 as U+FFFD, cut to max columns (the last one
+ * "…"). */
 static char *cut(const char *s, size_t max)
 {
 	struct buf b = BUF_INIT;
 	size_t w = 0, total = width(s);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if ((c & 0xC0) != 0x80 && total > max && ++w >= max) {
+	locale_t old = utf8_enter();
+	while (*s) {
+		unsigned cp;
+		size_t n = utf8_next(s, &cp), cw = cp_width(cp);
+		if (total > max && w + cw + 1 > max) {
 			buf_adds(&b, "\xe2\x80\xa6");
 			break;
 		}
-		buf_addc(&b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+		if (shown_as_space(cp))
+			buf_addc(&b, ' ');
+		else if (cp == 0xFFFD && n == 1)
+			buf_adds(&b, "\xef\xbf\xbd");
+		else
+			buf_add(&b, s, n);
+		w += cw;
+		s += n;
 	}
+	utf8_leave(old);
 	return buf_detach(&b, NULL);
 }
 
@@ -270,6 +362,9 @@ int render_row(struct render *r, const cJSON *v, struct err *e)
 		learn_cols(r, v);
 		if (!cJSON_IsObject(v)) {
 			char *c = render_cell(v);
+			for (char *p = c; *p; p++)
+				if (*p == '\t' || *p == '\n' || *p == '\r')
+					*p = ' ';
 			fprintf(f, "%s\n", c);
 			free(c);
 			break;

@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "err.h"
 #include "opt.h"
+#include "render.h"
 #include "trace.h"
 #include "unit.h"
 
@@ -271,6 +272,83 @@ static void test_buf(void)
 	free(s);
 }
 
+/* Render rows (JSON texts) in a mode and return what was printed; caller frees. */
+static char *render_rows(enum out_mode mode, const char *const *rows)
+{
+	struct ctx ctx;
+	struct err e = ERR_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	ctx_init(&ctx, f, stderr);
+	ctx.output = mode;
+	struct render *r = render_begin(&ctx, OUT_JSONL, NULL);
+	for (; *rows; rows++) {
+		cJSON *v = cJSON_Parse(*rows);
+		CHECK(v != NULL);
+		CHECK_INTEQ(render_row(r, v, &e), 0);
+		cJSON_Delete(v);
+	}
+	CHECK_INTEQ(render_end(r, &e), 0);
+	fclose(f);
+	return text;
+}
+
+static void test_render(void)
+{
+	unsetenv("COLUMNS");
+	/* table: columns line up by terminal columns: wide CJK and emoji take 2, combining marks 0; controls (C0, C1,
+	 * bidi overrides) show as spaces; bad UTF-8 as U+FFFD */
+	static const char *const rows[] = {
+		"{\"k\":\"1\",\"v\":\"\\u4e2d\\u6587\",\"z\":\"end\"}",
+		"{\"k\":\"2\",\"v\":\"\\ud83d\\ude00x\",\"z\":\"end\"}",
+		"{\"k\":\"3\",\"v\":\"e\\u0301t\",\"z\":\"end\"}",
+		"{\"k\":\"4\",\"v\":\"a\tb\\u202ec\\u009b\",\"z\":\"end\"}",
+		NULL,
+	};
+	char *t = render_rows(OUT_TABLE, rows);
+	CHECK_STREQ(t, "k  v       z\n"
+	               "-  ------  ---\n"
+	               "1  \xe4\xb8\xad\xe6\x96\x87    end\n"
+	               "2  \xf0\x9f\x98\x80x     end\n"
+	               "3  e\xcc\x81t      end\n"
+	               "4  a b c   end\n");
+	free(t);
+	/* a long wide cell is cut by columns (60 at most, the last one "…") */
+	struct buf long_row = BUF_INIT;
+	buf_adds(&long_row, "{\"v\":\"");
+	for (int i = 0; i < 40; i++)
+		buf_adds(&long_row, "\\u4e2d");
+	buf_adds(&long_row, "\"}");
+	const char *one[] = { buf_cstr(&long_row), NULL };
+	t = render_rows(OUT_TABLE, one);
+	struct buf want = BUF_INIT;
+	buf_adds(&want, "v\n");
+	for (int i = 0; i < 59; i++)   /* 29 wide characters and the ellipsis: a 30th would pass 60 */
+		buf_addc(&want, '-');
+	buf_addc(&want, '\n');
+	for (int i = 0; i < 29; i++)
+		buf_adds(&want, "\xe4\xb8\xad");
+	buf_adds(&want, "\xe2\x80\xa6\n");
+	CHECK_STREQ(t, buf_cstr(&want));
+	free(t);
+	buf_release(&want);
+	buf_release(&long_row);
+	/* text: tab-separated, tabs and line breaks inside values (objects and scalars) become spaces */
+	static const char *const trows[] = { "{\"a\":\"x\\ty\",\"b\":2}", "\"s\\nt\"", NULL };
+	t = render_rows(OUT_TEXT, trows);
+	CHECK_STREQ(t, "x y\t2\ns t\n");
+	free(t);
+	/* json: one array; jsonl: one value per line; numbers exact */
+	static const char *const jrows[] = { "{\"a\":1}", "\"b\"", NULL };
+	t = render_rows(OUT_JSON, jrows);
+	CHECK_STREQ(t, "[\n{\"a\":1},\n\"b\"\n]\n");
+	free(t);
+	t = render_rows(OUT_JSONL, jrows);
+	CHECK_STREQ(t, "{\"a\":1}\n\"b\"\n");
+	free(t);
+}
+
 static void test_endpoints(void)
 {
 	struct ctx ctx;
@@ -324,5 +402,6 @@ int main(void)
 	test_json_errors();
 	test_buf();
 	test_endpoints();
+	test_render();
 	return unit_done();
 }
