@@ -22,6 +22,7 @@
 #include "aws.h"
 #include "buf.h"
 #include "cmd.h"
+#include "render.h"
 #include "table.h"
 
 static int cmd_local(int argc, char **argv, struct ctx *ctx);
@@ -48,7 +49,8 @@ const struct cmd cmd_def_local = {
 	"memory with -sharedDb, waits until it answers, writes DIR/dynamodb-local.pid and .port and prints "
 	"`export DDB_LOCAL_ENDPOINT=http://127.0.0.1:PORT` (so `eval \"$(ddb local start)\"` works); when it already "
 	"runs it says so and exits 0.  stop ends it (TERM, then KILL after 10 s) and exits 0 when nothing runs.  "
-	"status prints pid, port and endpoint: exit 0 when it answers, 1 when it is not running or not answering.",
+	"status prints its state, pid, port, endpoint and dir (field<TAB>value lines piped, a table on a terminal, one "
+	"JSON object with -o json or jsonl): exit 0 when it answers, 1 when it is not running or not answering.",
 	"words:start stop status",
 };
 
@@ -494,28 +496,23 @@ static int do_status(struct ctx *ctx, struct local_args *a)
 	int up = is == 1 && port && answers(ctx, port);
 	const char *state = !pid ? "not running" : is != 1 ? "not running (stale pid file)" : up ? "running" :
 	                    "not answering";
-	if (ctx->output == OUT_JSON || ctx->output == OUT_JSONL) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "status", state);
-		if (is == 1) {
-			cJSON_AddNumberToObject(o, "pid", (double)pid);
-			cJSON_AddNumberToObject(o, "port", (double)port);
-			char *url = xasprintf("http://127.0.0.1:%ld", port);
-			cJSON_AddStringToObject(o, "endpoint", url);
-			free(url);
-		}
-		cJSON_AddStringToObject(o, "dir", a->dir);
-		char *s = cJSON_PrintUnformatted(o);
-		fprintf(ctx->out, "%s\n", s);
-		cJSON_free(s);
-		cJSON_Delete(o);
-	} else {
-		fprintf(ctx->out, "status\t%s\n", state);
-		if (is == 1) {
-			fprintf(ctx->out, "pid\t%ld\nport\t%ld\nendpoint\thttp://127.0.0.1:%ld\n", pid, port, port);
-		}
-		fprintf(ctx->out, "dir\t%s\n", a->dir);
+	/* A record (lib/render.h): field<TAB>value lines piped, a field/value table on a terminal, -o json/jsonl the
+	 * object on one line. */
+	cJSON *o = cJSON_CreateObject();
+	struct err e = ERR_INIT;
+	cJSON_AddStringToObject(o, "status", state);
+	if (is == 1) {
+		cJSON_AddNumberToObject(o, "pid", (double)pid);
+		cJSON_AddNumberToObject(o, "port", (double)port);
+		char *url = xasprintf("http://127.0.0.1:%ld", port);
+		cJSON_AddStringToObject(o, "endpoint", url);
+		free(url);
 	}
+	cJSON_AddStringToObject(o, "dir", a->dir);
+	int rc = render_record(ctx, OUT_TEXT, o, &e);
+	cJSON_Delete(o);
+	if (rc < 0)
+		return ctx_fail(ctx, &e);
 	return up ? 0 : EXIT_SERVICE;
 }
 

