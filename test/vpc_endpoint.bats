@@ -255,6 +255,16 @@ warm() { curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":0
 	assert_equal "$(ec2_requests | jq length)" 0 # refused before any action ran
 }
 
+@test "vpc-endpoint: temporary credentials: the session token is sent and signed" {
+	export AWS_SESSION_TOKEN=FQoGZXIvYXdzEXAMPLEsessiontoken/with+slash=
+	run --separate-stderr -0 "$DDB" vpc-endpoint create
+	assert_equal "$(live_endpoints | jq length)" 1
+	# The stand-in checks the token is among the signed headers (IncompleteSignature otherwise) and signs with it.
+	run -0 "$DDB" --debug vpc-endpoint list
+	assert_output --regexp "SignedHeaders=[a-z0-9;-]*x-amz-security-token"
+	refute_output --partial "EXAMPLEsessiontoken"
+}
+
 @test "vpc-endpoint create: an unknown VPC fails with EC2's message and exit 1" {
 	run -1 "$DDB" vpc-endpoint create --vpc-id vpc-0123456789abcdef0
 	assert_output --partial "ddb: vpc-endpoint: The vpc ID 'vpc-0123456789abcdef0' does not exist (InvalidVpcID.NotFound, request "
