@@ -463,7 +463,8 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 				}
 				retry = attempt < 3;   /* a refused connection is retried briefly, then reported */
 			} else {
-				retry = 1;
+				/* a refused certificate or an oversized answer stays so: reported at once */
+				retry = hr.fail != HTTP_TLS_VERIFY && hr.fail != HTTP_TOOBIG;
 			}
 		} else {
 			trace_response(ctx, &hr, mono() - t0);

@@ -196,7 +196,7 @@ int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, 
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CACERT_BADFILE:
-		resp->fail = HTTP_TLS;
+		resp->fail = cc == CURLE_SSL_CONNECT_ERROR ? HTTP_TLS : HTTP_TLS_VERIFY;
 		err_set(e, ERR_UNAVAILABLE, "%s: TLS failure: %s", r->url, curl_easy_strerror(cc));
 		break;
 	case CURLE_WRITE_ERROR:

@@ -23,7 +23,9 @@ struct http_req {
 	size_t body_len;
 };
 
-enum http_fail { HTTP_OK = 0, HTTP_CONNECT, HTTP_TIMEOUT, HTTP_RESET, HTTP_TLS, HTTP_ABORTED, HTTP_TOOBIG, HTTP_OTHER };
+/* HTTP_TLS: the handshake failed (may pass on a retry); HTTP_TLS_VERIFY: the certificate was refused (will not). */
+enum http_fail { HTTP_OK = 0, HTTP_CONNECT, HTTP_TIMEOUT, HTTP_RESET, HTTP_TLS, HTTP_ABORTED, HTTP_TOOBIG, HTTP_OTHER,
+                 HTTP_TLS_VERIFY };
 
 struct http_resp {
 	long status;

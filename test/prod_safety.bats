@@ -140,6 +140,9 @@ tls_server_start() {
 	tls_server_start
 	run -69 "$DDB" list-tables --prod --endpoint-url "$tls_url" --max-attempts 1
 	assert_output --partial "TLS"
+	# a refused certificate is not retried (it would be refused again): one attempt even with the default limit
+	run -69 --separate-stderr "$DDB" list-tables --prod --endpoint-url "$tls_url" --debug
+	assert_equal "$(grep -c '^> POST ' <<<"$stderr")" 1
 	# what turns verification off in other tools changes nothing here
 	AWS_CA_BUNDLE= CURL_INSECURE=1 PYTHONHTTPSVERIFY=0 NODE_TLS_REJECT_UNAUTHORIZED=0 AWS_VERIFY_SSL=false \
 		run -69 "$DDB" list-tables --prod --endpoint-url "$tls_url" --max-attempts 1
