@@ -109,6 +109,14 @@ static int report(struct sl *st, const struct schema *s, const char *result, str
 	return 0;
 }
 
+/* Progress as it happens ("creating", each change as it is sent): stderr, and only when stderr is a terminal that
+ * is not also showing stdout, where the report names every change once the table is done (so a change is never
+ * printed twice on a screen; long waits are noted by table_wait_active). */
+static int progress(const struct ctx *ctx)
+{
+	return ctx->err_tty && !ctx->out_tty;
+}
+
 /* ---- tags ------------------------------------------------------------------------------- */
 
 /* Merge --tag KEY=VALUE into s->create's Tags (a later value for the same key wins). */
@@ -282,7 +290,8 @@ static int apply(struct sl *st, const struct schema *s, const char *op, const cJ
 
 	if (ctx_interrupted(ctx))
 		return err_set(e, ERR_INTERRUPTED, "%s: interrupted before: %s", s->table, line);
-	ctx_note(ctx, "%s: %s", s->table, line);
+	if (progress(ctx))
+		ctx_note(ctx, "%s: %s", s->table, line);
 	if (call(ctx, op, req, &out, e) < 0) {
 		if (!ctx->prod && !is_gsi_add &&
 		    (table_unsupported(e) || (e->kind == ERR_SERVICE && !strcmp(e->type, "ValidationException")))) {
@@ -401,7 +410,8 @@ static int create_and_converge(struct sl *st, struct schema *s, int *exists, str
 	int applied = 0, skipped = 0, rc = -1;
 
 	*exists = 0;
-	ctx_note(ctx, "%s: creating", s->table);
+	if (progress(ctx))
+		ctx_note(ctx, "%s: creating", s->table);
 	if (call(ctx, "CreateTable", s->create, NULL, e) < 0) {
 		if (e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceInUseException")) {
 			err_clear(e);

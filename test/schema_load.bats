@@ -554,3 +554,19 @@ plan_codes() {
 	run -0 jq -r .TableStatus <<<"$output"
 	assert_output ACTIVE
 }
+
+@test "schema-load on a terminal: each change is printed once (in the report), no progress note repeating it" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages
+	run -0 script -qec "'$DDB' schema-load --namespace '$ns' '$BATS_TEST_TMPDIR/s'" /dev/null
+	refute_line --partial "creating"
+	assert_equal "$(grep -c 'create table' <<<"$output")" 1
+	assert_equal "$(grep -c 'cruddur-messages: created' <<<"$output")" 1
+	# stdout redirected, stderr on the terminal: the progress notes are shown there
+	run -0 script -qec "'$DDB' schema-load --namespace '${ns}x_' '$BATS_TEST_TMPDIR/s' >'$BATS_TEST_TMPDIR/out'" /dev/null
+	assert_output --partial "cruddur-messages: creating"
+	run -0 cat "$BATS_TEST_TMPDIR/out"
+	assert_line "cruddur-messages: created"
+}
