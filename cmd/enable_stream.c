@@ -4,7 +4,6 @@
 
 #include "aws.h"
 #include "cmd.h"
-#include "json.h"
 #include "render.h"
 #include "streams.h"
 #include "table.h"
@@ -40,7 +39,8 @@ const struct cmd cmd_def_enable_stream = {
 	"and triggers of the old ARN must switch).  --disable turns the stream off (nothing to do when it is off).  "
 	"In prod --disable and --replace need --yes (or typing the table name on a terminal).  With --output json "
 	"(or jsonl) prints {TableName, StreamEnabled, StreamViewType, StreamArn, Changed} where Changed is enabled, "
-	"replaced, disabled or unchanged.",
+	"replaced, disabled or unchanged; on a terminal (-o table) the same fields as a table; piped (-o text) just the "
+	"ARN.",
 	"table",
 };
 
@@ -68,7 +68,7 @@ static int print_result(struct ctx *ctx, const char *shown, const struct stream_
                         struct err *e)
 {
 	enum out_mode m = render_pick(ctx, OUT_TEXT);
-	if (m == OUT_JSON || m == OUT_JSONL) {
+	if (m != OUT_TEXT) {   /* json/jsonl: the object on one line; table (a terminal): a field/value table */
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "TableName", shown);
 		cJSON_AddBoolToObject(o, "StreamEnabled", si->enabled);
@@ -81,10 +81,9 @@ static int print_result(struct ctx *ctx, const char *shown, const struct stream_
 		else
 			cJSON_AddNullToObject(o, "StreamArn");
 		cJSON_AddStringToObject(o, "Changed", changed);
-		char *txt = json_print_compact(o);   /* one object, the same in both modes */
+		int rc = render_record(ctx, OUT_TEXT, o, e);   /* lib/render.h: one object, the same in json and jsonl */
 		cJSON_Delete(o);
-		fprintf(ctx->out, "%s\n", txt ? txt : "null");
-		free(txt);
+		return rc;
 	} else if (si->enabled && si->arn) {
 		fprintf(ctx->out, "%s\n", si->arn);
 	}

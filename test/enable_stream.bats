@@ -110,6 +110,17 @@ stream_of() {
 	assert_equal "$(jq -c '[.Changed, .StreamEnabled, .StreamViewType]' <<<"$output")" '["disabled",false,null]'
 }
 
+@test "enable-stream: -o table (a terminal's default) is lib/render.h's field/value table; -o text just the ARN" {
+	make_table "${ns}msgs"
+	run -0 --separate-stderr "$DDB" enable-stream "${ns}msgs" -o text
+	local arn=$output
+	[[ $arn == arn:* ]]
+	run -0 --separate-stderr "$DDB" enable-stream "${ns}msgs" -o table
+	assert_line --index 0 --regexp '^field +value$'
+	assert_line --regexp "^StreamArn +${arn//./\\.}\$"
+	assert_line --regexp '^Changed +unchanged$'
+}
+
 @test "enable-stream: the namespace applies (option and DDB_NAMESPACE); names are shown as written" {
 	make_table "${ns}msgs"
 	run -0 --separate-stderr "$DDB" enable-stream msgs --namespace "$ns" -o json
