@@ -150,3 +150,19 @@ load test_helper
 	assert_success
 	[[ -n $output ]]
 }
+
+@test "infra: make demo's script loads, seeds, lists and queries the reference table, readable when piped" {
+	DDB_NAMESPACE=$(unique_ns) DDB_DEMO_BIN=$DDB run -0 --separate-stderr "$(engine_root)/test/demo"
+	# each step shows its command, then its output (tables even when piped)
+	assert_line '$ ddb list-tables'
+	local i
+	for ((i = 0; i < ${#lines[@]}; i++)); do [[ ${lines[i]} != '$ ddb list-tables' ]] || break; done
+	assert_equal "${lines[i + 1]}" TableName
+	assert_equal "${lines[i + 3]}" cruddur-messages
+	assert_line --regexp '^\$ ddb query conversation [0-9a-f-]{36} --limit 10$'
+	assert_line --regexp '^user_uuid +message_group_uuid '
+	assert_line --regexp '^DynamoDB Local keeps running at .* \(stop it with: make local-stop\)\.$'
+	[[ $stderr =~ [0-9]+\ written\ to\ \'cruddur-messages\',\ 0\ rejected ]]
+	# no escape codes off a terminal
+	refute_output --partial $'\e['
+}
