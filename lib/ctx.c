@@ -1,10 +1,12 @@
 /* ctx.c — global options, resolution of environment/profile/region, namespaces, confirmations. */
 #include "ctx.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "aws.h"
@@ -163,6 +165,17 @@ int ctx_resolve(struct ctx *ctx, struct err *e)
 			return err_set(e, ERR_CONFIG, "profile %s: max_attempts='%s': expected a number from 1 to 100",
 			               ctx->profile, v);
 		ctx->max_attempts = n;
+	}
+	/* A CA bundle that cannot be read fails here, clearly, instead of at each request (never "trust anything"). */
+	if ((v = getenv("AWS_CA_BUNDLE")) && *v &&
+	    (ctx->prod || (ctx->endpoint_url && !strncasecmp(ctx->endpoint_url, "https://", 8)))) {
+		struct stat sb;
+		if (stat(v, &sb) < 0 || access(v, R_OK) < 0)
+			return err_set(e, ERR_CONFIG, "AWS_CA_BUNDLE='%s': %s (TLS certificates are always verified: point "
+			               "it at a readable PEM file, or unset it to use the system's CAs)", v, strerror(errno));
+		if (!S_ISREG(sb.st_mode))
+			return err_set(e, ERR_CONFIG, "AWS_CA_BUNDLE='%s': not a file (TLS certificates are always verified: "
+			               "point it at a readable PEM file, or unset it to use the system's CAs)", v);
 	}
 	(void)truthy;
 	return 0;

@@ -137,6 +137,8 @@ report() { # MIN_CASES
 		65 | AWS_CONFIG_FILE=$G/cp-garbage AWS_REGION=eu-west-1 | its output is not JSON | list-tables --prod --profile p
 		78 | AWS_CONFIG_FILE=$G/cp-missing AWS_REGION=eu-west-1 | credential_process '/no/such/program' | list-tables --prod --profile p
 		78 | AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b | refusing to send production requests over plain http:// | list-tables --prod --endpoint-url http://example.com
+		78 | AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b AWS_CA_BUNDLE=$G/no-ca.pem | no-ca.pem': No such file or directory (TLS certificates are always verified | list-tables --prod
+		78 | AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b AWS_CA_BUNDLE=$G | gen': not a file | list-tables --prod
 	EOF
 	report 20
 }
