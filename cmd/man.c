@@ -41,6 +41,7 @@ static const char *const env_vars[][2] = {
 	{ "AWS_CA_BUNDLE", "CA file for TLS (verification is always on)." },
 	{ "CI", "when set, nothing is ever asked: destructive actions in prod need --yes." },
 	{ "NO_COLOR", "no colours in table output." },
+	{ "COLUMNS", "the width tables are fitted to when it cannot be read from the terminal." },
 	{ "HOME, XDG_CACHE_HOME", "where ~/.aws, ~/.ddb_history and the completion cache are." },
 	{ "JAVA_HOME, PATH", "where ddb local start finds java." },
 	{ NULL, NULL },
