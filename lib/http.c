@@ -227,6 +227,12 @@ int http_url_parts(const char *url, struct buf *scheme, struct buf *host, struct
 			return err_set(e, ERR_CONFIG, "endpoint '%s' is not a URL", url);
 	if (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8))
 		return err_set(e, ERR_CONFIG, "endpoint '%s': only http:// and https:// are supported", url);
+	/* what libcurl would refuse on every attempt (a bad port, spaces, ...) is a configuration error now */
+	CURLU *cu = curl_url();
+	CURLUcode uc = cu ? curl_url_set(cu, CURLUPART_URL, url, 0) : CURLUE_OUT_OF_MEMORY;
+	curl_url_cleanup(cu);
+	if (uc != CURLUE_OK)
+		return err_set(e, ERR_CONFIG, "endpoint '%s' is not a valid URL: %s", url, curl_url_strerror(uc));
 	if (scheme) {
 		buf_reset(scheme);
 		for (const char *s = url; s < p; s++)

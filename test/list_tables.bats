@@ -165,6 +165,17 @@ short_namespace_and_neighbours() {
 	assert_output --partial "unexpected argument 'extra'"
 }
 
+@test "list-tables: a malformed endpoint URL is a configuration error (78) at once, naming where it came from" {
+	run -78 "$DDB" list-tables --endpoint-url http://127.0.0.1:abc
+	assert_output "ddb: list-tables: --endpoint-url: endpoint 'http://127.0.0.1:abc' is not a valid URL: Port number was not a decimal number between 0 and 65535"
+	run -78 "$DDB" list-tables --endpoint-url 'http://exa mple.com' --debug
+	refute_output --partial '> POST'
+	AWS_ENDPOINT_URL_DYNAMODB='http://[::1' run -78 "$DDB" list-tables
+	assert_output --partial "AWS_ENDPOINT_URL_DYNAMODB: endpoint 'http://[::1' is not a valid URL"
+	DDB_LOCAL_ENDPOINT=http://127.0.0.1:70000 run -78 "$DDB" list-tables
+	assert_output --partial "DDB_LOCAL_ENDPOINT: endpoint 'http://127.0.0.1:70000' is not a valid URL"
+}
+
 @test "list-tables, drop --all and completion: a two-character namespace on a private engine" {
 	engine_start dynalite
 	local url=$ENGINE_URL pid=$ENGINE_PID t
