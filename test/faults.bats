@@ -240,7 +240,17 @@ canonical() { # FILE: the typed items of FILE, canonical and sorted, as one chec
 
 # ---- interrupted and re-run ------------------------------------------------------------------------------------
 
-@test "faults: seed through throttles killed (TERM, then KILL) and resumed: nothing lost, everything exact" {
+# claimed_missing CHECKPOINT WIRE_NAME: the line numbers (= sk) the checkpoint says are written but the table lacks.
+claimed_missing() {
+	comm -23 <(jq -r '.files[0].done[] | range(.[0]; .[1])' "$1" | LC_ALL=C sort) \
+		<(scan_typed "$2" | jq -r '.sk.N' | LC_ALL=C sort)
+}
+
+checkpoint_newer() { # FILE STAMP-FILE
+	[[ $1 -nt $2 ]]
+}
+
+@test "faults: seed through throttles killed (TERM, INT, then KILL) and resumed: nothing lost, everything exact" {
 	local n=20000 pid rc
 	make_table "${ns}kill"
 	gen_items $n "$d/kill.jsonl"
@@ -255,13 +265,39 @@ canonical() { # FILE: the typed items of FILE, canonical and sorted, as one chec
 	assert_equal "$rc" 130
 	run -0 cat "$d/out1"
 	assert_output --partial "'ddb seed --resume' with the same input finishes the rest"
-	# a second run killed without a chance to save: the checkpoint may lag, so some items are sent twice
+	# Ctrl-C (SIGINT, a different handler) while resuming: the same clean stop, the checkpoint saved
+	local done1
+	done1=$(jq '[.files[0].done[] | .[1] - .[0]] | add' "$d/kill.jsonl.ddb-checkpoint")
+	touch "$d/stamp"
 	"$DDB" seed --namespace "$ns" --endpoint-url "$proxy_url" --table kill --concurrency 2 --resume "$d/kill.jsonl" \
 		>"$d/out2" 2>&1 3>&- &
 	pid=$!
-	sleep 2
+	sleep 1.1
+	wait_for 60 checkpoint_newer "$d/kill.jsonl.ddb-checkpoint" "$d/stamp"
+	kill -INT "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 130
+	run -0 cat "$d/out2"
+	assert_output --partial "interrupted:"
+	assert_output --partial "'ddb seed --resume' with the same input finishes the rest"
+	(($(jq '[.files[0].done[] | .[1] - .[0]] | add' "$d/kill.jsonl.ddb-checkpoint") > done1))
+	assert_equal "$(claimed_missing "$d/kill.jsonl.ddb-checkpoint" "${ns}kill" | wc -l)" 0
+	# a third run killed without a chance to save, right after a checkpoint save: the checkpoint may lag, so some
+	# items are sent twice, but everything it claims is in the table (it is replaced atomically, never torn)
+	touch "$d/stamp"
+	"$DDB" seed --namespace "$ns" --endpoint-url "$proxy_url" --table kill --concurrency 2 --resume "$d/kill.jsonl" \
+		>"$d/out3" 2>&1 3>&- &
+	pid=$!
+	sleep 1.1
+	wait_for 60 checkpoint_newer "$d/kill.jsonl.ddb-checkpoint" "$d/stamp"
+	sleep 0.5
 	kill -KILL "$pid"
-	wait "$pid" || true
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 137
+	jq -e '.ddb_seed_checkpoint == 1' "$d/kill.jsonl.ddb-checkpoint"
+	assert_equal "$(claimed_missing "$d/kill.jsonl.ddb-checkpoint" "${ns}kill" | wc -l)" 0
 	run -0 "$DDB" seed --namespace "$ns" --endpoint-url "$proxy_url" --table kill --resume "$d/kill.jsonl"
 	assert_output --regexp "[0-9]+ written to 'kill', [0-9]+ already written \(checkpoint\), 0 rejected, 0 not written"
 	[[ ! -e $d/kill.jsonl.ddb-checkpoint ]]
