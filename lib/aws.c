@@ -328,8 +328,11 @@ static int backoff(struct ctx *ctx, int attempt, struct err *e)
 	long ms = (long)(r % (unsigned long)ceil_ms);
 	trace_note(ctx, "retrying in %ld ms", ms);
 	while (ms > 0) {
-		if (ctx_interrupted(ctx))
-			return err_set(e, ERR_INTERRUPTED, "interrupted");
+		if (ctx_interrupted(ctx)) {   /* keep the error being retried: it says why we were waiting */
+			err_prefix(e, "interrupted while waiting to retry");
+			e->kind = ERR_INTERRUPTED;
+			return -1;
+		}
 		long step = ms > 50 ? 50 : ms;
 		struct timespec ts = { 0, step * 1000000L };
 		nanosleep(&ts, NULL);
@@ -452,6 +455,8 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 
 		int retry = 0;
 		if (sent < 0) {
+			e->type[0] = e->request_id[0] = '\0';   /* not the code of an earlier attempt's answer */
+			e->http_status = 0;
 			trace_note(ctx, "transport error: %s", e->msg);
 			if (hr.fail == HTTP_ABORTED)
 				goto out;

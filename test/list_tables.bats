@@ -192,3 +192,34 @@ short_namespace_and_neighbours() {
 	assert_equal "$output" $'"ab1"\n"x-1"\n"xa1"\n"y_1"'
 	engine_stop "$pid"
 }
+
+@test "list-tables: throttling is retried with capped, jittered, doubling waits up to --max-attempts; Ctrl-C while waiting exits 130" {
+	local d=$BATS_TEST_TMPDIR url ppid pid rc=0 k=1 ms
+	python3 "$(engine_root)/test/standins/fault_proxy.py" --upstream "$DDB_LOCAL_ENDPOINT" --port-file "$d/p.url" \
+		--throttle-rate 1 </dev/null >"$d/p.log" 2>&1 3>&- &
+	ppid=$!
+	wait_for 10 test -s "$d/p.url"
+	url=$(<"$d/p.url")
+	run -75 --separate-stderr "$DDB" list-tables --endpoint-url "$url" --max-attempts 6 --debug
+	assert_equal "$(grep -c '^> POST ' <<<"$stderr")" 6
+	[[ $stderr =~ gave\ up\ after\ 6\ attempts:\ .*Exception ]]
+	# full jitter below a ceiling of 50 ms doubling per attempt (capped at 5 s): attempt k waits less than 50*2^(k-1)
+	while read -r ms; do
+		((ms < 50 * (1 << (k - 1)))) || fail "wait $k was $ms ms"
+		k=$((k + 1))
+	done < <(sed -n 's/^\* retrying in \([0-9]*\) ms$/\1/p' <<<"$stderr")
+	assert_equal "$k" 6
+	# --max-attempts 1: no retry at all
+	run -75 --separate-stderr "$DDB" list-tables --endpoint-url "$url" --max-attempts 1 --debug
+	assert_equal "$(grep -c '^> POST ' <<<"$stderr")" 1
+	# Ctrl-C during the waits: 130, and the message says what was being retried
+	"$DDB" list-tables --endpoint-url "$url" --max-attempts 100 2>"$d/int.err" 3>&- &
+	pid=$!
+	sleep 1.5
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 130
+	run cat "$d/int.err"
+	assert_output --regexp '^ddb: list-tables: interrupted'
+	kill "$ppid"
+}
