@@ -115,12 +115,8 @@ static int cmd_whoami(int argc, char **argv, struct ctx *ctx)
 	if (m == OUT_TABLE || m == OUT_MAP) {
 		rc = print_lines(ctx, row, &e);
 	} else {
-		struct render *r = render_begin(ctx, OUT_JSONL, NULL);
-		rc = render_row(r, row, &e);
-		if (rc < 0)
-			render_abort(r);
-		else
-			rc = render_end(r, &e);
+		/* one object: compact JSON for json/jsonl, field<TAB>value lines for text (as describe, local status) */
+		rc = render_record(ctx, OUT_JSONL, row, &e);
 	}
 	cJSON_Delete(row);
 	if (rc < 0)
