@@ -258,6 +258,7 @@ struct run {
 	int closed;
 	_Atomic int stop;         /* fatal error or interrupted: drop what is not sent */
 	struct keyset inflight;
+	struct keyset failed;     /* keys with a write not written (budget ran out): later writes of them are held back */
 
 	struct stable **tables;
 	size_t ntables;
@@ -560,6 +561,9 @@ static void finish_entry(struct run *R, struct batch *b, int i, enum outcome oc,
 	case OUT_TEMPFAIL:
 		R->tempfail++;
 		R->st->not_written++;
+		/* a later line with this key must not be written before this one is (--resume sends this one) */
+		if (en->key && !keyset_has(&R->failed, en->key))
+			keyset_add(&R->failed, xstrdup(en->key));
 		break;
 	case OUT_DROPPED:
 		R->st->not_written++;
@@ -820,6 +824,28 @@ static void dispatch(struct run *R, struct batch *b)
 	}
 	if (R->stop || ctx_interrupted(R->ctx)) {
 		R->st->not_written += b->n;
+		pthread_mutex_unlock(&R->mu);
+		batch_free(b);
+		return;
+	}
+	/* Lines whose key has an earlier write not written are not written either: a resume then sends both in file
+	 * order (the earlier line alone would overwrite this one, which is later in the file, so it wins). */
+	int kept = 0;
+	for (int i = 0; i < b->n; i++) {
+		if (keyset_has(&R->failed, b->e[i].key)) {
+			R->st->not_written++;
+			entry_release(&b->e[i]);
+			continue;
+		}
+		if (kept != i) {
+			b->e[kept] = b->e[i];
+			memset(&b->e[i], 0, sizeof(b->e[i]));
+		}
+		kept++;
+	}
+	b->n = kept;
+	if (!b->n) {
+		pthread_cond_broadcast(&R->cv_change);
 		pthread_mutex_unlock(&R->mu);
 		batch_free(b);
 		return;
@@ -1517,6 +1543,7 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 	R.max_retries = o->max_retries < 0 ? SEED_DEFAULT_MAX_RETRIES : o->max_retries;
 	R.concurrency = o->concurrency > 0 ? o->concurrency : SEED_DEFAULT_CONCURRENCY;
 	R.inflight.b = xcalloc(KEYSET_BUCKETS, sizeof(struct knode *));
+	R.failed.b = xcalloc(KEYSET_BUCKETS, sizeof(struct knode *));
 	pthread_mutex_init(&R.mu, NULL);
 	pthread_cond_init(&R.cv_work, NULL);
 	pthread_cond_init(&R.cv_change, NULL);
@@ -1710,6 +1737,14 @@ out:
 			free(n);
 		}
 	free(R.inflight.b);
+	for (size_t i = 0; i < KEYSET_BUCKETS; i++)
+		while (R.failed.b[i]) {
+			struct knode *n = R.failed.b[i];
+			R.failed.b[i] = n->next;
+			free(n->key);
+			free(n);
+		}
+	free(R.failed.b);
 	free(R.cp_path);
 	pthread_mutex_destroy(&R.mu);
 	pthread_cond_destroy(&R.cv_work);

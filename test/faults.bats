@@ -181,6 +181,23 @@ canonical() { # FILE: the typed items of FILE, canonical and sorted, as one chec
 		"$(jq -c --argjson k "$key" 'select({pk, sk} != $k)' "$d/ex.jsonl" | canonical /dev/stdin)"
 }
 
+@test "faults: a key written on several lines, some not written when the budget ran out: after --resume the last line wins" {
+	make_table "${ns}dup"
+	# 3000 lines over 60 keys; v = the line number, so the last line of key k<i> has v = 2940 + i
+	jq -nc 'range(0; 3000) | {pk: {S: "k\(. % 60)"}, sk: {N: "1"}, v: {N: "\(.)"}}' >"$d/dup.jsonl"
+	proxy_start --seed 5 --targets BatchWriteItem --throttle-rate 0.6
+	run -75 "$DDB" seed --namespace "$ns" --endpoint-url "$proxy_url" --table dup --max-retries 1 --max-attempts 1 \
+		"$d/dup.jsonl"
+	assert_output --regexp "the retry budget ran out: [0-9]+ written, [0-9]+ not written"
+	# no key holds a value from a line after one of its lines that was not written
+	proxy_config '{"throttle_rate": 0.1}'
+	run -0 "$DDB" seed --namespace "$ns" --endpoint-url "$proxy_url" --table dup --resume "$d/dup.jsonl"
+	assert_output --partial "0 rejected, 0 not written"
+	scan_typed "${ns}dup" >"$d/back.jsonl"
+	assert_equal "$(wc -l <"$d/back.jsonl")" 60
+	assert_equal "$(jq -s 'map(select((.v.N | tonumber) != 2940 + (.pk.S[1:] | tonumber))) | length' "$d/back.jsonl")" 0
+}
+
 @test "faults: seed when every BatchWriteItem is throttled, 5xx or reset: exit 75, nothing claimed written" {
 	make_table "${ns}all"
 	gen_items 100 "$d/all.jsonl"
