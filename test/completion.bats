@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # completion — `ddb __complete` (commands, options, values, live table names, paths) and the bash, zsh and fish
-# scripts in completions/ that ask it.  The bash function is driven through COMP_WORDS/COMP_CWORD.
+# scripts in completions/ that ask it.  The bash function is driven through COMP_WORDS/COMP_CWORD, zsh by a real Tab
+# in an interactive zsh (zpty), fish with `complete -C`.
 
 load test_helper
 
@@ -22,6 +23,47 @@ bash_complete() {
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=()
 		_ddb || exit 1
 		printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$@"
+}
+
+# zsh_complete LINE: type LINE and a Tab in a real interactive zsh -f (in a zpty) with compinit and completions/
+# first on fpath; prints the matches zsh would offer, one per line, sorted.  compadd is wrapped to record what
+# each completion function adds (as it would be inserted: ignored prefix, -p and -P prefixes, the word); the
+# listing and the insertion are switched off so nothing waits on the terminal.
+zsh_complete() {
+	local harness=$BATS_TEST_TMPDIR/zsh-complete.zsh
+	cat >"$harness" <<'EOF'
+zmodload zsh/zpty || exit 2
+out=$1.out; : >$out
+zpty z zsh -f -i || exit 2
+zpty -w z "PS1='' RPS1='' HISTFILE='' ; unset zle_bracketed_paste
+fpath=(${(q)DDB_TEST_ROOT}/completions \$fpath); autoload -U compinit; compinit -u -d ${(q)BATS_FILE_TMPDIR}/zcompdump
+compadd() {
+	if [[ \${(j: :)@[1,(i)(-|--)]} == *-[OAD]* ]]; then builtin compadd \"\$@\"; return; fi
+	local -a zc_hits zc_p zc_pp zc_junk; local h
+	zparseopts -E -a zc_junk p:=zc_p P:=zc_pp
+	builtin compadd -A zc_hits \"\$@\"
+	for h in \"\${zc_hits[@]}\"; do print -r -- \"\$IPREFIX\${zc_p[2]}\${zc_pp[2]}\$h\" >>${(q)out}; done
+	builtin compadd \"\$@\"
+}
+zc_post() { compstate[list]=''; compstate[insert]=''; }
+zc_complete() { comppostfuncs=(zc_post); _main_complete \"\$@\"; }
+zle -C zc-complete complete-word zc_complete
+bindkey '^I' zc-complete
+print -r -- READY\"\"1"
+zpty -r -m z junk '*READY1*' || { print -u2 "zsh_complete: zsh did not start"; exit 2; }
+zpty -w -n z "$2"$'\t\C-u'
+zpty -w z 'print -r -- DONE""2'
+zpty -r -m z junk '*DONE2*' || { print -u2 "zsh_complete: no answer"; exit 2; }
+zpty -d z
+LC_ALL=C sort -u $out
+EOF
+	timeout 30 zsh -f "$harness" "$BATS_TEST_TMPDIR/zsh-complete" "$1"
+}
+
+# fish_complete LINE: what fish offers for LINE (`complete -C`) with completions/ddb.fish sourced, sorted.
+fish_complete() {
+	timeout 30 fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$DDB_TEST_ROOT/completions/ddb.fish" "$1" |
+		LC_ALL=C sort
 }
 
 @test "__complete: command names, without hidden commands or link aliases" {
@@ -201,16 +243,107 @@ bash_complete() {
 	assert_line --partial "ddb-list-tables"
 }
 
-@test "zsh: _ddb answers from ddb __complete (when zsh is installed)" {
+@test "zsh: a real Tab completes commands, options, option values and live table names" {
 	command -v zsh >/dev/null || skip "zsh is not installed"
-	run -0 zsh -c 'autoload -U compinit; compinit -u; source "$DDB_TEST_ROOT/completions/_ddb" 2>/dev/null; print ok'
-	assert_output ok
 	run -0 zsh -n "$DDB_TEST_ROOT/completions/_ddb"
+	local ns
+	ns=$(unique_ns)
+	create_table "${ns}users"
+	create_table "${ns}orders"
+	run -0 zsh_complete 'ddb sc'
+	assert_equal "$output" $'scan\nschema-load'
+	run -0 zsh_complete 'ddb scan --seg'
+	assert_equal "$output" --segments
+	run -0 zsh_complete 'ddb --reg'
+	assert_equal "$output" --region
+	run -0 zsh_complete 'ddb list-tables -o j'
+	assert_equal "$output" $'json\njsonl'
+	run -0 zsh_complete 'ddb list-tables --output=js'
+	assert_equal "$output" $'--output=json\n--output=jsonl'
+	run -0 zsh_complete 'ddb enable-stream --view-type NEW'
+	assert_equal "$output" $'NEW_AND_OLD_IMAGES\nNEW_IMAGE'
+	run -0 zsh_complete 'ddb local st'
+	assert_equal "$output" $'start\nstatus\nstop'
+	run -0 zsh_complete "ddb scan $ns"
+	assert_equal "$output" "${ns}orders"$'\n'"${ns}users"
+	run -0 zsh_complete "ddb --namespace $ns describe u"
+	assert_equal "$output" users
+	run -0 zsh_complete "ddb describe --namespace=$ns "
+	assert_equal "$output" $'orders\nusers'
+	# a value nothing can complete offers nothing (not files, not tables)
+	run -0 zsh_complete "ddb --namespace $ns scan --limit "
+	assert_output ""
 }
 
-@test "fish: the completion answers from ddb __complete (when fish is installed)" {
+@test "zsh: paths where a file or directory is expected; the ddb-<command> links complete like the command" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	mkdir -p "$BATS_TEST_TMPDIR/w/seed/sub"
+	touch "$BATS_TEST_TMPDIR/w/seed/users.jsonl" "$BATS_TEST_TMPDIR/w/seed/orders.jsonl"
+	cd "$BATS_TEST_TMPDIR/w"
+	run -0 zsh_complete 'ddb seed seed/u'
+	assert_equal "$output" seed/users.jsonl
+	run -0 zsh_complete 'ddb seed --rejects=seed/o'
+	assert_equal "$output" --rejects=seed/orders.jsonl
+	run -0 zsh_complete 'ddb seed --rejects seed/'
+	assert_equal "$output" $'seed/orders.jsonl\nseed/sub\nseed/users.jsonl'
+	run -0 zsh_complete 'ddb install-links seed/'
+	assert_equal "$output" seed/sub
+	ln -sf "$DDB_BIN" "$BATS_TEST_TMPDIR/path/ddb-scan"
+	run -0 zsh_complete 'ddb-scan --seg'
+	assert_equal "$output" --segments
+	run -0 zsh_complete "$BATS_TEST_TMPDIR/path/ddb-scan --seg"
+	assert_equal "$output" --segments
+}
+
+@test "fish: completes commands, options, option values and live table names" {
 	command -v fish >/dev/null || skip "fish is not installed"
-	run -0 fish -c "source $DDB_TEST_ROOT/completions/ddb.fish; complete -C 'ddb sc'"
-	assert_line --partial scan
-	assert_line --partial schema-load
+	run -0 fish --no-config -n "$DDB_TEST_ROOT/completions/ddb.fish"
+	local ns
+	ns=$(unique_ns)
+	create_table "${ns}users"
+	create_table "${ns}orders"
+	run -0 fish_complete 'ddb sc'
+	assert_equal "$output" $'scan\nschema-load'
+	run -0 fish_complete 'ddb scan --seg'
+	assert_equal "$output" --segments
+	run -0 fish_complete 'ddb list-tables -o j'
+	assert_equal "$output" $'json\njsonl'
+	run -0 fish_complete 'ddb list-tables --output=js'
+	assert_equal "$output" $'--output=json\n--output=jsonl'
+	run -0 fish_complete 'ddb enable-stream --view-type NEW'
+	assert_equal "$output" $'NEW_AND_OLD_IMAGES\nNEW_IMAGE'
+	run -0 fish_complete 'ddb local st'
+	assert_equal "$output" $'start\nstatus\nstop'
+	run -0 fish_complete "ddb scan $ns"
+	assert_equal "$output" "${ns}orders"$'\n'"${ns}users"
+	run -0 fish_complete "ddb --namespace $ns describe u"
+	assert_equal "$output" users
+	run -0 fish_complete "ddb describe --namespace=$ns "
+	assert_equal "$output" $'orders\nusers'
+	run -0 fish_complete "ddb --namespace $ns scan --limit "
+	assert_output ""
+}
+
+@test "fish: paths where a file or directory is expected; the ddb-<command> links; loaded from fish_complete_path" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	mkdir -p "$BATS_TEST_TMPDIR/w/seed/sub"
+	touch "$BATS_TEST_TMPDIR/w/seed/users.jsonl" "$BATS_TEST_TMPDIR/w/seed/orders.jsonl"
+	cd "$BATS_TEST_TMPDIR/w"
+	run -0 fish_complete 'ddb seed seed/u'
+	assert_equal "$output" seed/users.jsonl
+	run -0 fish_complete 'ddb seed --rejects=seed/o'
+	assert_equal "$output" --rejects=seed/orders.jsonl
+	run -0 fish_complete 'ddb install-links seed/'
+	assert_equal "$output" seed/sub/
+	ln -sf "$DDB_BIN" "$BATS_TEST_TMPDIR/path/ddb-scan"
+	run -0 fish_complete 'ddb-scan --seg'
+	assert_equal "$output" --segments
+	# installed (not sourced): fish loads ddb.fish by command name; a ddb-scan.fish symlink loads it for the link
+	mkdir -p "$BATS_TEST_TMPDIR/vendor"
+	cp "$DDB_TEST_ROOT/completions/ddb.fish" "$BATS_TEST_TMPDIR/vendor/"
+	ln -s ddb.fish "$BATS_TEST_TMPDIR/vendor/ddb-scan.fish"
+	run -0 fish --no-config -c 'set -p fish_complete_path $argv[1]; complete -C "ddb sc"' "$BATS_TEST_TMPDIR/vendor"
+	assert_equal "$output" $'scan\nschema-load'
+	run -0 fish --no-config -c 'set -p fish_complete_path $argv[1]; complete -C "ddb-scan --seg"' "$BATS_TEST_TMPDIR/vendor"
+	assert_equal "$output" --segments
 }
