@@ -475,19 +475,18 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 			trace_response(ctx, &hr, mono() - t0);
 			snprintf(resp->request_id, sizeof(resp->request_id), "%s", hr.request_id);
 			resp->status = hr.status;
-			if (hr.status >= 200 && hr.status < 300) {
-				if (svc->crc32 && !crc_ok(&hr)) {
-					err_set(e, ERR_TEMPFAIL, "response checksum mismatch (x-amz-crc32 %s) from %s", hr.crc32,
-					        url);
-					snprintf(e->type, sizeof(e->type), "CRC32CheckFailed");
-					retry = 1;
-				} else {
-					buf_release(&resp->body);
-					resp->body = hr.body;
-					buf_init(&hr.body, 0);
-					rc = 0;
-					goto out;
-				}
+			if (svc->crc32 && !crc_ok(&hr)) {
+				/* checked on errors too: a damaged error could read as another error (a throttle as a refusal) */
+				err_clear(e);
+				err_set(e, ERR_TEMPFAIL, "response checksum mismatch (x-amz-crc32 %s) from %s", hr.crc32, url);
+				snprintf(e->type, sizeof(e->type), "CRC32CheckFailed");
+				retry = 1;
+			} else if (hr.status >= 200 && hr.status < 300) {
+				buf_release(&resp->body);
+				resp->body = hr.body;
+				buf_init(&hr.body, 0);
+				rc = 0;
+				goto out;
 			} else {
 				err_clear(e);
 				fill_error(svc, &hr, e);

@@ -255,6 +255,17 @@ canonical() { # FILE: the typed items of FILE, canonical and sorted, as one chec
 	refute_output --partial '"pk"'
 }
 
+@test "faults: an error answer with a bad checksum is retried too, never read as another error" {
+	proxy_start --targets DescribeTable --crc-rate 1
+	run -75 "$DDB" describe --namespace "$ns" --endpoint-url "$proxy_url" --max-attempts 2 nope
+	assert_output --partial "gave up after 2 attempts: response checksum mismatch"
+	refute_output --partial "does not exist"
+	assert_equal "$(proxy_stat .by_op.DescribeTable.crc)" 2
+	proxy_config '{"crc_rate": 0}'
+	run -66 "$DDB" describe --namespace "$ns" --endpoint-url "$proxy_url" nope
+	assert_output --partial "table 'nope' does not exist"
+}
+
 # ---- interrupted and re-run ------------------------------------------------------------------------------------
 
 # claimed_missing CHECKPOINT WIRE_NAME: the line numbers (= sk) the checkpoint says are written but the table lacks.
