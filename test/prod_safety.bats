@@ -154,6 +154,16 @@ tls_server_start() {
 	# the only way: trust that certificate explicitly
 	AWS_CA_BUNDLE=$d/cert.pem run -0 "$DDB" list-tables --prod --endpoint-url "$tls_url" -o json
 	json_eq "$output" '["over-tls"]'
+	# a CA bundle that is missing, a folder or not PEM never means "verify nothing": refused, nothing sent
+	AWS_CA_BUNDLE=$d/missing.pem run -78 "$DDB" list-tables --prod --endpoint-url "$tls_url"
+	assert_output "ddb: list-tables: AWS_CA_BUNDLE='$d/missing.pem': No such file or directory (TLS certificates are always verified: point it at a readable PEM file, or unset it to use the system's CAs)"
+	AWS_CA_BUNDLE=$d run -78 "$DDB" list-tables --prod --endpoint-url "$tls_url"
+	assert_output --partial "AWS_CA_BUNDLE='$d': not a file"
+	AWS_CA_BUNDLE=$d/missing.pem run -78 "$DDB" list-tables --endpoint-url "$tls_url"
+	echo 'not a certificate' >"$d/junk.pem"
+	AWS_CA_BUNDLE=$d/junk.pem run -69 "$DDB" list-tables --prod --endpoint-url "$tls_url"
+	assert_output --partial "TLS failure"
+	refute_output --partial "over-tls"
 	kill "$tls_pid"
 }
 
