@@ -85,3 +85,18 @@ const struct cmd *cmd_suggest(const char *name)
 	}
 	return bestd <= 3 ? best : NULL;
 }
+
+/* `ddb --help` and `ddb help`: what ddb is, the visible commands, the links. */
+void cmd_print_overview(FILE *f)
+{
+	fputs("usage: ddb [global options] <command> [options] [args]\n"
+	      "       ddb                 (no command: the interactive REPL on a terminal, a script on stdin)\n\n"
+	      "DynamoDB table lifecycle: schemas, seeds, scans, queries, streams, and their AWS neighbours.\n"
+	      "Local by default (DynamoDB Local at http://localhost:8000); --prod goes to AWS.\n\nCommands:\n", f);
+	for (const struct cmd *const *c = ddb_commands; *c; c++)
+		if (!((*c)->flags & CMD_HIDDEN))
+			fprintf(f, "  %-16s %s\n", (*c)->name, (*c)->summary);
+	fputs("\nLinks: a link named <command> or ddb-<command> runs that command; also get-conversation,\n"
+	      "list-conversations, create-vpc-endpoint and list-users.\n"
+	      "Run 'ddb help <command>' or 'ddb <command> --help' for a command's options.\n", f);
+}

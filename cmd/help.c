@@ -3,7 +3,7 @@
 
 #include "cmd.h"
 
-struct help_args { int all; };
+struct help_args { int unused; };
 
 static int cmd_help(int argc, char **argv, struct ctx *ctx);
 
@@ -18,14 +18,8 @@ static int cmd_help(int argc, char **argv, struct ctx *ctx)
 	int npos, code;
 	if (cmd_start(ctx, &cmd_def_help, argc, argv, &a, &npos, &code))
 		return code;
-	if (npos == 0) {
-		char *av[] = { (char *)"ddb", (char *)"--help", NULL };
-		(void)av;
-		fputs("usage: ddb [global options] <command> [options] [args]\n\nCommands:\n", ctx->out);
-		for (const struct cmd *const *c = ddb_commands; *c; c++)
-			if (!((*c)->flags & CMD_HIDDEN))
-				fprintf(ctx->out, "  %-16s %s\n", (*c)->name, (*c)->summary);
-		fputs("\nRun 'ddb help <command>' for a command's options.\n", ctx->out);
+	if (npos == 0) {   /* the same as `ddb --help` */
+		cmd_print_overview(ctx->out);
 		return 0;
 	}
 	const struct cmd *c = cmd_find(argv[1]);

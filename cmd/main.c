@@ -31,20 +31,6 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-static void print_commands(FILE *f)
-{
-	fputs("usage: ddb [global options] <command> [options] [args]\n"
-	      "       ddb                 (no command: the interactive REPL on a terminal, a script on stdin)\n\n"
-	      "DynamoDB table lifecycle: schemas, seeds, scans, queries, streams, and their AWS neighbours.\n"
-	      "Local by default (DynamoDB Local at http://localhost:8000); --prod goes to AWS.\n\nCommands:\n", f);
-	for (const struct cmd *const *c = ddb_commands; *c; c++)
-		if (!((*c)->flags & CMD_HIDDEN))
-			fprintf(f, "  %-16s %s\n", (*c)->name, (*c)->summary);
-	fputs("\nLinks: a link named <command> or ddb-<command> runs that command; also get-conversation,\n"
-	      "list-conversations, create-vpc-endpoint and list-users.\n"
-	      "Run 'ddb help <command>' or 'ddb <command> --help' for a command's options.\n", f);
-}
-
 /* Run one command line (argv[0] = command name or alias).  Shared with the REPL. */
 static int dispatch(struct ctx *ctx, int argc, char **argv)
 {
@@ -145,7 +131,7 @@ int main(int argc, char **argv)
 			return finish(&ctx, 0);
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			print_commands(stdout);
+			cmd_print_overview(stdout);
 			return finish(&ctx, 0);
 		}
 		if (a[0] != '-' || !strcmp(a, "-"))
@@ -178,7 +164,7 @@ int main(int argc, char **argv)
 		/* no command: the REPL (interactive on a terminal, a script on stdin) */
 		const struct cmd *repl = cmd_find("repl");
 		if (!repl) {
-			print_commands(stderr);
+			cmd_print_overview(stderr);
 			return finish(&ctx, EXIT_USAGE);
 		}
 		char **nargv = xcalloc((size_t)argc + 2, sizeof(char *));

@@ -41,6 +41,7 @@ extern const struct cmd *const ddb_commands[];
 const struct cmd *cmd_find(const char *name);          /* by name */
 const struct cmd_alias *cmd_find_alias(const char *link);
 const struct cmd *cmd_suggest(const char *name);       /* closest, for "did you mean" */
+void cmd_print_overview(FILE *f);                       /* `ddb --help` / `ddb help` (cmd/commands.c) */
 
 /* Parse a command's options (opt_parse) and do the setup its flags ask for (ctx_resolve; CMD_AWS: region and
  * credentials in prod, the world-readable credentials warning).  ctx->cmd_name must be set.  Returns 0 when the

@@ -17,6 +17,11 @@ load test_helper
 	done
 	refute_line --partial __complete
 	[[ -z $stderr ]]
+	# `ddb help` is the same page
+	local page=$output
+	run -0 "$DDB" help
+	assert_equal "$output" "$page"
+	assert_output --partial "Links: a link named <command> or ddb-<command>"
 }
 
 @test "dispatch: help COMMAND and COMMAND --help print the same option list" {
