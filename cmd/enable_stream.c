@@ -30,7 +30,8 @@ static const struct opt enable_stream_opts[] = {
 const struct cmd cmd_def_enable_stream = {
 	"enable-stream", cmd_enable_stream, CMD_AWS | CMD_DESTRUCTIVE, "turn on a table's stream and print its ARN",
 	"ddb enable-stream TABLE [--view-type NEW_IMAGE|NEW_AND_OLD_IMAGES|KEYS_ONLY|OLD_IMAGE] [--replace]\n"
-	"ddb enable-stream TABLE --disable",
+	"                  [--wait-timeout SEC]\n"
+	"ddb enable-stream TABLE --disable [--wait-timeout SEC]",
 	enable_stream_opts,
 	"Turns on the table's DynamoDB stream (UpdateTable with StreamSpecification), waits until the table is ACTIVE "
 	"again and prints the stream ARN (LatestStreamArn).  A stream already enabled with the same view type is left "

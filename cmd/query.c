@@ -58,8 +58,8 @@ static const struct opt query_opts[] = {
 const struct cmd cmd_def_query = {
 	"query", cmd_query, CMD_AWS, "query a table by key, or the conversation patterns",
 	"ddb query TABLE --pk VALUE [--sk-eq V | --sk-begins-with P | --sk-between A B | --sk-lt|--sk-le|--sk-gt|--sk-ge V]\n"
-	"          [--index NAME] [--desc] [--limit N] [--filter EXPR]... [--projection ATTRS] [--values JSON]\n"
-	"          [--names JSON] [--consistent] [--count]\n"
+	"          [--index NAME] [--desc] [--limit N] [--page-size N] [--filter EXPR]... [--projection ATTRS]\n"
+	"          [--values JSON] [--names JSON] [--consistent] [--count]\n"
 	"ddb query conversation GROUP_UUID [--year YYYY | --since TIME --until TIME] [--limit N] [--table TABLE]\n"
 	"ddb query conversations USER_UUID [--limit N] [--table TABLE]",
 	query_opts,

@@ -36,6 +36,19 @@ load test_helper
 	assert_output --partial "usage: ddb query"
 }
 
+@test "dispatch: every command's usage lines name each of its own options" {
+	local c page usage o missing=
+	for c in $("$DDB" __commands); do
+		run -0 "$DDB" help "$c"
+		page=$output
+		usage=$(sed -n '/^usage:/,/^$/p' <<<"$page")
+		for o in $(sed -n '/^Options:/,/^$/p' <<<"$page" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+			[[ $usage == *"$o"* ]] || missing+=" $c:$o"
+		done
+	done
+	assert_equal "${missing# }" ""
+}
+
 @test "dispatch: an unknown command names the closest one and exits 64" {
 	run -64 "$DDB" list-table
 	assert_output "ddb: 'list-table' is not a command (did you mean 'list-tables'?); see 'ddb --help'"
