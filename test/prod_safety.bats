@@ -45,7 +45,8 @@ stream_on() { # USER_NAME -> prints true/false
 	printf '%s\n' '{"TableName":"keep","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"N"}],"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}' >"$d/keep.json"
 	run -64 "$DDB" schema-load "${P[@]}" --recreate "$d/keep.json" </dev/null
 	assert_output --partial "without --yes"
-	# (vpc-endpoint create/delete confirm after looking the VPC up: vpc_endpoint.bats tests that against EC2)
+	# (vpc-endpoint delete confirms after looking the VPC up: vpc_endpoint.bats tests that against EC2; create is
+	# additive and idempotent, so it needs no --yes)
 	exists keep
 	assert_equal "$(stream_on keep)" true
 	run -0 ddb_local DescribeTable '{"TableName":"'"${ns}keep"'"}'
