@@ -36,7 +36,7 @@ zmodload zsh/zpty || exit 2
 out=$1.out; : >$out
 zpty z zsh -f -i || exit 2
 zpty -w z "PS1='' RPS1='' HISTFILE='' ; unset zle_bracketed_paste
-fpath=(${(q)DDB_TEST_ROOT}/completions \$fpath); autoload -U compinit; compinit -u -d ${(q)BATS_FILE_TMPDIR}/zcompdump
+fpath=(${(q)DDB_TEST_ROOT}/completions \$fpath); autoload -U compinit; compinit -u -d ${(q)BATS_TEST_TMPDIR}/zcompdump
 compadd() {
 	if [[ \${(j: :)@[1,(i)(-|--)]} == *-[OAD]* ]]; then builtin compadd \"\$@\"; return; fi
 	local -a zc_hits zc_p zc_pp zc_junk; local h
