@@ -227,12 +227,6 @@ int http_url_parts(const char *url, struct buf *scheme, struct buf *host, struct
 			return err_set(e, ERR_CONFIG, "endpoint '%s' is not a URL", url);
 	if (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8))
 		return err_set(e, ERR_CONFIG, "endpoint '%s': only http:// and https:// are supported", url);
-	/* what libcurl would refuse on every attempt (a bad port, spaces, ...) is a configuration error now */
-	CURLU *cu = curl_url();
-	CURLUcode uc = cu ? curl_url_set(cu, CURLUPART_URL, url, 0) : CURLUE_OUT_OF_MEMORY;
-	curl_url_cleanup(cu);
-	if (uc != CURLUE_OK)
-		return err_set(e, ERR_CONFIG, "endpoint '%s' is not a valid URL: %s", url, curl_url_strerror(uc));
 	if (scheme) {
 		buf_reset(scheme);
 		for (const char *s = url; s < p; s++)
@@ -244,6 +238,12 @@ int http_url_parts(const char *url, struct buf *scheme, struct buf *host, struct
 		return err_set(e, ERR_CONFIG, "endpoint '%s' has no host", url);
 	if (memchr(h, '@', hl))
 		return err_set(e, ERR_CONFIG, "endpoint '%s': user info in URLs is not supported", url);
+	/* what libcurl would refuse on every attempt (a bad port, spaces, ...) is a configuration error now */
+	CURLU *cu = curl_url();
+	CURLUcode uc = cu ? curl_url_set(cu, CURLUPART_URL, url, 0) : CURLUE_OUT_OF_MEMORY;
+	curl_url_cleanup(cu);
+	if (uc != CURLUE_OK)
+		return err_set(e, ERR_CONFIG, "endpoint '%s' is not a valid URL: %s", url, curl_url_strerror(uc));
 	if (host) {
 		buf_reset(host);
 		buf_add(host, h, hl);
