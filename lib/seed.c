@@ -1508,6 +1508,20 @@ static int collect_inputs(struct run *R, const char *const *in, size_t nin, int 
 	return 0;
 }
 
+/* -1 with e when path (the rejects file or the checkpoint, named by opt) is one of the input files: writing it
+ * would destroy the input before it is read. */
+static int not_an_input(const struct run *R, const char *path, const char *opt, struct err *e)
+{
+	struct stat a, b;
+	if (!path || stat(path, &a) < 0)
+		return 0;
+	for (size_t i = 0; i < R->nfiles; i++)
+		if (!R->files[i].is_stdin && stat(R->files[i].path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return err_set(e, ERR_USAGE, "%s '%s' is also an input file: writing it would destroy the input", opt,
+			               path);
+	return 0;
+}
+
 static char *default_checkpoint(const char *first)
 {
 	struct stat sb;
@@ -1565,6 +1579,10 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 		R.cp_path = xstrdup(o->checkpoint);
 	else if (first_file)
 		R.cp_path = default_checkpoint(first_file);
+	if (not_an_input(&R, o->rejects, "--rejects", e) < 0 || not_an_input(&R, o->checkpoint, "--checkpoint", e) < 0) {
+		rc = -1;
+		goto out;
+	}
 	if (o->resume && R.cp_path && checkpoint_load(&R, e) < 0) {
 		rc = -1;
 		goto out;
