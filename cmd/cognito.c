@@ -40,7 +40,7 @@ static const struct opt cognito_opts[] = {
 };
 
 const struct cmd cmd_def_cognito = {
-	"cognito", cmd_cognito, CMD_AWS, "Cognito user pools: list-users",
+	"cognito", cmd_cognito, CMD_AWS | CMD_OUTPUT_MAP, "Cognito user pools: list-users",
 	"ddb cognito list-users [--user-pool-id ID] [--attributes A,B] [--filter EXPR] [--limit N]\n"
 	"                       [--output table|json|jsonl|text|map [--key ATTR] [--value ATTR]]",
 	cognito_opts,

@@ -20,7 +20,7 @@ static const struct opt whoami_opts[] = {
 };
 
 const struct cmd cmd_def_whoami = {
-	"whoami", cmd_whoami, CMD_AWS, "where the credentials come from, and the account",
+	"whoami", cmd_whoami, CMD_AWS | CMD_OUTPUT_MAP, "where the credentials come from, and the account",
 	"ddb whoami [--no-sts] [--output table|json|jsonl|text]", whoami_opts,
 	"Resolves credentials through the same chain every command uses (environment, assume-role, web identity, "
 	"SSO, shared credentials file, credential_process, config file, container, instance metadata) and prints the "

@@ -24,6 +24,13 @@ int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, voi
 		*code = ctx_fail(ctx, &e);
 		return 1;
 	}
+	if (ctx->output == OUT_MAP && !(cmd->flags & CMD_OUTPUT_MAP)) {
+		fprintf(ctx->err_out, "ddb: %s: --output map is only for 'cognito list-users' (use table, json, jsonl or "
+		        "text)\n", cmd->name);
+		fprintf(ctx->err_out, "usage: %s\n", cmd->synopsis);
+		*code = EXIT_USAGE;
+		return 1;
+	}
 	if (!(cmd->flags & CMD_AWS))
 		return 0;
 	if (ctx->prod) {

@@ -6,6 +6,7 @@
  *                    the name to type)
  *   CMD_NO_REPL      not available inside the REPL
  *   CMD_HIDDEN       not listed in help (internal: __complete)
+ *   CMD_OUTPUT_MAP   the command has a `map` output mode (cognito list-users)
  */
 #ifndef DDB_CMD_H
 #define DDB_CMD_H
@@ -18,6 +19,7 @@ enum {
 	CMD_DESTRUCTIVE = 1 << 1,
 	CMD_NO_REPL     = 1 << 2,
 	CMD_HIDDEN      = 1 << 3,
+	CMD_OUTPUT_MAP  = 1 << 4,   /* accepts --output map (others refuse it: exit 64) */
 };
 
 struct cmd {

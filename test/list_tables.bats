@@ -163,6 +163,8 @@ short_namespace_and_neighbours() {
 	assert_output --partial "option '--region' needs a value"
 	run -64 "$DDB" list-tables extra
 	assert_output --partial "unexpected argument 'extra'"
+	run -64 "$DDB" list-tables -o map
+	assert_output --partial "--output map is only for 'cognito list-users'"
 }
 
 @test "list-tables: a malformed endpoint URL is a configuration error (78) at once, naming where it came from" {
