@@ -1,6 +1,7 @@
 /* query.c — ddb query: a key condition built from --pk/--sk-* (key names and types from DescribeTable, values
  * always as expression values), and the Cruddur conversation patterns (`query conversation GROUP_UUID`,
  * `query conversations USER_UUID`, the get-conversation / list-conversations links). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,7 @@ struct sink {
 	const struct item_key_attr *keys;
 	size_t nkeys;
 	cJSON *collect;       /* patterns: items kept to be printed oldest first */
+	int closed;           /* the reader of the output went away (EPIPE) */
 };
 
 static cJSON *shown_item(struct ctx *ctx, const cJSON *it, struct err *e)
@@ -168,8 +170,18 @@ static int sink_row(void *arg, const cJSON *it, struct err *e)
 	if (s->nkeys)
 		expr_keys_first(row, s->keys, s->nkeys);
 	int rc = render_row(s->r, row, e);
+	s->closed = rc < 0 && errno == EPIPE;
 	cJSON_Delete(row);
 	return rc;
+}
+
+/* A write failed because the reader went away (`ddb query ... | head`): not an error, stop quietly. */
+static int output_gone(struct ctx *ctx, const struct sink *s, const struct err *e)
+{
+	if (e->kind != ERR_IO || !(s->closed || errno == EPIPE))
+		return 0;
+	clearerr(ctx->out);   /* main's last flush sees EPIPE afresh and exits 0 */
+	return 1;
 }
 
 static void table_missing(struct err *e, const char *shown)
@@ -321,6 +333,10 @@ static int query_table(struct ctx *ctx, struct query_args *a, const char *table)
 	rc = 0;
 	goto out;
 fail:
+	if (output_gone(ctx, &s, &e)) {
+		rc = 0;
+		goto out;
+	}
 	table_missing(&e, table);
 	rc = ctx_fail(ctx, &e);
 out:
@@ -478,6 +494,7 @@ static int query_pattern(struct ctx *ctx, struct query_args *a, int conversation
 		cJSON_ArrayForEach(it, items) {
 			cJSON *row = shown_item(ctx, it, &e);
 			if (!row || render_row(s.r, row, &e) < 0) {
+				s.closed = row && errno == EPIPE;
 				cJSON_Delete(row);
 				render_abort(s.r);
 				goto fail;
@@ -490,6 +507,10 @@ static int query_pattern(struct ctx *ctx, struct query_args *a, int conversation
 	rc = 0;
 	goto out;
 fail:
+	if (output_gone(ctx, &s, &e)) {
+		rc = 0;
+		goto out;
+	}
 	table_missing(&e, table);
 	rc = ctx_fail(ctx, &e);
 out:

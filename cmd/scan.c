@@ -1,5 +1,6 @@
 /* scan.c — ddb scan: every page of a table (or index), streamed as it arrives; parallel segments, a total limit,
  * filters and projections, counts. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ struct scan_state {
 	long limit, page_size;
 	long emitted, count, scanned;   /* under mu */
 	atomic_int stop;
+	atomic_int closed;          /* the reader of the output went away (EPIPE): stop quietly */
 	int failed;                 /* under mu: err holds the first error */
 	struct err err;
 	struct item_key_attr keys[2];
@@ -116,6 +118,12 @@ static int emit_page(struct scan_state *st, const cJSON *page, struct err *e)
 			return 0;
 		}
 		rc = render_row(st->r, row, e);
+		if (rc < 0 && errno == EPIPE) {   /* `ddb scan t | head`: not an error */
+			atomic_store(&st->closed, 1);
+			atomic_store(&st->stop, 1);
+			err_clear(e);
+			rc = 0;
+		}
 		st->emitted++;
 		if (st->limit && st->emitted >= st->limit)
 			atomic_store(&st->stop, 1);
@@ -388,6 +396,7 @@ static int cmd_scan(int argc, char **argv, struct ctx *ctx)
 	st.limit = a.limit;
 	st.page_size = a.page_size;
 	atomic_init(&st.stop, 0);
+	atomic_init(&st.closed, 0);
 
 	if (a.count) {
 		rc = run_segments(&st, &e);
@@ -432,6 +441,11 @@ done:
 	rc = 0;
 	goto out;
 fail:
+	if (e.kind == ERR_IO && (atomic_load(&st.closed) || errno == EPIPE)) {
+		clearerr(ctx->out);   /* main's last flush sees EPIPE afresh and exits 0 */
+		rc = 0;
+		goto out;
+	}
 	table_missing(&e, table);
 	if (e.kind == ERR_INTERRUPTED && !a.count)
 		snprintf(e.msg, sizeof(e.msg), "interrupted after %ld items (the scan is incomplete)", st.emitted);

@@ -208,6 +208,20 @@ seed_items() { # N [with-gsi]
 	fi
 }
 
+@test "scan: a reader that goes away (| head) stops the scan quietly with exit 0, not 74" {
+	seed_items 600
+	local seg
+	for seg in 1 3; do
+		run -0 --separate-stderr bash -c "set -o pipefail; '$DDB' scan '$t' --page-size 10 --segments $seg | head -n 1"
+		[[ ${#lines[@]} -eq 1 ]]
+		assert_equal "$stderr" ""
+	done
+	run -0 --separate-stderr bash -c "set -o pipefail; '$DDB' query '$t' --pk p7 | head -n 1"
+	run -0 jq -c '.pk' <<<"$output"
+	assert_output '"p7"'
+	assert_equal "$stderr" ""
+}
+
 @test "scan: Ctrl-C stops cleanly (exit 130, says how far it got)" {
 	seed_items 500
 	"$DDB" scan "$t" --page-size 1 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
