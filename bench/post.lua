@@ -13,14 +13,25 @@ wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=AKIDBENCH/20240101/u
 	"SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=" .. string.rep("0", 64)
 
 
--- BENCH_BODIES (optional): a file of request bodies, one per line, sent in turn (a replayed Scan walk).
+-- BENCH_BODIES (optional): a file of request bodies, one per line, sent in turn (a replayed Scan walk, or the
+-- batches of a whole seed file).  Thread k of T sends bodies k, k+T, k+2T, ... so that the threads share the list
+-- instead of each sending all of it (distinct batches stay distinct writes).
 local many = os.getenv("BENCH_BODIES")
 if many and many ~= "" then
-	local bodies = {}
-	for line in io.lines(many) do bodies[#bodies + 1] = line end
-	local i = 0
+	local nthreads = 0
+	function setup(thread)
+		thread:set("tid", nthreads)
+		nthreads = nthreads + 1
+	end
+	function init(args)
+		bodies = {}
+		for line in io.lines(many) do bodies[#bodies + 1] = line end
+		step = tonumber(os.getenv("BENCH_THREADS") or "1")
+		i = (tid or 0) % #bodies
+	end
 	request = function()
-		i = i % #bodies + 1
-		return wrk.format(nil, nil, nil, bodies[i])
+		local b = bodies[i + 1]
+		i = (i + step) % #bodies
+		return wrk.format(nil, nil, nil, b)
 	end
 end
