@@ -28,7 +28,8 @@ bash_complete() {
 # zsh_complete LINE: type LINE and a Tab in a real interactive zsh -f (in a zpty) with compinit and completions/
 # first on fpath; prints the matches zsh would offer, one per line, sorted.  compadd is wrapped to record what
 # each completion function adds (as it would be inserted: ignored prefix, -p and -P prefixes, the word); the
-# listing and the insertion are switched off so nothing waits on the terminal.
+# listing and the insertion are switched off so nothing waits on the terminal.  The keys go in once zle reads
+# (zle-line-init) and hold no character the tty's line discipline acts on (^U would erase a line typed early).
 zsh_complete() {
 	local harness=$BATS_TEST_TMPDIR/zsh-complete.zsh
 	cat >"$harness" <<'EOF'
@@ -48,10 +49,10 @@ compadd() {
 zc_post() { compstate[list]=''; compstate[insert]=''; }
 zc_complete() { comppostfuncs=(zc_post); _main_complete \"\$@\"; }
 zle -C zc-complete complete-word zc_complete
-bindkey '^I' zc-complete
-print -r -- READY\"\"1"
-zpty -r -m z junk '*READY1*' || { print -u2 "zsh_complete: zsh did not start"; exit 2; }
-zpty -w -n z "$2"$'\t\C-u'
+bindkey '^I' zc-complete; bindkey '^Xk' kill-whole-line
+zle-line-init() { print -n ZLE-\"\"READY; }; zle -N zle-line-init"
+zpty -r -m z junk '*ZLE-READY*' || { print -u2 "zsh_complete: zsh did not start"; exit 2; }
+zpty -w -n z "$2"$'\t\C-xk'
 zpty -w z 'print -r -- DONE""2'
 zpty -r -m z junk '*DONE2*' || { print -u2 "zsh_complete: no answer"; exit 2; }
 zpty -d z
