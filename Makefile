@@ -96,11 +96,17 @@ install: ddb $(BUILD)/ddb.1
 	install -m 644 completions/ddb.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ddb
 	install -m 644 completions/_ddb $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ddb
 	install -m 644 completions/ddb.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ddb.fish
+	# bash-completion and fish load completions by command name: the ddb-<command> links need their own entries
+	for c in $$(./ddb __commands); do \
+	  ln -sf ddb $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ddb-$$c; \
+	  ln -sf ddb.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ddb-$$c.fish; done
 
 # the ddb-<command> links are the ddb-* symlinks to ddb (no need for a built ddb to list the commands)
 uninstall:
-	for l in $(DESTDIR)$(PREFIX)/bin/ddb-*; do \
+	for l in $(DESTDIR)$(PREFIX)/bin/ddb-* $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ddb-*; do \
 	  if [ -L "$$l" ] && [ "$$(readlink "$$l")" = ddb ]; then rm -f "$$l"; fi; done
+	for l in $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ddb-*.fish; do \
+	  if [ -L "$$l" ] && [ "$$(readlink "$$l")" = ddb.fish ]; then rm -f "$$l"; fi; done
 	rm -f $(DESTDIR)$(PREFIX)/bin/ddb $(DESTDIR)$(PREFIX)/share/man/man1/ddb.1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ddb $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ddb \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ddb.fish

@@ -41,6 +41,9 @@ run_make() { # TARGET [VAR=VALUE...]
 	cmp "$DDB_TEST_ROOT/completions/ddb.bash" "$root/usr/share/bash-completion/completions/ddb"
 	cmp "$DDB_TEST_ROOT/completions/_ddb" "$root/usr/share/zsh/site-functions/_ddb"
 	cmp "$DDB_TEST_ROOT/completions/ddb.fish" "$root/usr/share/fish/vendor_completions.d/ddb.fish"
+	# completions are loaded by command name: each ddb-<command> link has its entry
+	[[ $(readlink "$root/usr/share/bash-completion/completions/ddb-scan") == ddb ]]
+	[[ $(readlink "$root/usr/share/fish/vendor_completions.d/ddb-scan.fish") == ddb.fish ]]
 
 	# the installed program and a link work
 	run -0 "$root/usr/bin/ddb" --version
