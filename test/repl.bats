@@ -131,8 +131,8 @@ put_item() { # WIRE-NAME PK
 		describe orders -o json
 		wait --exists --timeout 5
 	EOF
-	[[ $(grep -c "\"wire_name\":	\"${ns}users\"" <<<"$output") -eq 1 ]]
-	[[ $(grep -c "\"wire_name\":	\"${ns}orders\"" <<<"$output") -eq 1 ]]
+	[[ $(grep -cE "\"wire_name\":[[:space:]]*\"${ns}users\"" <<<"$output") -eq 1 ]]
+	[[ $(grep -cE "\"wire_name\":[[:space:]]*\"${ns}orders\"" <<<"$output") -eq 1 ]]
 	# drop never gets the default table: a usage error, and the table is still there
 	run -64 --separate-stderr "$DDB" <<-EOF
 		.namespace $ns
