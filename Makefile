@@ -19,7 +19,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps demo test unit bats asan valgrind bench fuzz local local-stop install uninstall clean
+.PHONY: all deps demo test unit bats asan valgrind valgrind-quick bench fuzz local local-stop install uninstall clean
 all: ddb
 
 # The binary at the top is a copy of the release build (tests use $(BUILD)/ddb via DDB=).
@@ -73,6 +73,14 @@ asan: deps
 valgrind: deps
 	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O0 -g" build/valgrind/ddb $(UNIT_SRC:%.c=build/valgrind/%)
 	@DDB_VALGRIND=1 DDB=$(abspath build/valgrind/ddb) test/run build/valgrind
+
+# For CI (all of `make valgrind` takes far too long there): every unit test under valgrind, then the bats tests whose
+# names match VALGRIND_QUICK (a bats -f regex; '.' for a space): help, config files and environment, paging, scan with
+# segments, query, a Terraform schema, seed and typed JSON round trip, REPL lines (~3 minutes on 2 cores).
+VALGRIND_QUICK ?= ^(bad.input:.(environment|REPL)|dispatch:.(--help.lists|help.COMMAND|an.unknown.command|a.broken.config)|list-tables:.reads.every.page.*DynamoDB.Local|scan:.(every.page|--segments|--ddb-json.is.lossless)|query:.--desc|schema-load:.the.Terraform.example|seed:.round.trip)
+valgrind-quick: deps
+	@$(MAKE) --no-print-directory BUILD=build/valgrind CFLAGS="-O0 -g" build/valgrind/ddb $(UNIT_SRC:%.c=build/valgrind/%)
+	@DDB_VALGRIND=1 BATS_FLAGS="-f $(VALGRIND_QUICK)" DDB=$(abspath build/valgrind/ddb) test/run build/valgrind
 
 bench: deps ddb
 	@bench/run
