@@ -12,6 +12,14 @@ setup() {
 	export AWS_ACCESS_KEY_ID=AKIDPRODSAFETY AWS_SECRET_ACCESS_KEY=prod-safety-secret AWS_REGION=eu-west-1
 	# prod, but against the suite's DynamoDB Local (loopback, so plain http:// is allowed)
 	P=(--prod --endpoint-url "$DDB_TEST_LOCAL_URL" --namespace "$ns")
+	tls_pid=
+}
+
+teardown() {   # the TLS stand-in must not outlive a failed test
+	if [[ -n $tls_pid ]]; then
+		kill "$tls_pid" 2>/dev/null || true
+		wait "$tls_pid" 2>/dev/null || true
+	fi
 }
 
 make_table() { # USER_NAME
