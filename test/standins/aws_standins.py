@@ -48,6 +48,7 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sigcheck  # noqa: E402
+from serve import serve  # noqa: E402
 
 ACCOUNT = "123456789012"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -391,23 +392,7 @@ def main():
     CONFIG["now"] = a.now
     srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
-    tmp = a.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("http://127.0.0.1:%d\n" % srv.server_address[1])
-    os.rename(tmp, a.port_file)
-    if a.owner:
-        def watch():
-            while True:
-                time.sleep(2)
-                try:
-                    os.kill(a.owner, 0)
-                except OSError:
-                    os._exit(0)
-        threading.Thread(target=watch, daemon=True).start()
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    serve(srv, a.port_file, a.owner)
 
 
 if __name__ == "__main__":

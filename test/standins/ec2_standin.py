@@ -55,6 +55,7 @@ from xml.sax.saxutils import escape
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ec2_model  # noqa: E402
 import sigcheck  # noqa: E402
+from serve import serve  # noqa: E402
 
 NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 VERSION = "2016-11-15"
@@ -663,23 +664,7 @@ def main():
     srv.state = State()
     srv.page_size = max(1, a.page_size)
     srv.verbose = a.verbose
-    tmp = a.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("http://127.0.0.1:%d\n" % srv.server_address[1])
-    os.rename(tmp, a.port_file)
-    if a.owner:
-        def watch():
-            while True:
-                time.sleep(2)
-                try:
-                    os.kill(a.owner, 0)
-                except OSError:
-                    os._exit(0)
-        threading.Thread(target=watch, daemon=True).start()
-    try:
-        srv.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    serve(srv, a.port_file, a.owner)
 
 
 if __name__ == "__main__":
