@@ -6,26 +6,25 @@ characters and dot segments, repeated and empty query keys, headers with runs of
 names, session tokens, bodies of every size from empty to megabytes of binary) for the services dynamodb,
 streams.dynamodb (signing name "dynamodb"), ec2 and cognito-idp.  Each request is signed by
 
-  * the oracle, /work/shared/tools/sigv4-oracle (botocore's SigV4Auth), imported as a module, and
+  * botocore's own signer, botocore.auth.SigV4Auth (Debian's python3-botocore, run with /usr/bin/python3), on a
+    botocore.awsrequest.AWSRequest with botocore's clock pinned to the case's time (botocore_sign below), and
   * the C signer, through `test_sigv4 --drive` (built from test/unit/test_sigv4.c into <build-dir> if missing),
 
 and the canonical request, string to sign and Authorization are compared byte for byte, as well as the final
 header set (the request's headers plus the ones the signer says to add, against botocore's final headers).
 
-botocore conventions this follows (see shared/testdata/sigv4/SOURCE.md): the oracle gets the query as
+botocore conventions this follows (see test/data/sigv4/SOURCE.md): botocore gets the query as
 decoded `params`, the C signer gets a wire query string (encoded in several styles: strict, lower-case hex,
 minimal, everything encoded), so the C side's decode-then-encode is exercised.  User-Agent, Expect and
 X-Amzn-Trace-Id are generated too: neither signer signs them.  Presigned URLs are not compared here (botocore's
 presigner moves bodies into the query); the aws-c-auth query-* cases in test_sigv4 cover them.
 
-Environment: SIGV4_ORACLE (path of the oracle), SIGV4_CASES (number of cases, default 600), CC.
+Environment: SIGV4_CASES (number of cases, default 600), CC.
 Prints one line per mismatch (details on stderr) and "N passed, N failed" last; exit 1 on any mismatch.
 """
 import base64
 import datetime
 import hashlib
-import importlib.machinery
-import importlib.util
 import json
 import os
 import random
@@ -35,7 +34,6 @@ import sys
 
 SEED = 20240115
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ORACLE = os.environ.get("SIGV4_ORACLE", "/work/shared/tools/sigv4-oracle")
 
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "sa-east-1",
            "ap-northeast-3", "us-gov-west-1", "cn-north-1", "local"]
@@ -62,12 +60,105 @@ SPECIAL = {"host", "x-amz-date", "authorization", "x-amz-security-token", "x-amz
            "user-agent", "expect", "x-amzn-trace-id"}
 
 
-def load_oracle():
-    loader = importlib.machinery.SourceFileLoader("sigv4_oracle", ORACLE)
-    spec = importlib.util.spec_from_loader("sigv4_oracle", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
+# ---- botocore, the reference signer -------------------------------------------------------------------
+
+def import_botocore():
+    try:
+        import botocore.auth
+        import botocore.awsrequest
+        import botocore.credentials
+    except ImportError as e:
+        sys.exit("sigv4_oracle_check: cannot import botocore (%s): install Debian's python3-botocore "
+                 "(.ci/install-deps does) and run with /usr/bin/python3" % e)
+    return botocore
+
+
+class PinnedClock:
+    """botocore reads "now" inside add_auth (1.29: datetime.datetime.utcnow() through botocore.auth.datetime;
+    later releases: get_current_datetime()).  Both are replaced by `when` during signing, and restored."""
+
+    def __init__(self, botocore, when):
+        self.mods = [m for m in (botocore.auth, sys.modules.get("botocore.compat")) if m is not None]
+        self.when = when
+        self.saved = []
+
+    def __enter__(self):
+        when = self.when
+
+        class Frozen(datetime.datetime):
+            @classmethod
+            def utcnow(cls):
+                return cls(*when.timetuple()[:6])
+
+            @classmethod
+            def now(cls, tz=None):
+                t = cls(*when.timetuple()[:6], tzinfo=datetime.timezone.utc)
+                return t.astimezone(tz) if tz else t.astimezone().replace(tzinfo=None)
+
+        def current(remove_tzinfo=True):
+            t = Frozen.now(datetime.timezone.utc)
+            return t.replace(tzinfo=None) if remove_tzinfo else t
+
+        shim = type(datetime)("datetime")
+        shim.__dict__.update(datetime.__dict__)
+        shim.datetime = Frozen
+        for m in self.mods:
+            if hasattr(m, "datetime"):
+                self.saved.append((m, "datetime", m.datetime))
+                m.datetime = shim
+            if hasattr(m, "get_current_datetime"):
+                self.saved.append((m, "get_current_datetime", m.get_current_datetime))
+                m.get_current_datetime = current
+        return self
+
+    def __exit__(self, *exc):
+        for m, name, value in reversed(self.saved):
+            setattr(m, name, value)
+        return False
+
+
+def botocore_sign(botocore, inp):
+    """Sign one case with botocore.auth.SigV4Auth; return what the C driver returns for it (canonical_request,
+    string_to_sign, signature, authorization) plus header_list, the request's final headers.  "sign_session_token":
+    false signs without the token and adds it afterwards (botocore itself always signs it)."""
+    captured = {}
+
+    class Capturing(botocore.auth.SigV4Auth):
+        def canonical_request(self, request):
+            captured["canonical_request"] = super().canonical_request(request)
+            return captured["canonical_request"]
+
+        def string_to_sign(self, request, canonical_request):
+            captured["string_to_sign"] = super().string_to_sign(request, canonical_request)
+            return captured["string_to_sign"]
+
+        def signature(self, string_to_sign, request):
+            captured["signature"] = super().signature(string_to_sign, request)
+            return captured["signature"]
+
+    if "body_b64" in inp:
+        body = base64.b64decode(inp["body_b64"])
+    else:
+        body = inp.get("body", "").encode("utf-8")
+    token = inp.get("session_token")
+    sign_token = inp.get("sign_session_token", True)
+    creds = botocore.credentials.Credentials(inp["access_key"], inp["secret_key"], token if sign_token else None)
+    request = botocore.awsrequest.AWSRequest(method=inp["method"], url=inp["url"], data=body or None,
+                                             params=[tuple(p) for p in inp["params"]] if inp.get("params") else None)
+    for name, value in inp["headers"]:
+        request.headers[name] = value            # HTTPHeaders appends: a repeated name stays repeated
+    if inp.get("unsigned_payload"):
+        request.context["payload_signing_enabled"] = False
+    when = datetime.datetime.strptime(inp["amz_date"], "%Y%m%dT%H%M%SZ")
+    with PinnedClock(botocore, when):
+        Capturing(creds, inp["service"], inp["region"]).add_auth(request)
+    if request.context.get("timestamp") != inp["amz_date"]:
+        raise RuntimeError("botocore signed at %r, not at the case's time" % request.context.get("timestamp"))
+    if token and not sign_token:
+        request.headers["X-Amz-Security-Token"] = token
+    captured["authorization"] = request.headers["Authorization"]
+    captured["header_list"] = [[n, v] for n, v in request.headers.items()]
+    return captured
 
 
 # ---- the C driver ------------------------------------------------------------------------------------
@@ -381,7 +472,7 @@ def main(argv):
     build = argv[1]
     if not os.path.isabs(build):
         build = os.path.join(os.getcwd(), build)
-    oracle = load_oracle()
+    botocore = import_botocore()
     exe = driver(build)
     n = int(os.environ.get("SIGV4_CASES", "600"))
     rng = random.Random(SEED)
@@ -404,9 +495,9 @@ def main(argv):
     for i, ((inp, c_inp), out) in enumerate(zip(cases, outs)):
         mine = json.loads(out)
         try:
-            want = oracle.sign(inp)
+            want = botocore_sign(botocore, inp)
         except Exception as e:          # the generator made something botocore refuses: a test bug
-            want = {"error": "oracle: %s" % e}
+            want = {"error": "botocore: %s" % e}
         diffs = []
         if "error" in want or "error" in mine:
             diffs.append(("error", mine.get("error"), want.get("error")))

@@ -1,7 +1,7 @@
 /* test_sigv4.c — the SigV4 signer against the AWS test suites and the botocore-generated vectors.
  *
- * With no arguments: API checks, then every case under $SIGV4_TESTDATA (default ../shared/testdata/sigv4,
- * relative to the repo root):
+ * With no arguments: API checks, then every case under $SIGV4_TESTDATA (default test/data/sigv4,
+ * relative to the repo root, where test/run runs it; see test/data/sigv4/SOURCE.md):
  *   aws-sig-v4-test-suite/.../<case>.req -> .creq, .sts, .authz
  *   aws-signing-test-suite/v4/<case>/   request.txt + context.json -> header-* and query-* (presigned) files
  *   botocore-generated/<name>.json {"input", "expected"} in the sigv4-oracle input format
@@ -1017,7 +1017,7 @@ int main(int argc, char **argv)
 
 	const char *root = getenv("SIGV4_TESTDATA");
 	if (!root || !*root)
-		root = "../shared/testdata/sigv4";
+		root = "test/data/sigv4";
 	char *classic = xasprintf("%s/aws-sig-v4-test-suite", root);
 	char *crt = xasprintf("%s/aws-signing-test-suite/v4", root);
 	char *boto = xasprintf("%s/botocore-generated", root);
