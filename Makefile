@@ -10,6 +10,14 @@ PKGS    := libcurl libcjson openssl expat libedit zlib
 DEP_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lcjson -lcrypto -lexpat -ledit -lz) -lpthread -lm
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+# Quiet build: one 'CC file.c' / 'AR' / 'LD' line per step; `make V=1` prints the full command lines.
+ifeq ($(V),1)
+Q       :=
+say     :=
+else
+Q       := @
+say      = @printf '  %-4s %s\n' $(1) $(2);
+endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DDDB_VERSION='"$(VERSION)"' -Ilib $(WARN) $(CFLAGS) $(SAN) $(DEP_CFLAGS)
 
 LIB_SRC  := $(sort $(wildcard lib/*.c))
@@ -24,25 +32,25 @@ all: ddb
 
 # The binary at the top is a copy of the release build (tests use $(BUILD)/ddb via DDB=).
 ddb: $(BUILD)/ddb
-	cp $< $@
+	$(Q)cp $< $@
 
 $(BUILD)/ddb: $(CMD_OBJ) $(BUILD)/libddb.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libddb.a $(DEP_LIBS)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libddb.a $(DEP_LIBS)
 
 # The man page is generated from the command table (cmd/man.c), so it never drifts from the commands.
 $(BUILD)/ddb.1: $(BUILD)/ddb
-	$(BUILD)/ddb __man > $@.tmp && mv $@.tmp $@
+	$(call say,GEN,$@)$(BUILD)/ddb __man > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/libddb.a: $(LIB_OBJ)
-	rm -f $@; ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@; ar rcs $@ $^
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/test/unit/%: test/unit/%.c test/unit/unit.h $(BUILD)/libddb.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itest/unit -o $@ $< $(BUILD)/libddb.a $(DEP_LIBS)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Itest/unit -o $@ $< $(BUILD)/libddb.a $(DEP_LIBS)
 
 
 # ---- set-up, tests, tools ------------------------------------------------------------------
