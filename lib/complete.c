@@ -197,9 +197,8 @@ static int fetch_tables(struct ctx *ctx, struct complete_list *out)
 	ctx->max_attempts = 1;
 	ctx->debug = 0;
 
+	/* every page from the start, filtered here (see cmd/list_tables.c) */
 	cJSON *in = cJSON_CreateObject();
-	if (strlen(ctx->ns) >= 3)   /* names are sorted: start just before the namespace (if it is a valid name) */
-		cJSON_AddStringToObject(in, "ExclusiveStartTableName", ctx->ns);
 	for (int page = 0; page < MAX_PAGES && !done; page++) {
 		cJSON *resp = NULL;
 		if (aws_json_on(ctx, h, &aws_dynamodb, "ListTables", in, &resp, NULL, &e) < 0) {
@@ -211,13 +210,7 @@ static int fetch_tables(struct ctx *ctx, struct complete_list *out)
 			if (!cJSON_IsString(nm))
 				continue;
 			const char *u = ctx_table_user(ctx, nm->valuestring);
-			if (!u) {   /* sorted: before the namespace (read from the start), or past it */
-				if (strcmp(nm->valuestring, ctx->ns) < 0)
-					continue;
-				done = 1;
-				break;
-			}
-			if (*u && out->n < MAX_TABLES)
+			if (u && *u && out->n < MAX_TABLES)
 				complete_list_add(out, u);
 		}
 		const cJSON *last = cJSON_GetObjectItemCaseSensitive(resp, "LastEvaluatedTableName");

@@ -4,6 +4,7 @@
 # in an interactive zsh (zpty), fish with `complete -C`.
 
 load test_helper
+load standins/moto_dynamodb
 
 setup() {
 	# the scripts call `ddb`: the one under test, first on PATH
@@ -347,4 +348,13 @@ fish_complete() {
 	assert_equal "$output" $'scan\nschema-load'
 	run -0 fish --no-config -c 'set -p fish_complete_path $argv[1]; complete -C "ddb-scan --seg"' "$BATS_TEST_TMPDIR/vendor"
 	assert_equal "$output" --segments
+}
+
+@test "__complete: table names of a namespace on an engine that pages as moto does" {
+	moto_fixture
+	run -0 "$DDB" __complete -- --namespace ci_7_ describe t11
+	assert_equal "$output" $'t1103\nt1113\nt1123'
+	run -0 "$DDB" __complete -- describe ci_7_t100
+	assert_equal "$output" ci_7_t1003
+	moto_stop
 }

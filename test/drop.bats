@@ -2,6 +2,7 @@
 # drop.bats — ddb drop: delete and wait until gone, --if-exists, --all per namespace, prod refusals.
 
 load test_helper
+load standins/moto_dynamodb
 
 # mktable WIRE-NAME: create a small on-demand table straight on the engine (not through ddb).
 mktable() {
@@ -152,4 +153,15 @@ ci_12_a"
 	assert_output --partial "missing TABLE (or --all)"
 	run -64 "$DDB" drop --all sometable
 	assert_output --partial "--all takes no table names"
+}
+
+@test "drop --all --namespace: every table of the namespace really goes on an engine that pages as moto does" {
+	moto_fixture
+	run -0 "$DDB" drop --all --namespace ci_7_ -o jsonl
+	assert_equal "${#lines[@]}" 13
+	assert_line --index 0 '{"table":"t1003","result":"dropped"}'
+	run -0 moto_list
+	json_eq "$(jq -c '[.[] | select(startswith("ci_7_"))]' <<<"$output")" '[]'
+	json_eq "$(jq -c 'length' <<<"$output")" 117
+	moto_stop
 }

@@ -2,6 +2,7 @@
 # list-tables — every page, output modes, namespaces, both engines; and the binary's dispatch basics.
 
 load test_helper
+load standins/moto_dynamodb
 
 create_tables() { # PREFIX N: N pay-per-request tables named PREFIX000..
 	local p=$1 n=$2 i
@@ -227,4 +228,16 @@ short_namespace_and_neighbours() {
 	run cat "$d/int.err"
 	assert_output --regexp '^ddb: list-tables: interrupted'
 	kill "$ppid"
+}
+
+@test "list-tables --namespace: every page is read from the start and filtered (an engine that pages as moto does)" {
+	moto_fixture
+	run -0 "$DDB" list-tables --namespace ci_7_ -o jsonl
+	assert_equal "${#lines[@]}" 13
+	assert_line --index 0 '"t1003"'
+	assert_line --index 12 '"t1123"'
+	# only ever continued at the previous page's LastEvaluatedTableName
+	run -0 curl -sS --noproxy '*' "$MOTO_URL/__log"
+	json_eq "$(jq -c '[.[] | .input.ExclusiveStartTableName]' <<<"$output")" '[null,"zz900"]'
+	moto_stop
 }
