@@ -7,6 +7,7 @@
 #include "render.h"
 #include "streams.h"
 #include "table.h"
+#include "term.h"
 
 static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx);
 
@@ -86,7 +87,9 @@ static int print_result(struct ctx *ctx, const char *shown, const struct stream_
 		cJSON_Delete(o);
 		return rc;
 	} else if (si->enabled && si->arn) {
-		fprintf(ctx->out, "%s\n", si->arn);
+		char *arn = ctx->out_tty ? term_clean(si->arn) : NULL;   /* server text */
+		fprintf(ctx->out, "%s\n", arn ? arn : si->arn);
+		free(arn);
 	}
 	if (fflush(ctx->out) != 0 || ferror(ctx->out))
 		return err_set(e, ERR_IO, "cannot write output");

@@ -11,6 +11,7 @@
 #include "item.h"
 #include "json.h"
 #include "render.h"
+#include "term.h"
 
 static int cmd_query(int argc, char **argv, struct ctx *ctx);
 
@@ -356,11 +357,7 @@ out:
 /* Copy of s for one output line: control characters become spaces. */
 static char *one_line(const char *s)
 {
-	char *d = xstrdup(s ? s : "");
-	for (char *p = d; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return d;
+	return term_clean(s ? s : "");   /* item data on a terminal */
 }
 
 static size_t u8width(const char *s)
@@ -389,24 +386,27 @@ static int print_lines(struct ctx *ctx, const cJSON *items, int with_group, stru
 	size_t hw = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, items) {
-		const char *h = json_get_string(json_get(it, "user_handle"), "S");
-		size_t w = h ? u8width(h) + 1 : 1;
+		char *h = one_line(json_get_string(json_get(it, "user_handle"), "S"));
+		size_t w = u8width(h) + 1;
+		free(h);
 		if (w > hw)
 			hw = w;
 	}
 	cJSON_ArrayForEach(it, items) {
 		char *h = one_line(json_get_string(json_get(it, "user_handle"), "S"));
 		char *m = one_line(json_get_string(json_get(it, "message"), "S"));
-		const char *sk = json_get_string(json_get(it, "sk"), "S");
+		char *sk = one_line(json_get_string(json_get(it, "sk"), "S"));
 		char t[64];
-		short_time(sk ? sk : "", t, sizeof(t));
+		short_time(sk, t, sizeof(t));
+		free(sk);
 		fprintf(ctx->out, "@%s", h);
 		for (size_t k = u8width(h) + 1; k < hw; k++)
 			fputc(' ', ctx->out);
 		fprintf(ctx->out, "  %-19s  ", t);
 		if (with_group) {
-			const char *g = json_get_string(json_get(it, "message_group_uuid"), "S");
-			fprintf(ctx->out, "%s  ", g ? g : "");
+			char *g = one_line(json_get_string(json_get(it, "message_group_uuid"), "S"));
+			fprintf(ctx->out, "%s  ", g);
+			free(g);
 		}
 		fprintf(ctx->out, "%s\n", m);
 		free(h);

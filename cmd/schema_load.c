@@ -15,6 +15,7 @@
 #include "render.h"
 #include "schema.h"
 #include "table.h"
+#include "term.h"
 
 static int cmd_schema_load(int argc, char **argv, struct ctx *ctx);
 
@@ -101,9 +102,16 @@ static int report(struct sl *st, const struct schema *s, const char *result, str
 		lines_release(&st->lines);
 		return rc;
 	}
-	fprintf(st->ctx->out, "%s: %s\n", s->table, result);
-	for (size_t i = 0; i < st->lines.n; i++)
-		fprintf(st->ctx->out, "  %s\n", st->lines.v[i]);
+	/* the plan's lines quote schema files and the live table: sanitised on a terminal (term.h) */
+	int tty = st->ctx->out_tty;
+	char *t = tty ? term_clean(s->table) : NULL;
+	fprintf(st->ctx->out, "%s: %s\n", t ? t : s->table, result);
+	free(t);
+	for (size_t i = 0; i < st->lines.n; i++) {
+		char *l = tty ? term_clean(st->lines.v[i]) : NULL;
+		fprintf(st->ctx->out, "  %s\n", l ? l : st->lines.v[i]);
+		free(l);
+	}
 	fflush(st->ctx->out);
 	lines_release(&st->lines);
 	return 0;

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "render.h"
 #include "streams.h"
+#include "term.h"
 
 static int cmd_stream(int argc, char **argv, struct ctx *ctx);
 
@@ -139,7 +140,9 @@ static int print_compact(struct tail *t, const cJSON *rec, struct err *e)
 		if (*end == '\0' && gmtime_r(&tt, &tm) && strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm))
 			buf_addf(&line, " %s", iso);
 	}
-	fprintf(t->ctx->out, "%s\n", buf_cstr(&line));
+	char *shown = t->ctx->out_tty ? term_clean(buf_cstr(&line)) : NULL;   /* keys are item data */
+	fprintf(t->ctx->out, "%s\n", shown ? shown : buf_cstr(&line));
+	free(shown);
 	buf_release(&line);
 	if (ferror(t->ctx->out))
 		return err_set(e, ERR_IO, "cannot write output");

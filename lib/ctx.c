@@ -15,6 +15,7 @@
 #include "config.h"
 #include "creds.h"
 #include "http.h"
+#include "term.h"
 
 static const char *const output_modes[] = { "table", "json", "jsonl", "text", "map", NULL };
 
@@ -216,16 +217,27 @@ int ctx_interrupted(const struct ctx *ctx)
 	return ctx->interrupted && __atomic_load_n(ctx->interrupted, __ATOMIC_RELAXED);
 }
 
+/* Print one diagnostic line: "ddb: CMD: " (and `kind`), then the text, which may quote item data or server text,
+ * through term.h's sanitiser. */
+static void vline(struct ctx *ctx, const char *kind, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+static void vline(struct ctx *ctx, const char *kind, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	buf_vaddf(&b, fmt, ap);
+	char *text = term_clean(buf_cstr(&b));
+	buf_release(&b);
+	if (ctx->cmd_name)
+		fprintf(ctx->err_out, "ddb: %s: %s%s\n", ctx->cmd_name, kind, text);
+	else
+		fprintf(ctx->err_out, "ddb: %s%s\n", kind, text);
+	fflush(ctx->err_out);
+	free(text);
+}
+
 static void vnote(struct ctx *ctx, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void vnote(struct ctx *ctx, const char *fmt, va_list ap)
 {
-	if (ctx->cmd_name)
-		fprintf(ctx->err_out, "ddb: %s: ", ctx->cmd_name);
-	else
-		fputs("ddb: ", ctx->err_out);
-	vfprintf(ctx->err_out, fmt, ap);
-	fputc('\n', ctx->err_out);
-	fflush(ctx->err_out);
+	vline(ctx, "", fmt, ap);
 }
 
 void ctx_note(struct ctx *ctx, const char *fmt, ...)
@@ -241,15 +253,9 @@ void ctx_note(struct ctx *ctx, const char *fmt, ...)
 void ctx_warn(struct ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
-	if (ctx->cmd_name)
-		fprintf(ctx->err_out, "ddb: %s: warning: ", ctx->cmd_name);
-	else
-		fputs("ddb: warning: ", ctx->err_out);
 	va_start(ap, fmt);
-	vfprintf(ctx->err_out, fmt, ap);
+	vline(ctx, "warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err_out);
-	fflush(ctx->err_out);
 }
 
 int ctx_fail(struct ctx *ctx, const struct err *e)
@@ -275,8 +281,11 @@ int ctx_confirm(struct ctx *ctx, const char *what, const char *expect, struct er
 		return 0;
 	if (!ctx->in_tty || getenv("CI"))
 		return err_set(e, ERR_USAGE, "refusing to %s in prod without --yes", what);
-	fprintf(ctx->err_out, "ddb: about to %s in %s (region %s).\nType '%s' to confirm: ", what,
-	        "PRODUCTION", ctx->region ? ctx->region : "?", expect);
+	char *w = term_clean(what), *x = term_clean(expect);
+	fprintf(ctx->err_out, "ddb: about to %s in %s (region %s).\nType '%s' to confirm: ", w,
+	        "PRODUCTION", ctx->region ? ctx->region : "?", x);
+	free(w);
+	free(x);
 	fflush(ctx->err_out);
 	char line[512];
 	if (!fgets(line, sizeof(line), stdin))

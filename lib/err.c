@@ -2,22 +2,23 @@
 #include "err.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "term.h"
 
 void err_clear(struct err *e)
 {
 	memset(e, 0, sizeof(*e));
 }
 
-/* Keep messages to one line: newlines and tabs become spaces, other control bytes '?'. */
+/* Keep messages to one line: C0 controls and DEL become spaces (as term.h shows them; err_report sends the whole
+ * message through term_clean for the multi-byte ones). */
 static void one_line(char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r' || *s == '\t')
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			*s = ' ';
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-	}
 }
 
 int err_setv(struct err *e, enum err_kind kind, const char *fmt, va_list ap)
@@ -81,17 +82,22 @@ int err_exit_code(const struct err *e)
 	return EXIT_SOFTWARE;
 }
 
+/* Messages quote item data and server text (a message, an error type, a request id): through term.h's sanitiser. */
 void err_report(FILE *f, const char *cmd, const struct err *e)
 {
-	const char *msg = e->msg[0] ? e->msg : "unknown error";
+	char *msg = term_clean(e->msg[0] ? e->msg : "unknown error");
+	char *type = term_clean(e->type), *rid = term_clean(e->request_id);
 	if (cmd)
 		fprintf(f, "ddb: %s: %s", cmd, msg);
 	else
 		fprintf(f, "ddb: %s", msg);
-	if (e->type[0] && e->request_id[0])
-		fprintf(f, " (%s, request %s)", e->type, e->request_id);
-	else if (e->type[0])
-		fprintf(f, " (%s)", e->type);
+	if (type[0] && rid[0])
+		fprintf(f, " (%s, request %s)", type, rid);
+	else if (type[0])
+		fprintf(f, " (%s)", type);
 	fputc('\n', f);
 	fflush(f);
+	free(msg);
+	free(type);
+	free(rid);
 }

@@ -12,6 +12,7 @@
 #include <wchar.h>
 
 #include "buf.h"
+#include "term.h"
 
 #define TABLE_BLOCK 500
 #define CELL_MAX 60
@@ -108,52 +109,10 @@ static void utf8_init(void)
 	utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
-/* One UTF-8 sequence at s (not at its NUL): its length, and its code point (U+FFFD and length 1 for a bad byte). */
-static size_t utf8_next(const char *s, unsigned *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n;
-	unsigned c;
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		return 1;
-	}
-	if ((u[0] & 0xE0) == 0xC0) {
-		n = 2;
-		c = u[0] & 0x1F;
-	} else if ((u[0] & 0xF0) == 0xE0) {
-		n = 3;
-		c = u[0] & 0x0F;
-	} else if ((u[0] & 0xF8) == 0xF0) {
-		n = 4;
-		c = u[0] & 0x07;
-	} else {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xC0) != 0x80) {   /* also stops at the NUL */
-			*cp = 0xFFFD;
-			return 1;
-		}
-		c = (c << 6) | (u[i] & 0x3F);
-	}
-	*cp = c;
-	return n;
-}
-
-/* Shown as a space in a cell: C0 and C1 controls, DEL, and the bidirectional controls that would reorder the rest of
- * the line on a terminal. */
-static int shown_as_space(unsigned cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
-	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
 /* Columns of one code point; call between utf8_enter and utf8_leave. */
 static size_t cp_width(unsigned cp)
 {
-	if (shown_as_space(cp) || !utf8_loc)
+	if (term_is_control(cp) || !utf8_loc)
 		return 1;
 	int w = wcwidth((wchar_t)cp);
 	return w < 0 ? 1 : (size_t)w;
@@ -178,7 +137,7 @@ static size_t width(const char *s)
 	size_t w = 0;
 	unsigned cp;
 	while (*s) {
-		s += utf8_next(s, &cp);
+		s += term_utf8_next(s, &cp);
 		w += cp_width(cp);
 	}
 	utf8_leave(old);
@@ -194,12 +153,12 @@ static char *cut(const char *s, size_t max)
 	locale_t old = utf8_enter();
 	while (*s) {
 		unsigned cp;
-		size_t n = utf8_next(s, &cp), cw = cp_width(cp);
+		size_t n = term_utf8_next(s, &cp), cw = cp_width(cp);
 		if (total > max && w + cw + 1 > max) {
 			buf_adds(&b, "\xe2\x80\xa6");
 			break;
 		}
-		if (shown_as_space(cp))
+		if (term_is_control(cp))
 			buf_addc(&b, ' ');
 		else if (cp == 0xFFFD && n == 1)
 			buf_adds(&b, "\xef\xbf\xbd");
@@ -334,6 +293,22 @@ static void flush_table(struct render *r)
 	r->nrows = 0;
 }
 
+/* A cell of the text view: tabs and line ends as spaces (they would split the row); on a terminal every control
+ * blanked (term.h), piped the rest byte-exact.  Caller frees. */
+static char *text_cell(const struct render *r, const cJSON *v)
+{
+	char *c = render_cell(v);
+	if (r->ctx->out_tty) {
+		char *t = term_clean(c);
+		free(c);
+		return t;
+	}
+	for (char *p = c; *p; p++)
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			*p = ' ';
+	return c;
+}
+
 int render_row(struct render *r, const cJSON *v, struct err *e)
 {
 	FILE *f = r->ctx->out;
@@ -350,30 +325,26 @@ int render_row(struct render *r, const cJSON *v, struct err *e)
 		char *s = cJSON_PrintUnformatted(v);
 		if (!s)
 			return err_set(e, ERR_INTERNAL, "cannot print JSON");
+		char *shown = r->ctx->out_tty ? term_clean_json(s) : NULL;   /* piped: byte-exact */
 		if (r->mode == OUT_JSON)
 			fputs(r->total == 1 ? "[\n" : ",\n", f);
-		fputs(s, f);
+		fputs(shown ? shown : s, f);
 		if (r->mode == OUT_JSONL)
 			fputc('\n', f);
+		free(shown);
 		cJSON_free(s);
 		break;
 	}
 	default: /* OUT_TEXT */
 		learn_cols(r, v);
 		if (!cJSON_IsObject(v)) {
-			char *c = render_cell(v);
-			for (char *p = c; *p; p++)
-				if (*p == '\t' || *p == '\n' || *p == '\r')
-					*p = ' ';
+			char *c = text_cell(r, v);
 			fprintf(f, "%s\n", c);
 			free(c);
 			break;
 		}
 		for (size_t i = 0; i < r->ncols; i++) {
-			char *c = render_cell(col_value(r, v, i));
-			for (char *p = c; *p; p++)
-				if (*p == '\t' || *p == '\n' || *p == '\r')
-					*p = ' ';
+			char *c = text_cell(r, col_value(r, v, i));
 			fprintf(f, "%s%s", i ? "\t" : "", c);
 			free(c);
 		}
@@ -445,7 +416,9 @@ int render_record(struct ctx *ctx, enum out_mode piped_default, const cJSON *o, 
 		char *s = cJSON_PrintUnformatted(o);
 		if (!s)
 			return err_set(e, ERR_INTERNAL, "cannot print JSON");
-		fprintf(ctx->out, "%s\n", s);
+		char *shown = ctx->out_tty ? term_clean_json(s) : NULL;
+		fprintf(ctx->out, "%s\n", shown ? shown : s);
+		free(shown);
 		cJSON_free(s);
 		if (fflush(ctx->out) != 0 || ferror(ctx->out))
 			return err_set(e, ERR_IO, "cannot write output: %s", strerror(errno));

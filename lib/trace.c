@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "ctx.h"
+#include "term.h"
 
 /* Field names whose values are secret, in any casing and spelling we meet (JSON, XML, form, INI-ish). */
 static const char *const secret_fields[] = {
@@ -116,7 +117,9 @@ static void put_body(struct ctx *ctx, const char *prefix, const char *body, size
 	struct buf b = BUF_INIT;
 	size_t show = len > 4096 ? 4096 : len;
 	trace_redact(&b, body, show);
-	fprintf(ctx->err_out, "%s%s%s\n", prefix, buf_cstr(&b), show < len ? " ...(truncated)" : "");
+	char *shown = term_clean(buf_cstr(&b));   /* server text (and item data) on stderr: no raw controls */
+	fprintf(ctx->err_out, "%s%s%s\n", prefix, shown, show < len ? " ...(truncated)" : "");
+	free(shown);
 	buf_cleanse(&b);
 }
 
@@ -158,7 +161,10 @@ void trace_response(struct ctx *ctx, const struct http_resp *r, double seconds)
 				name[nl] = '\0';
 				char *val = strndup(colon + 1, n - (size_t)(colon - h) - 1);
 				trace_redact_header(&b, name, val ? val + strspn(val, " ") : "");
-				fprintf(ctx->err_out, "< %s:%s%s\n", name, " ", buf_cstr(&b));
+				char *n_shown = term_clean(name), *v_shown = term_clean(buf_cstr(&b));
+				fprintf(ctx->err_out, "< %s:%s%s\n", n_shown, " ", v_shown);
+				free(n_shown);
+				free(v_shown);
 				free(val);
 			}
 			buf_cleanse(&b);
