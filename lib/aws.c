@@ -97,6 +97,24 @@ int aws_endpoint(struct ctx *ctx, const struct aws_service *svc, char **url, str
 		from = "--endpoint-url";
 		goto found;
 	}
+	/* Local mode: Streams is served by the DynamoDB engine, so it follows DynamoDB's endpoint (wherever that came
+	 * from) unless an endpoint is configured for Streams itself. */
+	if (!ctx->prod && svc == &aws_streams) {
+		if (use_configured) {
+			snprintf(envname, sizeof(envname), "AWS_ENDPOINT_URL_%s", svc->env_id);
+			if ((v = getenv(envname)) && *v) {
+				from = envname;
+				goto found;
+			}
+			const char *services = config_get(ctx->config, ctx->profile, "services");
+			snprintf(key, sizeof(key), "%s.endpoint_url", svc->config_id);
+			if (services && (v = config_section_get(ctx->config, "services", services, key)) && *v) {
+				from = "the [services] section of the config file";
+				goto found;
+			}
+		}
+		return aws_endpoint(ctx, &aws_dynamodb, url, e);
+	}
 	if (use_configured) {
 		snprintf(envname, sizeof(envname), "AWS_ENDPOINT_URL_%s", svc->env_id);
 		if ((v = getenv(envname)) && *v) {

@@ -571,3 +571,18 @@ teardown() {
 	assert_output '["d","e"]'
 	run -1 grep '"ShardId": "s1"' "$BATS_TEST_TMPDIR/requests.log"
 }
+
+@test "stream tail in local mode: Streams follows DynamoDB's endpoint unless AWS_ENDPOINT_URL_DYNAMODB_STREAMS is set" {
+	local t=${ns}moved dead=http://127.0.0.1:9   # nothing listens on port 9: a request sent there fails (69)
+	stream_table "$t" NEW_IMAGE
+	put "$t" a 1
+	DDB_LOCAL_ENDPOINT=$dead AWS_ENDPOINT_URL_DYNAMODB=$DDB_TEST_LOCAL_URL \
+		run -0 --separate-stderr "$DDB" stream tail "$t"
+	assert_equal "${#lines[@]}" 1
+	json_eq "$(jq -c .dynamodb.Keys <<<"$output")" '{"pk":{"S":"a"},"sk":{"N":"1"}}'
+	DDB_LOCAL_ENDPOINT=$dead run -0 --separate-stderr "$DDB" --endpoint-url "$DDB_TEST_LOCAL_URL" stream list
+	assert_line --partial "$t"
+	# an endpoint of its own still wins
+	AWS_ENDPOINT_URL_DYNAMODB_STREAMS=$dead run -69 "$DDB" stream tail "$t" --max-attempts 1
+	assert_output --partial "127.0.0.1:9"
+}
