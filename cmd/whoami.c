@@ -98,7 +98,12 @@ static int cmd_whoami(int argc, char **argv, struct ctx *ctx)
 
 	const char *account = NULL, *arn = NULL, *user = NULL;
 	if (ctx->prod && !a.no_sts) {
-		if (awsquery_call(ctx, &aws_sts, "GetCallerIdentity", NULL, &doc, &sts_err) < 0) {
+		/* whoami's service is STS: --endpoint-url names its endpoint (the credentials were resolved above, with
+		 * STS's own endpoint, as every command's are) */
+		ctx->endpoint_url_is_sts = 1;
+		int sts_rc = awsquery_call(ctx, &aws_sts, "GetCallerIdentity", NULL, &doc, &sts_err);
+		ctx->endpoint_url_is_sts = 0;
+		if (sts_rc < 0) {
 			sts_failed = 1;
 		} else {
 			account = xml_text(doc, "GetCallerIdentityResult/Account");

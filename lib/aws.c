@@ -91,8 +91,9 @@ int aws_endpoint(struct ctx *ctx, const struct aws_service *svc, char **url, str
 	const char *ignore = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 	int use_configured = !(ignore && !strcasecmp(ignore, "true"));
 
-	/* --endpoint-url names the main service's endpoint; STS (credentials, whoami) keeps its own. */
-	if (ctx->endpoint_url && *ctx->endpoint_url && svc != &aws_sts) {
+	/* --endpoint-url names the command's service's endpoint: STS for whoami's own call, every other service
+	 * otherwise (credential providers' STS calls keep STS's endpoint). */
+	if (ctx->endpoint_url && *ctx->endpoint_url && (svc == &aws_sts) == (ctx->endpoint_url_is_sts != 0)) {
 		v = ctx->endpoint_url;
 		from = "--endpoint-url";
 		goto found;

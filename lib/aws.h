@@ -37,7 +37,8 @@ extern const struct aws_service aws_dynamodb, aws_streams, aws_ec2, aws_cognito,
  * endpoint_url > (local: DDB_LOCAL_ENDPOINT or http://localhost:8000 for DynamoDB and Streams) > the regional AWS
  * endpoint.  Prod over plain http:// is refused unless the host is loopback.  Caller frees *url. */
 int aws_endpoint(struct ctx *ctx, const struct aws_service *svc, char **url, struct err *e);
-/* STS ignores --endpoint-url (that names the main service) and uses the regional endpoint unless
+/* STS ignores --endpoint-url (that names the main service) except while ctx->endpoint_url_is_sts (whoami, whose
+ * service is STS), and uses the regional endpoint unless
  * AWS_STS_REGIONAL_ENDPOINTS (or the profile's sts_regional_endpoints) is "legacy" and the region is one that had
  * the global endpoint (creds_sts.c); requests to the global endpoint are signed for us-east-1. */
 #define AWS_STS_GLOBAL_ENDPOINT "https://sts.amazonaws.com"

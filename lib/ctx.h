@@ -27,6 +27,7 @@ struct ctx {
 	int prod, local;              /* --prod / --local as given (local wins if both: last one given) */
 	int env_set_by_option;        /* 1 when --prod/--local was given on the command line */
 	const char *endpoint_url;     /* --endpoint-url */
+	int endpoint_url_is_sts;      /* 1 while --endpoint-url names STS's endpoint (whoami's GetCallerIdentity) */
 	const char *region_opt;       /* --region */
 	const char *profile_opt;      /* --profile */
 	const char *namespace_opt;    /* --namespace */

@@ -130,11 +130,24 @@ base_and_role() {
 	assert_output "assume-role 210987654321"
 }
 
-@test "whoami: --endpoint-url names DynamoDB's endpoint, not STS's" {
+@test "whoami: --endpoint-url names STS's endpoint; other commands' credential providers keep STS's own" {
 	export AWS_ACCESS_KEY_ID=AKIAENV AWS_SECRET_ACCESS_KEY=secret-for-AKIAENV
-	run -0 "$DDB" whoami --prod --endpoint-url "http://127.0.0.1:$(engine_free_port)"
+	local dead="http://127.0.0.1:$(engine_free_port)"
+	# STS's own endpoint is dead: only --endpoint-url reaches the stand-in
+	AWS_ENDPOINT_URL_STS=$dead run -0 "$DDB" whoami --prod --endpoint-url "$DDB_TEST_STANDINS_URL"
 	run -0 jq -r .account <<<"$output"
 	assert_output 123456789012
+	run -0 standins_log '[.[] | select(.kind == "sts") | .action]'
+	json_eq "$output" '["GetCallerIdentity"]'
+	# and the other way round: --endpoint-url dead, STS's own endpoint alive -> the call fails (69)
+	run -69 "$DDB" whoami --prod --endpoint-url "$dead" --max-attempts 1
+	assert_output --partial "sts GetCallerIdentity"
+	# another command: the role is assumed at STS's own endpoint, the command's request goes to --endpoint-url
+	base_and_role
+	curl -sS --noproxy '*' -X POST "$DDB_TEST_STANDINS_URL/__reset" >/dev/null
+	run -69 "$DDB" list-tables --prod --profile ops --endpoint-url "$dead" --max-attempts 1
+	run -0 standins_log '[.[] | select(.kind == "sts") | .action]'
+	json_eq "$output" '["AssumeRole"]'
 }
 
 @test "whoami: no credentials in prod is a configuration error; arguments are usage errors" {
