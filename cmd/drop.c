@@ -26,11 +26,13 @@ static const struct opt drop_opts[] = {
 const struct cmd cmd_def_drop = {
 	"drop", cmd_drop, CMD_AWS | CMD_DESTRUCTIVE, "delete tables and wait until they are gone",
 	"ddb drop TABLE... [--if-exists] [--no-wait] [--wait-timeout SEC]\n"
-	"ddb drop --all --namespace PREFIX [--no-wait]", drop_opts,
+	"ddb drop --all --namespace PREFIX [--no-wait]\n"
+	"ddb drop --all --yes [--no-wait]", drop_opts,
 	"Deletes each table (DeleteTable; a table still being created or updated is waited for first) and waits "
 	"until DescribeTable no longer finds it.  A missing table is exit 66 unless --if-exists.  --all drops every "
 	"table whose name starts with the namespace (CI teardown: `ddb drop --all --namespace ci_123_`); without a "
-	"namespace it drops every table of the local engine, and it is refused in prod.  In prod each drop needs "
+	"namespace it drops every table of the local engine after you type 'all' on a terminal, or with --yes (off a "
+	"terminal it is refused without --yes, exit 64), and it is refused in prod.  In prod each drop needs "
 	"--yes, or typing the table name (the namespace for --all) on a terminal; nothing is ever asked when stdin is "
 	"not a terminal.  Output: a row per table given or found, {table, result} with result 'dropped' (or "
 	"'dropping' with --no-wait), printed once the table is gone: a table on a terminal, TABLE<TAB>RESULT lines "
@@ -110,6 +112,28 @@ static int delete_one(struct ctx *ctx, const char *wire, const char *shown, doub
 	}
 }
 
+/* drop --all without a namespace in local mode: --yes, or the word "all" typed on a terminal (not under CI). */
+static int confirm_whole_engine(struct ctx *ctx, size_t n, struct err *e)
+{
+	char *url = NULL, what[128];
+	int rc = 0;
+	if (ctx->yes)
+		return 0;
+	if (aws_endpoint(ctx, &aws_dynamodb, &url, e) < 0)
+		return -1;
+	snprintf(what, sizeof what, "drop all %zu table%s", n, n == 1 ? "" : "s");
+	if (!ctx->in_tty || getenv("CI")) {
+		rc = err_set(e, ERR_USAGE, "refusing to %s of the engine at %s (no namespace) without --yes; "
+		             "--namespace PREFIX drops only that namespace's tables", what, url);
+	} else {
+		char *where = xasprintf("of the engine at %s (every table: no namespace)", url);
+		rc = ctx_ask(ctx, what, where, "all", e);
+		free(where);
+	}
+	free(url);
+	return rc;
+}
+
 static int cmd_drop(int argc, char **argv, struct ctx *ctx)
 {
 	struct drop_args a = { 0, 0, 0, -1 };
@@ -138,10 +162,17 @@ static int cmd_drop(int argc, char **argv, struct ctx *ctx)
 			goto done;
 		}
 		char what[256];
-		snprintf(what, sizeof what, "drop all %zu table%s of namespace '%s'", wire.n, wire.n == 1 ? "" : "s",
-		         ctx->ns);
-		if (ctx_confirm(ctx, what, ctx->ns, &e) < 0)
-			goto fail;
+		if (!ctx->ns[0] && !ctx->prod) {
+			/* every table of a local engine, which is often shared (DDB_LOCAL_ENDPOINT): a typed word on a
+			 * terminal, --yes otherwise (prod without a namespace was refused above) */
+			if (confirm_whole_engine(ctx, wire.n, &e) < 0)
+				goto fail;
+		} else {
+			snprintf(what, sizeof what, "drop all %zu table%s of namespace '%s'", wire.n, wire.n == 1 ? "" : "s",
+			         ctx->ns);
+			if (ctx_confirm(ctx, what, ctx->ns, &e) < 0)
+				goto fail;
+		}
 	} else {
 		for (int i = 1; i <= npos; i++) {
 			char *w = ctx_table_wire(ctx, argv[i]);

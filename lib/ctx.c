@@ -30,7 +30,8 @@ const struct opt ctx_global_opts[] = {
 	OPT_F_BOOL(0, "ddb-json", struct ctx, ddb_json, "items as typed DynamoDB JSON (lossless)"),
 	OPT_F_BOOL(0, "debug", struct ctx, debug, "print each request and response on stderr (secrets redacted)"),
 	OPT_F_BOOL('q', "quiet", struct ctx, quiet, "no progress, notes or summaries on stderr"),
-	OPT_F_BOOL('y', "yes", struct ctx, yes, "confirm destructive actions in prod without asking"),
+	OPT_F_BOOL('y', "yes", struct ctx, yes,
+	           "confirm destructive actions without asking (in prod; drop --all without a namespace)"),
 	OPT_F_INT(0, "max-attempts", struct ctx, max_attempts, "N", "attempts per request, retries included (AWS_MAX_ATTEMPTS)", 1, 100),
 	OPT_F_DOUBLE(0, "connect-timeout", struct ctx, connect_timeout, "SEC", "connection timeout (default 5)"),
 	OPT_F_DOUBLE(0, "timeout", struct ctx, timeout, "SEC", "timeout of one request attempt (default 60)"),
@@ -281,10 +282,17 @@ int ctx_confirm(struct ctx *ctx, const char *what, const char *expect, struct er
 		return 0;
 	if (!ctx->in_tty || getenv("CI"))
 		return err_set(e, ERR_USAGE, "refusing to %s in prod without --yes", what);
-	char *w = term_clean(what), *x = term_clean(expect);
-	fprintf(ctx->err_out, "ddb: about to %s in %s (region %s).\nType '%s' to confirm: ", w,
-	        "PRODUCTION", ctx->region ? ctx->region : "?", x);
+	char where[128];
+	snprintf(where, sizeof(where), "in PRODUCTION (region %s)", ctx->region ? ctx->region : "?");
+	return ctx_ask(ctx, what, where, expect, e);
+}
+
+int ctx_ask(struct ctx *ctx, const char *what, const char *where, const char *expect, struct err *e)
+{
+	char *w = term_clean(what), *at = term_clean(where), *x = term_clean(expect);
+	fprintf(ctx->err_out, "ddb: about to %s %s.\nType '%s' to confirm: ", w, at, x);
 	free(w);
+	free(at);
 	free(x);
 	fflush(ctx->err_out);
 	char line[512];

@@ -81,5 +81,8 @@ int ctx_usage(struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...) __at
 /* Ask for confirmation for a destructive action in prod: 0 ok, -1 refused (e filled).  Never prompts unless stdin
  * is a terminal; with --yes always ok.  expect: the word the user must type (usually the table name). */
 int ctx_confirm(struct ctx *ctx, const char *what, const char *expect, struct err *e);
+/* The question itself (the caller decided it must be asked, on a terminal): "about to WHAT WHERE. Type 'EXPECT' to
+ * confirm"; 0 when EXPECT was typed, else -1 (ERR_USAGE, nothing changed). */
+int ctx_ask(struct ctx *ctx, const char *what, const char *where, const char *expect, struct err *e);
 
 #endif

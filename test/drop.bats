@@ -165,3 +165,31 @@ ci_12_a"
 	json_eq "$(jq -c 'length' <<<"$output")" 117
 	moto_stop
 }
+
+@test "drop --all without a namespace: refused off a terminal without --yes (64), done with --yes" {
+	moto_fixture   # a private engine: this drops every table it has
+	run -64 "$DDB" drop --all </dev/null
+	assert_output "ddb: drop: refusing to drop all 130 tables of the engine at $MOTO_URL (no namespace) without --yes; --namespace PREFIX drops only that namespace's tables"
+	run -0 moto_list
+	json_eq "$(jq length <<<"$output")" 130
+	run -0 --separate-stderr "$DDB" drop --all --yes -o jsonl </dev/null
+	assert_equal "${#lines[@]}" 130
+	run -0 moto_list
+	json_eq "$output" '[]'
+	moto_stop
+}
+
+@test "drop --all without a namespace on a terminal: asks for the word 'all' (a wrong answer changes nothing)" {
+	moto_fixture
+	unset CI
+	run -64 script -qec "$(printf '%q' "$DDB") drop --all -q" /dev/null <<<"yes"
+	assert_output --partial "ddb: about to drop all 130 tables of the engine at $MOTO_URL (every table: no namespace)."
+	assert_output --partial "Type 'all' to confirm: "
+	assert_output --partial "not confirmed ('all' was expected); nothing was changed"
+	run -0 moto_list
+	json_eq "$(jq length <<<"$output")" 130
+	run -0 script -qec "$(printf '%q' "$DDB") drop --all -q -o jsonl" /dev/null <<<"all"
+	run -0 moto_list
+	json_eq "$output" '[]'
+	moto_stop
+}
