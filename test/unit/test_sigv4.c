@@ -4,10 +4,10 @@
  * relative to the repo root, where test/run runs it; see test/data/sigv4/SOURCE.md):
  *   aws-sig-v4-test-suite/.../<case>.req -> .creq, .sts, .authz
  *   aws-signing-test-suite/v4/<case>/   request.txt + context.json -> header-* and query-* (presigned) files
- *   botocore-generated/<name>.json {"input", "expected"} in the sigv4-oracle input format
+ *   botocore-generated/<name>.json {"input", "expected"} (input format: test/data/sigv4/SOURCE.md)
  * One line per case on stdout, details of a mismatch on stderr, "N passed, N failed" last.
  *
- * With --drive: a driver for test/unit/sigv4_oracle_check.py.  Reads one sigv4-oracle input object per line
+ * With --drive: a driver for test/unit/sigv4_oracle_check.py.  Reads one input object (that format) per line
  * on stdin (plus an optional "query": the wire query string, used instead of "params"), signs it, and writes
  * one JSON object per line: canonical_request, string_to_sign, signature, authorization, signed_headers,
  * credential_scope, payload_hash, presigned_query, add (the [name, value] headers to add) — or {"error"}.
@@ -514,7 +514,7 @@ static size_t crt_suite(const char *root)
 	return found;
 }
 
-/* ---- sigv4-oracle input objects (botocore-generated vectors and the --drive mode) ------------------- */
+/* ---- input objects (botocore-generated vectors and the --drive mode) -------------------------------- */
 
 struct drv {
 	struct sigv4_header *h;
@@ -573,7 +573,7 @@ static int b64decode(const char *s, unsigned char **out, size_t *outlen)
 	return 0;
 }
 
-/* Build a signer request from a sigv4-oracle input object; strings point into `in`. */
+/* Build a signer request from an input object; strings point into `in`. */
 static int drv_from_json(struct drv *d, const cJSON *in, const char **why)
 {
 	memset(d, 0, sizeof *d);
