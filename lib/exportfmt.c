@@ -575,7 +575,8 @@ int export_dir_finish(struct export_dir *d, const struct export_meta *meta, stru
 	}
 	root = meta->s3_prefix && *meta->s3_prefix ? xasprintf("%s/AWSDynamoDB/%s", meta->s3_prefix, id)
 	                                            : xasprintf("AWSDynamoDB/%s", id);
-	qsort(d->files, d->nfiles, sizeof *d->files, cmp_file);
+	if (d->nfiles)
+		qsort(d->files, d->nfiles, sizeof *d->files, cmp_file);
 	for (size_t i = 0; i < d->nfiles; i++) {
 		const struct export_file *f = &d->files[i];
 		if (buf_addf(&files, "{\"itemCount\":%ld,\"md5Checksum\":\"%s\",\"etag\":\"%s\",\"dataFileS3Key\":",
@@ -899,7 +900,8 @@ static int list_dir(struct export_reader *r, const char *dir, struct err *e)
 		names[n++] = xasprintf("%s/%s", dir, de->d_name);
 	}
 	closedir(dh);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (is_dir(names[i])) {
 			free(names[i]);
