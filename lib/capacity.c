@@ -366,6 +366,43 @@ int capacity_tally_put(struct capacity_tally *tl, const struct capacity_table *t
 	return 0;
 }
 
+/* A positive number member as a double (capacity figures are small integers, not item data), or 0. */
+static double rate_of(const cJSON *o, const char *k)
+{
+	char tmp[JSON_NUMBER_TMP], *end;
+	const char *t = json_number_text_tmp(json_get(o, k), tmp, sizeof tmp);
+	double v;
+	if (!t)
+		return 0;
+	v = strtod(t, &end);
+	return *end || v <= 0 ? 0 : v;
+}
+
+void capacity_rates_from_desc(const cJSON *desc, struct capacity_plan_in *in)
+{
+	const cJSON *t = json_get(desc, "Table") ? json_get(desc, "Table") : desc;
+	const cJSON *pt = json_get(t, "ProvisionedThroughput");
+	const char *billing = json_get_string(json_get(t, "BillingModeSummary"), "BillingMode");
+	double w = rate_of(pt, "WriteCapacityUnits"), r = rate_of(pt, "ReadCapacityUnits");
+	in->on_demand = billing ? !strcmp(billing, "PAY_PER_REQUEST") : !(w > 0 && r > 0);
+	if (!in->on_demand) {
+		in->write_rate = w;
+		in->read_rate = r;
+		return;
+	}
+	const cJSON *warm = json_get(t, "WarmThroughput"), *od = json_get(t, "OnDemandThroughput");
+	w = rate_of(warm, "WriteUnitsPerSecond");
+	r = rate_of(warm, "ReadUnitsPerSecond");
+	in->write_rate = w > 0 ? w : CAPACITY_ON_DEMAND_WRITE_RATE;
+	in->read_rate = r > 0 ? r : CAPACITY_ON_DEMAND_READ_RATE;
+	w = rate_of(od, "MaxWriteRequestUnits");
+	r = rate_of(od, "MaxReadRequestUnits");
+	if (w > 0 && w < in->write_rate)
+		in->write_rate = w;
+	if (r > 0 && r < in->read_rate)
+		in->read_rate = r;
+}
+
 void capacity_plan_compute(const struct capacity_plan_in *in, struct capacity_plan *p)
 {
 	memset(p, 0, sizeof *p);

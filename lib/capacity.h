@@ -172,6 +172,11 @@ struct capacity_plan {
 	double cost_write, cost_read, cost;            /* USD at on-demand prices */
 };
 
+/* The rates a table serves, from DescribeTable's "Table" (or the whole response): provisioned: its
+ * ProvisionedThroughput; on demand (BillingModeSummary PAY_PER_REQUEST, or DynamoDB Local's 0/0 throughput): its
+ * WarmThroughput when it reports one, else the new-table defaults (4,000 / 12,000), lowered to its
+ * OnDemandThroughput maxima when set.  Fills in->on_demand, in->write_rate and in->read_rate. */
+void capacity_rates_from_desc(const cJSON *desc, struct capacity_plan_in *in);
 void capacity_plan_compute(const struct capacity_plan_in *in, struct capacity_plan *out);
 /* The plan as a few "key: value" lines for people (the caller prints them). */
 int capacity_plan_format(const struct capacity_plan *p, struct buf *out);

@@ -297,6 +297,32 @@ static void test_plan(void)
 	CHECK(NEAR(p.rcu, 1) && NEAR(p.read_seconds, 0));
 }
 
+static void test_rates(void)
+{
+	struct capacity_plan_in in;
+	cJSON *d;
+	/* provisioned */
+	memset(&in, 0, sizeof in);
+	d = parse("{\"Table\":{\"BillingModeSummary\":{\"BillingMode\":\"PROVISIONED\"},"
+	          "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":100,\"WriteCapacityUnits\":25}}}");
+	capacity_rates_from_desc(d, &in);
+	CHECK(!in.on_demand && NEAR(in.write_rate, 25) && NEAR(in.read_rate, 100));
+	cJSON_Delete(d);
+	/* on demand, no warm throughput reported: the new-table defaults */
+	d = parse("{\"BillingModeSummary\":{\"BillingMode\":\"PAY_PER_REQUEST\"},"
+	          "\"ProvisionedThroughput\":{\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0}}");
+	capacity_rates_from_desc(d, &in);
+	CHECK(in.on_demand && NEAR(in.write_rate, 4000) && NEAR(in.read_rate, 12000));
+	cJSON_Delete(d);
+	/* DynamoDB Local: no BillingModeSummary, 0/0; warm throughput and an on-demand maximum */
+	d = parse("{\"ProvisionedThroughput\":{\"ReadCapacityUnits\":0,\"WriteCapacityUnits\":0},"
+	          "\"WarmThroughput\":{\"ReadUnitsPerSecond\":30000,\"WriteUnitsPerSecond\":10000,\"Status\":\"ACTIVE\"},"
+	          "\"OnDemandThroughput\":{\"MaxWriteRequestUnits\":500,\"MaxReadRequestUnits\":-1}}");
+	capacity_rates_from_desc(d, &in);
+	CHECK(in.on_demand && NEAR(in.write_rate, 500) && NEAR(in.read_rate, 30000));
+	cJSON_Delete(d);
+}
+
 int main(void)
 {
 	json_init();
@@ -306,5 +332,6 @@ int main(void)
 	test_bucket_threads();
 	test_aimd();
 	test_plan();
+	test_rates();
 	return unit_done();
 }
