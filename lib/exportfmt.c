@@ -335,8 +335,10 @@ static int file_start(struct export_writer *w, struct err *e)
 	fd = open(w->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	if (fd < 0 || !(w->f = fdopen(fd, "wb"))) {
 		int en = errno;
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			unlink(w->path);
+		}
 		err_set(e, ERR_IO, "%s: cannot create: %s", w->path, strerror(en));
 		free(w->path);
 		free(w->name);

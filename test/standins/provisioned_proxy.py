@@ -32,7 +32,7 @@ Control (plain HTTP on the same port):
                               "write_units_per_second" ((write_units - burst) / (last_write - first_write)),
                               "burst_write_units", "by_op": {...}, "config": {...}}
   POST /__config       JSON with any of wcu, rcu, latency_ms, burst_seconds; answers the new config
-  POST /__reset_stats  counters to zero, buckets full again
+  POST /__reset_stats  counters to zero, buckets full again, the tables' GSIs looked up again (so does /__config)
 The port file receives "http://127.0.0.1:PORT" once the proxy listens (written atomically).  The proxy exits when
 --owner's process is gone (serve.py's watchdog).  --stats-file is rewritten (atomically) after every request.
 """
@@ -161,6 +161,7 @@ class State:
             self.w = Bucket(self.cfg["wcu"], self.cfg["burst_seconds"])
             self.r = Bucket(self.cfg["rcu"], self.cfg["burst_seconds"])
             self.t0 = time.monotonic()
+            self.tables = {}
             self.stats = {"requests": 0, "forwarded": 0, "throttled": 0, "unprocessed_items": 0, "write_units": 0,
                           "read_units": 0.0, "writes": 0, "first_write": None, "last_write": None, "by_op": {}}
 
