@@ -44,7 +44,8 @@ static const char *get_str(const cJSON *o, const char *k)
 static long long get_ll(const cJSON *o, const char *k)
 {
 	const cJSON *v = get(o, k);
-	return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+	/* a server's number: in range before it becomes an integer */
+	return cJSON_IsNumber(v) && v->valuedouble > -9e18 && v->valuedouble < 9e18 ? (long long)v->valuedouble : 0;
 }
 
 static void add_ll(cJSON *o, const char *k, long long n)

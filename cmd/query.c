@@ -38,8 +38,10 @@ static const struct opt query_opts[] = {
 	OPT_F_STR(0, "sk-ge", struct query_args, sk_ge, "V", "sort key >= V"),
 	OPT_F_STR(0, "index", struct query_args, index, "NAME", "query a secondary index (its key schema)"),
 	OPT_F_BOOL(0, "desc", struct query_args, desc, "descending sort key order (ScanIndexForward false)"),
-	OPT_F_INT(0, "limit", struct query_args, limit, "N", "at most N items in total (patterns: default 20)", 1, 0),
-	OPT_F_INT(0, "page-size", struct query_args, page_size, "N", "items evaluated per request (Limit)", 1, 0),
+	OPT_F_INT(0, "limit", struct query_args, limit, "N", "at most N items in total (patterns: default 20)", 1,
+	          2147483647L),
+	OPT_F_INT(0, "page-size", struct query_args, page_size, "N", "items evaluated per request (Limit)", 1,
+	          2147483647L),
 	OPT_F_LIST(0, "filter", struct query_args, filter, "EXPR",
 	           "FilterExpression, or name=value (repeatable, AND-ed)"),
 	OPT_F_STR(0, "projection", struct query_args, projection, "ATTRS", "only these attributes (a,b,c)"),
@@ -107,14 +109,20 @@ static int query_pages(struct ctx *ctx, cJSON *in, struct qrun *q, item_fn fn, v
 		cJSON *page = NULL;
 		if (aws_json(ctx, &aws_dynamodb, "Query", in, &page, e) < 0)
 			return -1;
+		/* before the page is shown: a page that repeats its request would print the same items forever */
+		if (aws_token_repeated("Query", "LastEvaluatedKey", cJSON_GetObjectItemCaseSensitive(in, "ExclusiveStartKey"),
+		                       cJSON_GetObjectItemCaseSensitive(page, "LastEvaluatedKey"), e) < 0) {
+			cJSON_Delete(page);
+			return -1;
+		}
 		const cJSON *cc = json_get(page, "ConsumedCapacity");
 		const cJSON *cu = json_get(cc, "CapacityUnits");
 		if (cJSON_IsNumber(cu))
 			q->capacity += cu->valuedouble;
 		if (q->count_only) {
 			const cJSON *c = json_get(page, "Count"), *s = json_get(page, "ScannedCount");
-			q->count += cJSON_IsNumber(c) ? (long)c->valuedouble : 0;
-			q->scanned += cJSON_IsNumber(s) ? (long)s->valuedouble : 0;
+			q->count += cJSON_IsNumber(c) && c->valuedouble >= 0 && c->valuedouble <= 1e9 ? (long)c->valuedouble : 0;
+			q->scanned += cJSON_IsNumber(s) && s->valuedouble >= 0 && s->valuedouble <= 1e9 ? (long)s->valuedouble : 0;
 		} else {
 			const cJSON *items = json_get(page, "Items"), *it;
 			if (items && !cJSON_IsArray(items)) {

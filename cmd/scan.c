@@ -29,8 +29,9 @@ struct scan_args {
 static const struct opt scan_opts[] = {
 	OPT_F_INT(0, "segments", struct scan_args, segments, "N", "parallel scan with N segments (threads), 1-64", 1,
 	          SCAN_MAX_SEGMENTS),
-	OPT_F_INT(0, "limit", struct scan_args, limit, "N", "stop after N items in total", 1, 0),
-	OPT_F_INT(0, "page-size", struct scan_args, page_size, "N", "items evaluated per request (Limit)", 1, 0),
+	OPT_F_INT(0, "limit", struct scan_args, limit, "N", "stop after N items in total", 1, 2147483647L),
+	OPT_F_INT(0, "page-size", struct scan_args, page_size, "N", "items evaluated per request (Limit)", 1,
+	          2147483647L),
 	OPT_F_STR(0, "index", struct scan_args, index, "NAME", "scan a secondary index"),
 	OPT_F_LIST(0, "filter", struct scan_args, filter, "EXPR",
 	           "FilterExpression, or name=value (repeatable, AND-ed)"),
@@ -88,6 +89,12 @@ static void scan_fail(struct scan_state *st, const struct err *e)
 	atomic_store(&st->stop, 1);
 }
 
+/* A page's Count or ScannedCount (a server's number: in range before it becomes a long; a page holds at most 1 MB). */
+static long count_of(const cJSON *n)
+{
+	return cJSON_IsNumber(n) && n->valuedouble >= 0 && n->valuedouble <= 1e9 ? (long)n->valuedouble : 0;
+}
+
 /* Render the items of one page.  0, or -1 with e (output error, bad item). */
 static int emit_page(struct scan_state *st, const cJSON *page, struct err *e)
 {
@@ -96,8 +103,8 @@ static int emit_page(struct scan_state *st, const cJSON *page, struct err *e)
 	if (st->count_only) {
 		const cJSON *c = json_get(page, "Count"), *s = json_get(page, "ScannedCount");
 		pthread_mutex_lock(&st->mu);
-		st->count += cJSON_IsNumber(c) ? (long)c->valuedouble : 0;
-		st->scanned += cJSON_IsNumber(s) ? (long)s->valuedouble : 0;
+		st->count += count_of(c);
+		st->scanned += count_of(s);
 		pthread_mutex_unlock(&st->mu);
 		return 0;
 	}
@@ -186,6 +193,14 @@ static void *fetch_main(void *arg)
 			break;
 		}
 		cJSON *lek = cJSON_DetachItemFromObjectCaseSensitive(page, "LastEvaluatedKey");
+		/* before the page is shown: a page that repeats its request would print the same items forever */
+		if (aws_token_repeated("Scan", "LastEvaluatedKey", cJSON_GetObjectItemCaseSensitive(in, "ExclusiveStartKey"),
+		                       lek, &e) < 0) {
+			cJSON_Delete(page);
+			cJSON_Delete(lek);
+			rc = -1;
+			break;
+		}
 		pthread_mutex_lock(&p->mu);
 		while (p->slot && !p->quit)
 			pthread_cond_wait(&p->cv, &p->mu);

@@ -15,6 +15,7 @@
 #include "creds.h"
 #include "ctx.h"
 #include "http.h"
+#include "json.h"
 #include "sigv4.h"
 #include "trace.h"
 
@@ -477,7 +478,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 			e->type[0] = e->request_id[0] = '\0';   /* not the code of an earlier attempt's answer */
 			e->http_status = 0;
 			trace_note(ctx, "transport error: %s", e->msg);
-			if (hr.fail == HTTP_ABORTED)
+			if (hr.fail == HTTP_ABORTED || hr.fail == HTTP_REFUSED)
 				goto out;
 			if (hr.fail == HTTP_CONNECT) {
 				if (!ctx->prod && svc->has_local && !r->endpoint && !ctx->endpoint_url) {
@@ -551,6 +552,11 @@ out:
 int aws_json_on(struct ctx *ctx, struct http *http, const struct aws_service *svc, const char *op,
                 const cJSON *in, cJSON **out, struct aws_response *meta, struct err *e)
 {
+	const char *table = svc->protocol != AWS_QUERY ? json_get_string(in, "TableName") : NULL;
+	/* a table name DynamoDB cannot accept is the caller's mistake: never sent, never retried */
+	*out = NULL;
+	if (svc == &aws_dynamodb && table && ctx_check_table_name(table, e) < 0)
+		return -1;
 	char *body = in ? cJSON_PrintUnformatted(in) : NULL;
 	struct aws_response resp;
 	struct aws_request r = { svc, op, body ? body : "{}", body ? strlen(body) : 2, http, NULL, 0, NULL, 0, 0 };
@@ -581,6 +587,14 @@ int aws_json(struct ctx *ctx, const struct aws_service *svc, const char *op, con
 	return aws_json_on(ctx, NULL, svc, op, in, out, NULL, e);
 }
 
+int aws_token_repeated(const char *what, const char *name, const cJSON *sent, const cJSON *got, struct err *e)
+{
+	if (!sent || !got || !cJSON_Compare(sent, got, 1))
+		return 0;
+	return err_set(e, ERR_DATA, "%s: the same %s came back twice (the server would page forever): stopped", what,
+	               name);
+}
+
 int aws_paginate(struct ctx *ctx, const struct aws_service *svc, const char *op, cJSON *in, const char *in_token,
                  const char *out_token, aws_page_fn fn, void *arg, struct err *e)
 {
@@ -588,6 +602,14 @@ int aws_paginate(struct ctx *ctx, const struct aws_service *svc, const char *op,
 		cJSON *page = NULL;
 		if (aws_json(ctx, svc, op, in, &page, e) < 0)
 			return -1;
+		char what[128];
+		snprintf(what, sizeof(what), "%s %s", svc->name, op);
+		/* before the page is handed over: a page that repeats its request would be shown forever */
+		if (aws_token_repeated(what, out_token, cJSON_GetObjectItemCaseSensitive(in, in_token),
+		                       cJSON_GetObjectItemCaseSensitive(page, out_token), e) < 0) {
+			cJSON_Delete(page);
+			return -1;
+		}
 		int r = fn(arg, page, e);
 		if (r != 0) {
 			cJSON_Delete(page);

@@ -214,7 +214,8 @@ static int fetch_tables(struct ctx *ctx, struct complete_list *out)
 				complete_list_add(out, u);
 		}
 		const cJSON *last = cJSON_GetObjectItemCaseSensitive(resp, "LastEvaluatedTableName");
-		if (cJSON_IsString(last) && !done) {
+		const char *sent = json_get_string(in, "ExclusiveStartTableName");
+		if (cJSON_IsString(last) && !done && !(sent && !strcmp(sent, last->valuestring))) {   /* no endless paging */
 			cJSON_DeleteItemFromObjectCaseSensitive(in, "ExclusiveStartTableName");
 			cJSON_AddStringToObject(in, "ExclusiveStartTableName", last->valuestring);
 		} else {

@@ -86,6 +86,9 @@ static int truthy(const char *v)
 	return v && (!strcasecmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
 }
 
+/* The longest region name accepted (AWS's are about 15: "ap-southeast-2", "us-gov-west-1"). */
+#define REGION_MAX 32
+
 int ctx_resolve(struct ctx *ctx, struct err *e)
 {
 	const char *v;
@@ -116,19 +119,36 @@ int ctx_resolve(struct ctx *ctx, struct err *e)
 		return err_set(e, ERR_CONFIG, "profile '%s' not found in %s or %s", ctx->profile,
 		               ctx->config->cfg.path, ctx->config->cred.path);
 
+	/* `services = NAME` must name a [services NAME] section: a typo would silently send requests elsewhere */
+	if ((v = config_get(ctx->config, ctx->profile, "services")) && *v) {
+		char sec[300];
+		snprintf(sec, sizeof(sec), "services %s", v);
+		if (!ini_has_section(&ctx->config->cfg, sec))
+			return err_set(e, ERR_CONFIG, "profile '%s': services = '%.100s' but %s has no [services %.100s] "
+			               "section", ctx->profile, v, ctx->config->cfg.path, v);
+	}
+
 	free(ctx->region);
 	ctx->region = NULL;
+	const char *rfrom = "--region";
 	v = ctx->region_opt;
-	if (!v || !*v)
+	if ((!v || !*v) && (rfrom = "AWS_REGION", 1))
 		v = getenv("AWS_REGION");
-	if (!v || !*v)
+	if ((!v || !*v) && (rfrom = "AWS_DEFAULT_REGION", 1))
 		v = getenv("AWS_DEFAULT_REGION");
-	if (!v || !*v)
+	if ((!v || !*v) && (rfrom = "the profile's region", 1))
 		v = config_get(ctx->config, ctx->profile, "region");
 	if (v && *v) {
+		/* checked before anything is sent: a region is a DNS label of the endpoint and part of every signature */
+		size_t n = strlen(v);
+		if (n > REGION_MAX)
+			return err_set(e, ERR_CONFIG, "%s: a region of %zu characters is not a valid region name (at most %d)",
+			               rfrom, n, REGION_MAX);
 		for (const char *c = v; *c; c++)
 			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
-				return err_set(e, ERR_CONFIG, "region '%s' is not a valid region name", v);
+				return err_set(e, ERR_CONFIG, "region '%.*s' is not a valid region name", REGION_MAX, v);
+		if (*v == '-' || v[n - 1] == '-')
+			return err_set(e, ERR_CONFIG, "region '%s' is not a valid region name", v);
 		ctx->region = xstrdup(v);
 	} else if (!ctx->prod) {
 		ctx->region = xstrdup("us-east-1");
@@ -210,6 +230,34 @@ const char *ctx_table_user(const struct ctx *ctx, const char *wire)
 	if (n && strncmp(wire, ctx->ns, n))
 		return NULL;
 	return wire + n;
+}
+
+int ctx_check_table_name(const char *wire, struct err *e)
+{
+	char shown[72];
+	size_t n = strlen(wire), k = 0, bad = 0;
+	int arn = !strncmp(wire, "arn:", 4);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)wire[i];
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+		         c == '-' || c == '.' || (arn && c > 0x20 && c < 0x7f);
+		if (!ok && !bad)
+			bad = i + 1;
+		if (k + 1 < sizeof(shown) - 3)   /* shown: printable ASCII only, the rest as '?' */
+			shown[k++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	shown[k] = '\0';
+	if (k < n)
+		snprintf(shown + k, sizeof(shown) - k, "...");
+	if (bad)
+		return err_set(e, ERR_USAGE, "table name '%s': byte %zu is not allowed (%s)", shown, bad,
+		               arn ? "a table ARN is printable ASCII" :
+		               "DynamoDB allows only letters, digits, '_', '-' and '.'");
+	if (!arn && (n < 3 || n > 255))
+		return err_set(e, ERR_USAGE, "table name '%s': %zu characters (DynamoDB allows 3 to 255)", shown, n);
+	if (arn && n > 1024)
+		return err_set(e, ERR_USAGE, "table ARN '%s': %zu characters (at most 1024)", shown, n);
+	return 0;
 }
 
 int ctx_interrupted(const struct ctx *ctx)

@@ -132,8 +132,18 @@ int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, 
 
 	curl_easy_reset(c);   /* keeps the connection cache: keep-alive survives */
 	for (size_t i = 0; i < r->nheaders; i++) {
+		/* a CR or LF in a value would end the header and start another: refuse any control character (the value
+		 * may be a credential: never shown) */
+		for (const char *v = r->headers[i].value; *v; v++)
+			if ((unsigned char)*v < 0x20 || *v == 0x7f) {
+				resp->fail = HTTP_REFUSED;
+				err_set(e, ERR_CONFIG, "refusing to send header '%s': its value holds a control character",
+				        r->headers[i].name);
+				goto out;
+			}
 		int n = snprintf(line, sizeof(line), "%s: %s", r->headers[i].name, r->headers[i].value);
 		if (n < 0 || (size_t)n >= sizeof(line)) {
+			resp->fail = HTTP_REFUSED;
 			err_set(e, ERR_INTERNAL, "header '%s' too long", r->headers[i].name);
 			goto out;
 		}

@@ -23,9 +23,10 @@ struct http_req {
 	size_t body_len;
 };
 
-/* HTTP_TLS: the handshake failed (may pass on a retry); HTTP_TLS_VERIFY: the certificate was refused (will not). */
+/* HTTP_TLS: the handshake failed (may pass on a retry); HTTP_TLS_VERIFY: the certificate was refused (will not).
+ * HTTP_REFUSED: nothing was sent (a header value with a control character, a header too long): never retried. */
 enum http_fail { HTTP_OK = 0, HTTP_CONNECT, HTTP_TIMEOUT, HTTP_RESET, HTTP_TLS, HTTP_ABORTED, HTTP_TOOBIG, HTTP_OTHER,
-                 HTTP_TLS_VERIFY };
+                 HTTP_TLS_VERIFY, HTTP_REFUSED };
 
 struct http_resp {
 	long status;

@@ -129,8 +129,12 @@ static int set_value(struct ctx *ctx, const struct cmd *cmd, const struct opt *o
 		char *end;
 		errno = 0;
 		double v = strtod(val, &end);
-		if (!*val || *end || errno || v < 0 || v != v)
+		double hi = o->max ? (double)o->max : OPT_DOUBLE_MAX;
+		if (!*val || *end || v < 0 || v != v || (errno && errno != ERANGE))
 			return err_set(e, ERR_USAGE, "option '%s': '%s' is not a non-negative number", shown, val);
+		/* "inf", "1e300" and ERANGE overflow are numbers, but none converts to milliseconds in a long */
+		if (errno == ERANGE || !(v <= hi))
+			return err_set(e, ERR_USAGE, "option '%s': '%.40s' is out of range (0..%.0f)", shown, val, hi);
 		*(double *)p = v;
 		return 0;
 	}

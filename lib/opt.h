@@ -19,8 +19,11 @@ enum opt_type {
 	OPT_INT,        /* long: strtol with end check, range [min,max] */
 	OPT_LIST,       /* struct strlist: repeatable, each value appended */
 	OPT_PAIR,       /* const char *[2]: two arguments ("--sk-between A B") */
-	OPT_DOUBLE,     /* double: seconds, rates ("--wait-timeout 1.5") */
+	OPT_DOUBLE,     /* double: seconds ("--wait-timeout 1.5"), finite, [0, max] (max 0: OPT_DOUBLE_MAX) */
 };
+
+/* The largest OPT_DOUBLE by default: about 11.5 days of seconds, so SEC * 1000 always fits a long. */
+#define OPT_DOUBLE_MAX 1e6
 
 struct strlist { const char **v; size_t n; };
 void strlist_push(struct strlist *l, const char *s);

@@ -532,7 +532,8 @@ static int int_field(struct vctx *v, const cJSON *o, const char *path, const cha
 		return 0;
 	d = (*out)->valuedouble;
 	join(p, sizeof p, path, k);
-	if (d != (double)(long long)d || d < min || d > max)
+	/* range first: converting inf, NaN or 1e400000 to an integer type is undefined */
+	if (!(d >= min && d <= max) || d != (double)(long long)d)
 		return verr(v, p, "must be an integer from %.0f to %.0f", min, max);
 	return 0;
 }
@@ -952,7 +953,7 @@ static void schema_finish(struct schema *s)
 		const cJSON *d = get(p, "RecoveryPeriodInDays");
 		s->has_pitr = 1;
 		s->pitr_enabled = cJSON_IsTrue(get(p, "PointInTimeRecoveryEnabled"));
-		s->pitr_days = cJSON_IsNumber(d) ? (int)d->valuedouble : 0;
+		s->pitr_days = cJSON_IsNumber(d) && d->valuedouble >= 0 && d->valuedouble <= 1e6 ? (int)d->valuedouble : 0;
 	}
 }
 
@@ -1957,8 +1958,9 @@ static int live_num(const cJSON *o, const char *k, long long *out)
 {
 	const cJSON *v = get(o, k);
 	if (cJSON_IsNumber(v)) {
-		*out = (long long)v->valuedouble;
-		return 0;
+		double d = v->valuedouble;   /* a server's number: in range before it becomes an integer */
+		*out = d >= 0 && d < 9e18 ? (long long)d : 0;
+		return d >= 0 && d < 9e18 ? 0 : -1;
 	}
 	if ((cJSON_IsRaw(v) || cJSON_IsString(v)) && v->valuestring) {
 		char *end;

@@ -245,7 +245,7 @@ static void shard_start(struct reader *r, struct shard *s)
 /* DescribeStream, every page; adds new shards, notes newly closed ones.  *added counts new shards. */
 static int describe(struct reader *r, size_t *added, struct err *e)
 {
-	char *start = NULL;
+	char *start = NULL, *sent = NULL;
 	*added = 0;
 	for (;;) {
 		cJSON *in = cJSON_CreateObject(), *out = NULL;
@@ -254,9 +254,11 @@ static int describe(struct reader *r, size_t *added, struct err *e)
 			cJSON_AddStringToObject(in, "ExclusiveStartShardId", start);
 		int rc = aws_json(r->ctx, &aws_streams, "DescribeStream", in, &out, e);
 		cJSON_Delete(in);
-		free(start);
+		free(sent);
+		sent = start;   /* to see a page that names the shard its request started after */
 		start = NULL;
 		if (rc < 0) {
+			free(sent);
 			if (!strcmp(e->type, "ResourceNotFoundException"))
 				err_prefix(e, "stream %s", r->o->arn);
 			return -1;
@@ -264,6 +266,7 @@ static int describe(struct reader *r, size_t *added, struct err *e)
 		const cJSON *d = json_get(out, "StreamDescription"), *s;
 		if (!cJSON_IsObject(d)) {
 			cJSON_Delete(out);
+			free(sent);
 			return err_set(e, ERR_DATA, "DescribeStream: the response has no StreamDescription");
 		}
 		cJSON_ArrayForEach(s, json_get(d, "Shards")) {
@@ -292,12 +295,19 @@ static int describe(struct reader *r, size_t *added, struct err *e)
 			(*added)++;
 		}
 		const char *last = json_get_string(d, "LastEvaluatedShardId");
+		if (last && *last && sent && !strcmp(last, sent)) {
+			cJSON_Delete(out);
+			free(sent);
+			return err_set(e, ERR_DATA, "DescribeStream: the same LastEvaluatedShardId came back twice (the server "
+			               "would page forever): stopped");
+		}
 		if (last && *last)
 			start = xstrdup(last);
 		cJSON_Delete(out);
 		if (!start)
 			break;
 	}
+	free(sent);
 	r->described = 1;
 	return 0;
 }

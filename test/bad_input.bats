@@ -269,3 +269,35 @@ seed_case() {
 	assert_output --regexp $'\nddb [0-9]'
 	refute_output --regexp 'AddressSanitizer|runtime error:|Segmentation'
 }
+
+@test "bad input: caught before anything is sent (region, int32 limits, table names, timeouts, capacities, services)" {
+	# nothing listens on port 1: a request that went out would be retried and end in 69/75, not in these codes
+	local no=http://127.0.0.1:1 long
+	long=$(head -c 100000 /dev/zero | tr '\0' a)
+	printf '%s' "$long" >"$G/long-region"
+	run_table <<-EOF
+		78 | - | --region: a region of 100000 characters is not a valid region name | list-tables --endpoint-url $no --region \$(cat \$G/long-region)
+		78 | AWS_REGION=\$(cat \$G/long-region) | AWS_REGION: a region of 100000 characters | list-tables --endpoint-url $no
+		78 | - | region '-eu-west-1' is not a valid region name  | list-tables --endpoint-url $no --region=-eu-west-1
+		78 | - | region 'EU-WEST-1' is not a valid region name   | list-tables --endpoint-url $no --region EU-WEST-1
+		64 | - | '--limit': 2147483648 is out of range (1..2147483647) | scan tbl --endpoint-url $no --limit 2147483648
+		64 | - | '--page-size': 9999999999 is out of range        | scan tbl --endpoint-url $no --page-size 9999999999
+		64 | - | '--limit': 2147483648 is out of range            | query tbl --pk a --endpoint-url $no --limit 2147483648
+		64 | - | '--page-size': 2147483648 is out of range        | query tbl --pk a --endpoint-url $no --page-size 2147483648
+		64 | - | table name 'ab?': byte 3 is not allowed          | scan \$'ab\xff' --endpoint-url $no
+		64 | - | table name 'a?(b': byte 2 is not allowed          | describe \$'a\xc3\x28b' --endpoint-url $no
+		64 | - | table name 'ab': 2 characters (DynamoDB allows 3 to 255) | scan ab --endpoint-url $no
+		64 | - | table name 'has space': byte 4 is not allowed    | query 'has space' --pk a --endpoint-url $no
+		64 | - | 256 characters (DynamoDB allows 3 to 255)        | wait \$(printf 'a%.0s' {1..256}) --exists --endpoint-url $no
+		64 | - | table name 'x?y': byte 2 is not allowed          | drop \$'x\ny' --endpoint-url $no
+		64 | - | '--timeout': 'inf' is out of range               | scan tbl --endpoint-url $no --timeout inf
+		64 | - | '--timeout': '1e300' is out of range             | scan tbl --endpoint-url $no --timeout 1e300
+		64 | - | '--connect-timeout': 'infinity' is out of range  | list-tables --endpoint-url $no --connect-timeout infinity
+		64 | - | '--timeout': 'nan' is not a non-negative number  | list-tables --endpoint-url $no --timeout nan
+		64 | - | '--wait-timeout': '1e400' is out of range        | drop tbl --endpoint-url $no --wait-timeout 1e400
+		65 | - | ReadCapacityUnits: must be an integer from 1     | schema-load --plan --endpoint-url $no \$F/schema-capacity-overflow.json
+		78 | AWS_CONFIG_FILE=\$F/config-services-missing | services = 'nope' but | list-tables --endpoint-url $no
+		78 | AWS_CONFIG_FILE=\$F/config-services-missing | has no [services nope] section | list-tables
+	EOF
+	report 20
+}

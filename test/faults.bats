@@ -462,3 +462,46 @@ interrupt_when_stalled() {
 	assert_equal "$a" "$b"
 	((a > 0 && a < 8))
 }
+
+# loop_start: test/standins/loop_pager.py, whose every page names the token its request was sent with; sets loop_url.
+loop_start() {
+	rm -f "$d/loop.url"
+	python3 "$DDB_TEST_ROOT/test/standins/loop_pager.py" --port-file "$d/loop.url" --owner $$ \
+		</dev/null >"$d/loop.log" 2>&1 3>&- &
+	proxy_pid=$!
+	wait_for 10 test -s "$d/loop.url" || { cat "$d/loop.log"; return 1; }
+	loop_url=$(<"$d/loop.url")
+}
+
+loop_requests() { # TARGET-SUFFIX: how many requests of that operation the stand-in received
+	curl -sS --noproxy '*' "$loop_url/_standin/requests" | jq --arg op "$1" '[.[] | select(.target | endswith("." + $op))] | length'
+}
+
+@test "faults: every pager stops when a page repeats its request's token (exit 65, each item once, no endless loop)" {
+	loop_start
+	# ListTables: a constant LastEvaluatedTableName (list-tables and drop --all page through it)
+	run -65 timeout 20 "$DDB" list-tables --endpoint-url "$loop_url" -o json
+	assert_output --partial "the same LastEvaluatedTableName came back twice"
+	(($(loop_requests ListTables) == 2))
+	(($(grep -c '"loop-a"' <<<"$output") == 1))
+	# Scan: a constant LastEvaluatedKey; the item is printed once, the repeated page never
+	run -65 timeout 20 "$DDB" scan loop-a --endpoint-url "$loop_url" -o jsonl
+	assert_output --partial "Scan: the same LastEvaluatedKey came back twice"
+	(($(grep -c '"pk"' <<<"$output") == 1))
+	run -65 timeout 20 "$DDB" scan loop-a --segments 3 --endpoint-url "$loop_url" -o jsonl
+	assert_output --partial "the same LastEvaluatedKey came back twice"
+	# Query: the same
+	run -65 timeout 20 "$DDB" query loop-a --pk a --endpoint-url "$loop_url" -o jsonl
+	assert_output --partial "Query: the same LastEvaluatedKey came back twice"
+	(($(grep -c '"pk"' <<<"$output") == 1))
+	# DescribeStream: a constant LastEvaluatedShardId
+	run -65 timeout 20 "$DDB" stream tail loop-a --endpoint-url "$loop_url" --limit 1
+	assert_output --partial "DescribeStream: the same LastEvaluatedShardId came back twice"
+	# ListStreams and Cognito's ListUsers: the same mechanism (aws_paginate)
+	run -65 timeout 20 "$DDB" stream list --endpoint-url "$loop_url" -o jsonl
+	assert_output --partial "the same LastEvaluatedStreamArn came back twice"
+	(($(grep -c '"StreamArn"' <<<"$output") == 1))
+	run -65 timeout 20 "$DDB" cognito list-users --user-pool-id eu-west-1_abc --endpoint-url "$loop_url" -o json
+	assert_output --partial "the same PaginationToken came back twice"
+	(($(grep -c '"u1"' <<<"$output") == 1))
+}
