@@ -133,7 +133,10 @@ int creds_from_json(const cJSON *j, const char *ak_key, const char *sk_key, cons
 			if (creds_parse_time(x->valuestring, &out->expiration) < 0)
 				return err_set(e, ERR_DATA, "%s: %s '%s' is not an ISO-8601 time", what, exp_key, x->valuestring);
 		} else if (cJSON_IsNumber(x)) {
-			out->expiration = (time_t)(x->valuedouble / 1000.0);   /* epoch milliseconds (SSO) */
+			double ms = x->valuedouble;   /* epoch milliseconds (SSO); in range before it becomes a time_t */
+			if (!(ms >= 0 && ms < 1e15))
+				return err_set(e, ERR_DATA, "%s: %s is not a time in epoch milliseconds", what, exp_key);
+			out->expiration = (time_t)(ms / 1000.0);
 		} else if (x && !cJSON_IsNull(x)) {
 			return err_set(e, ERR_DATA, "%s: %s is neither a time nor a number", what, exp_key);
 		}
@@ -145,6 +148,23 @@ int creds_from_json(const cJSON *j, const char *ak_key, const char *sk_key, cons
 	out->secret_access_key = xstrdup(sk);
 	if (tok && *tok)
 		out->session_token = xstrdup(tok);
+	return 0;
+}
+
+int creds_json_has_nul(const char *text, size_t len)
+{
+	int in_str = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (!text[i])
+			return 1;
+		if (text[i] == '"')
+			in_str = !in_str;
+		else if (in_str && text[i] == '\\' && i + 1 < len) {
+			if (text[i + 1] == 'u' && i + 5 < len && !memcmp(text + i + 2, "0000", 4))
+				return 1;
+			i++;   /* the escaped character (\\ or \") */
+		}
+	}
 	return 0;
 }
 
@@ -394,21 +414,44 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Stop a child that overstayed: SIGTERM, a second to go, then SIGKILL; always reaped. */
+/* Stop a child that overstayed, with everything it started (it leads its own process group): SIGTERM to the group,
+ * a second to go, then SIGKILL to the group; the child is always reaped. */
 static void stop_child(pid_t pid)
 {
 	int st;
-	kill(pid, SIGTERM);
+	kill(-pid, SIGTERM);
+	kill(-pid, SIGCONT);   /* a member stopped (SIGTTIN) must wake to see the SIGTERM */
 	for (int i = 0; i < 20; i++) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid || (r < 0 && errno != EINTR))
-			return;
+			break;
 		struct timespec ts = { 0, 50 * 1000000L };
 		nanosleep(&ts, NULL);
 	}
-	kill(pid, SIGKILL);
+	kill(-pid, SIGKILL);   /* grandchildren that ignored SIGTERM, and the child itself if still there */
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+}
+
+/* The child's process group gets the terminal while it runs (a helper may prompt for an MFA code), and ours gets it
+ * back after.  Only when stdin is our controlling terminal and we are its foreground. */
+static int tty_give(pid_t pgrp)
+{
+	if (!isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp())
+		return 0;
+	if (tcsetpgrp(STDIN_FILENO, pgrp) < 0)
+		return 0;
+	kill(-pgrp, SIGCONT);   /* it may have read the terminal before it was its foreground */
+	return 1;
+}
+
+static void tty_take_back(void)
+{
+	struct sigaction ign = { 0 }, old;
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGTTOU, &ign, &old);   /* a background group may not set the foreground without this */
+	tcsetpgrp(STDIN_FILENO, getpgrp());
+	sigaction(SIGTTOU, &old, NULL);
 }
 
 /* Run argv without a shell, stdout captured (bounded), stdin and stderr inherited.  Gives up after timeout_s
@@ -422,14 +465,21 @@ static int run_capture(struct ctx *ctx, char **argv, long timeout_s, struct buf 
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	/* its own process group, so a timeout stops what it started too (a `sleep 1000` grandchild) */
+	posix_spawnattr_t at;
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&at, 0);
 	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	int rc = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
 	close(fds[1]);
 	if (rc != 0) {
 		close(fds[0]);
 		return err_set(e, ERR_CONFIG, "cannot run '%s': %s", argv[0], strerror(rc));
 	}
+	int tty = tty_give(pid);
 	char chunk[4096];
 	int toobig = 0, stop = 0, reaped = 0, st = 0, perr = 0;
 	long long deadline = mono_ms() + timeout_s * 1000;
@@ -473,6 +523,10 @@ static int run_capture(struct ctx *ctx, char **argv, long timeout_s, struct buf 
 	if (stop) {
 		if (!reaped)
 			stop_child(pid);
+		else
+			kill(-pid, SIGKILL);   /* what it left behind, still holding the pipe */
+		if (tty)
+			tty_take_back();
 		if (stop == 2)
 			return err_set(e, ERR_INTERRUPTED, "interrupted");
 		if (stop == 3)
@@ -480,8 +534,13 @@ static int run_capture(struct ctx *ctx, char **argv, long timeout_s, struct buf 
 		return err_set(e, ERR_CONFIG, "did not finish within %ld s (DDB_CREDENTIAL_PROCESS_TIMEOUT)", timeout_s);
 	}
 	while (!reaped && waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			if (tty)
+				tty_take_back();
 			return err_set(e, ERR_INTERNAL, "waitpid: %s", strerror(errno));
+		}
+	if (tty)
+		tty_take_back();
 	*status = st;
 	if (toobig)
 		return err_set(e, ERR_DATA, "printed more than %u bytes", PROCESS_OUTPUT_MAX);
@@ -518,6 +577,11 @@ int creds_process(struct ctx *ctx, const char *profile, struct creds *out, struc
 	}
 	if (WEXITSTATUS(status) != 0) {
 		err_set(e, ERR_CONFIG, "%s exited with status %d", what, WEXITSTATUS(status));
+		goto out;
+	}
+	/* cJSON would end a string at a \u0000 and hand over a truncated secret: refuse it */
+	if (creds_json_has_nul(buf_cstr(&o), o.len)) {
+		err_set(e, ERR_DATA, "%s: its output holds a NUL character (a NUL byte or \\u0000): refused", what);
 		goto out;
 	}
 	j = cJSON_ParseWithLength(buf_cstr(&o), o.len);
@@ -572,6 +636,21 @@ static const struct creds_provider chain[] = {
 	{ NULL, NULL, 0 },
 };
 
+/* A credential goes into headers (Authorization, X-Amz-Security-Token): a CR/LF in one would inject a header, any
+ * other control character is as wrong.  Refused whatever the source (named; the value never is). */
+static int creds_check_values(const struct creds *c, struct err *e)
+{
+	const char *what[] = { "access key id", "secret access key", "session token" };
+	const char *v[] = { c->access_key_id, c->secret_access_key, c->session_token };
+	for (int i = 0; i < 3; i++)
+		for (const char *p = v[i]; p && *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return err_set(e, ERR_CONFIG, "credentials from %s: the %s holds a control character (refused)",
+				               c->detail[0] ? c->detail : c->provider[0] ? c->provider : "the credential chain",
+				               what[i]);
+	return 0;
+}
+
 int creds_resolve(struct ctx *ctx, struct creds *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
@@ -589,6 +668,8 @@ int creds_resolve(struct ctx *ctx, struct creds *out, struct err *e)
 		if (!ctx->prod && p->network)
 			continue;
 		int r = p->fn(ctx, ctx->profile, out, e);
+		if (r > 0 && creds_check_values(out, e) < 0)
+			r = -1;
 		if (r < 0) {
 			creds_release(out);
 			return -1;

@@ -92,6 +92,8 @@ int creds_parse_time(const char *s, time_t *out);
  * are epoch milliseconds (SSO).  `what` names the source in messages.  0, or -1 with ERR_DATA. */
 int creds_from_json(const struct cJSON *j, const char *ak_key, const char *sk_key, const char *tok_key,
                     const char *exp_key, const char *what, struct creds *out, struct err *e);
+/* 1 when JSON text holds a NUL byte or a \u0000 escape (cJSON would silently truncate the string there). */
+int creds_json_has_nul(const char *text, size_t len);
 /* Split a command line into argv like a POSIX shell would split words (quotes and backslashes; no expansion,
  * no operators).  *argv is NULL-terminated; free with creds_argv_free.  0, or -1 (unbalanced quote). */
 int creds_split_command(const char *cmd, char ***argv, int *argc, struct err *e);

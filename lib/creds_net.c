@@ -169,7 +169,8 @@ int creds_container(struct ctx *ctx, const char *profile, struct creds *out, str
 			goto out;
 		}
 	}
-	j = cJSON_ParseWithLength(buf_cstr(&hr.body), hr.body.len);
+	j = creds_json_has_nul(buf_cstr(&hr.body), hr.body.len) ? NULL   /* never a truncated secret */
+	                                                         : cJSON_ParseWithLength(buf_cstr(&hr.body), hr.body.len);
 	if (creds_from_json(j, "AccessKeyId", "SecretAccessKey", "Token", "Expiration",
 	                    "the container credentials endpoint", out, e) < 0)
 		goto out;
@@ -307,7 +308,8 @@ int creds_imds(struct ctx *ctx, const char *profile, struct creds *out, struct e
 		        hr.status);
 		goto out;
 	}
-	j = cJSON_ParseWithLength(buf_cstr(&hr.body), hr.body.len);
+	j = creds_json_has_nul(buf_cstr(&hr.body), hr.body.len) ? NULL   /* never a truncated secret */
+	                                                         : cJSON_ParseWithLength(buf_cstr(&hr.body), hr.body.len);
 	const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "Code");
 	if (cJSON_IsString(code) && strcmp(code->valuestring, "Success")) {
 		err_set(e, ERR_UNAVAILABLE, "instance metadata: role %s: Code '%s'", role, code->valuestring);
@@ -505,7 +507,8 @@ int creds_sso(struct ctx *ctx, const char *profile, struct creds *out, struct er
 		}
 		goto out;
 	}
-	j = cJSON_ParseWithLength(buf_cstr(&hr.body), hr.body.len);
+	j = creds_json_has_nul(buf_cstr(&hr.body), hr.body.len) ? NULL   /* never a truncated secret */
+	                                                         : cJSON_ParseWithLength(buf_cstr(&hr.body), hr.body.len);
 	if (creds_from_json(cJSON_GetObjectItemCaseSensitive(j, "roleCredentials"), "accessKeyId", "secretAccessKey",
 	                    "sessionToken", "expiration", "sso portal GetRoleCredentials", out, e) < 0)
 		goto out;

@@ -150,6 +150,89 @@ assert_lists_tables() {
 	assert_output 0
 }
 
+@test "creds: a credential_process timeout stops its whole process group (no grandchild survives)" {
+	local p=$BATS_TEST_TMPDIR/proc
+	cat >"$p" <<-EOF
+	#!/bin/sh
+	sleep 1000 2>/dev/null &
+	echo \$! >"$p.pid"
+	wait
+	EOF
+	chmod +x "$p"
+	printf '[default]\ncredential_process = %s\n' "$p" | config
+	SECONDS=0
+	DDB_CREDENTIAL_PROCESS_TIMEOUT=1 run -78 "$DDB" list-tables --prod
+	((SECONDS < 10))
+	assert_output --partial "did not finish within 1 s"
+	local gc
+	gc=$(<"$p.pid")
+	sleep 0.2
+	# gone, or a zombie waiting for an init that does not reap (dead either way): never still sleeping
+	if state=$(ps -o stat= -p "$gc"); then
+		kill "$gc" 2>/dev/null || true
+		[[ $state == Z* ]]
+	fi
+}
+
+@test "creds: a NUL in credential_process JSON (\\u0000 or a NUL byte) is refused, never a truncated value" {
+	local p=$BATS_TEST_TMPDIR/proc
+	printf '[default]\ncredential_process = %s\n' "$p" | config
+	# the value up to the NUL is the right secret: truncating it would sign, and succeed
+	cat >"$p" <<-'EOF'
+	#!/bin/sh
+	printf '%s\n' '{"Version":1,"AccessKeyId":"AKIAPROC","SecretAccessKey":"secret-for-AKIAPROC\u0000tail"}'
+	EOF
+	chmod +x "$p"
+	run -65 "$DDB" list-tables --prod
+	assert_output --partial "its output holds a NUL character"
+	cat >"$p" <<-'EOF'
+	#!/bin/sh
+	printf '{"Version":1,"AccessKeyId":"AKIAPROC","SecretAccessKey":"secret-for-AKIAPROC\000tail"}\n'
+	EOF
+	run -65 "$DDB" list-tables --prod
+	assert_output --partial "its output holds a NUL character"
+	# an escaped backslash before u0000 is text, not a NUL (the stand-in refuses the secret: it got this far)
+	cat >"$p" <<-'EOF'
+	#!/bin/sh
+	printf '%s\n' '{"Version":1,"AccessKeyId":"AKIAPROC","SecretAccessKey":"x\\u0000"}'
+	EOF
+	run -77 "$DDB" list-tables --prod
+	refute_output --partial "NUL"
+	run -0 standins_log '[.[] | select(.kind == "dynamodb")] | length'
+	assert_output 1
+}
+
+@test "creds: a control character in any credential or header value is refused (78, naming the source), nothing sent" {
+	local inj=$'tok\r\nX-Injected: yes'
+	AWS_ACCESS_KEY_ID=AKIAENV AWS_SECRET_ACCESS_KEY=secret-for-AKIAENV AWS_SESSION_TOKEN=$inj \
+		run -78 "$DDB" list-tables --prod
+	assert_output "ddb: list-tables: credentials from environment variables AWS_ACCESS_KEY_ID, AWS_SESSION_TOKEN: the session token holds a control character (refused)"
+	AWS_ACCESS_KEY_ID=$'AKIA\tENV' AWS_SECRET_ACCESS_KEY=secret-for-AKIAENV run -78 "$DDB" list-tables
+	assert_output --partial "the access key id holds a control character"
+	# credential_process JSON
+	local p=$BATS_TEST_TMPDIR/proc
+	printf '#!/bin/sh\necho %s\n' "'{\"Version\":1,\"AccessKeyId\":\"AKIAPROC\",\"SecretAccessKey\":\"secret-for-AKIAPROC\",\"SessionToken\":\"tok\\r\\nX-Injected: yes\"}'" >"$p"
+	chmod +x "$p"
+	printf '[default]\ncredential_process = %s\n' "$p" | config
+	run -78 "$DDB" list-tables --prod
+	assert_output --partial "credentials from credential_process '$p' of profile default: the session token holds a control character"
+	# the credentials file (a CR inside a value is data there)
+	rm "$HOME/.aws/config"
+	printf '[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = secret-for-AKIAFILE\naws_session_token = tok\rX-Injected: yes\n' | credentials
+	run -78 "$DDB" list-tables --prod
+	assert_output --partial "the session token holds a control character"
+	# a source profile's keys sign the STS request: the header guard refuses the Authorization header
+	printf '[default]\naws_access_key_id = AKIA\rX-Injected: yes\naws_secret_access_key = s\n' | credentials
+	printf '[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = default\n' | config
+	run -78 "$DDB" list-tables --prod --profile r
+	assert_output --partial "refusing to send header 'Authorization': its value holds a control character"
+	refute_output --partial "X-Injected"
+	refute_output --partial "secret-for"
+	# nothing reached any server (no extra header, no request at all)
+	run -0 standins_log 'length'
+	assert_output 0
+}
+
 @test "creds: credential_process: a helper that exits but leaves a child holding stdout is not waited for" {
 	local p=$BATS_TEST_TMPDIR/proc
 	cat >"$p" <<-EOF
