@@ -61,6 +61,10 @@ const struct cmd cmd_def_scan = {
 	"table",
 };
 
+/* Parsed pages all segments may hold together (in values, aws.h): two responses at their largest, about 600 MB at
+ * the very worst, whatever --segments says. */
+#define SCAN_BUDGET_VALUES (2 * (size_t)AWS_MAX_VALUES)
+
 struct scan_state {
 	struct ctx *ctx;
 	struct render *r;
@@ -73,6 +77,7 @@ struct scan_state {
 	atomic_int closed;          /* the reader of the output went away (EPIPE): stop quietly */
 	int failed;                 /* under mu: err holds the first error */
 	struct err err;
+	struct aws_budget budget;   /* parsed pages held by all segments together (aws.h) */
 	struct item_key_attr keys[2];
 	size_t nkeys;
 	int keys_first;
@@ -152,6 +157,7 @@ struct pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	cJSON *slot;                /* a fetched page waiting to be rendered */
+	size_t slot_cost;           /* its share of st->budget */
 	int done, quit, failed;
 	struct err err;
 };
@@ -188,7 +194,10 @@ static void *fetch_main(void *arg)
 		if (lim)
 			cJSON_AddNumberToObject(in, "Limit", (double)lim);
 		cJSON *page = NULL;
-		if (aws_json_on(st->ctx, p->http, &aws_dynamodb, "Scan", in, &page, NULL, &e) < 0) {
+		struct aws_response meta;
+		memset(&meta, 0, sizeof(meta));
+		meta.budget = &st->budget;
+		if (aws_json_on(st->ctx, p->http, &aws_dynamodb, "Scan", in, &page, &meta, &e) < 0) {
 			rc = -1;
 			break;
 		}
@@ -197,6 +206,7 @@ static void *fetch_main(void *arg)
 		if (aws_token_repeated("Scan", "LastEvaluatedKey", cJSON_GetObjectItemCaseSensitive(in, "ExclusiveStartKey"),
 		                       lek, &e) < 0) {
 			cJSON_Delete(page);
+			aws_budget_give(&st->budget, meta.cost);
 			cJSON_Delete(lek);
 			rc = -1;
 			break;
@@ -207,11 +217,13 @@ static void *fetch_main(void *arg)
 		int quit = p->quit;
 		if (!quit) {
 			p->slot = page;
+			p->slot_cost = meta.cost;
 			pthread_cond_broadcast(&p->cv);
 		}
 		pthread_mutex_unlock(&p->mu);
 		if (quit) {
 			cJSON_Delete(page);
+			aws_budget_give(&st->budget, meta.cost);
 			cJSON_Delete(lek);
 			break;
 		}
@@ -257,13 +269,16 @@ static int scan_segment(struct scan_state *st, int segment, struct http *http, s
 		while (!p.slot && !p.done)
 			pthread_cond_wait(&p.cv, &p.mu);
 		cJSON *page = p.slot;
+		size_t cost = p.slot_cost;
 		p.slot = NULL;
+		p.slot_cost = 0;
 		pthread_cond_broadcast(&p.cv);
 		pthread_mutex_unlock(&p.mu);
 		if (!page)
 			break;   /* done, nothing left */
 		rc = emit_page(st, page, e);
 		cJSON_Delete(page);
+		aws_budget_give(&st->budget, cost);
 		if (rc < 0)
 			break;
 	}
@@ -273,6 +288,7 @@ static int scan_segment(struct scan_state *st, int segment, struct http *http, s
 	pthread_mutex_unlock(&p.mu);
 	pthread_join(th, NULL);
 	cJSON_Delete(p.slot);
+	aws_budget_give(&st->budget, p.slot_cost);
 	if (rc == 0 && p.failed) {
 		*e = p.err;
 		rc = -1;
@@ -377,6 +393,7 @@ static int cmd_scan(int argc, char **argv, struct ctx *ctx)
 	const char *table = argv[1];
 	memset(&st, 0, sizeof(st));
 	pthread_mutex_init(&st.mu, NULL);
+	aws_budget_init(&st.budget, SCAN_BUDGET_VALUES);
 	expr_init(&x);
 	wire = ctx_table_wire(ctx, table);
 
@@ -476,5 +493,6 @@ out:
 	free(wire);
 	strlist_release(&a.filter);
 	pthread_mutex_destroy(&st.mu);
+	aws_budget_release(&st.budget);
 	return rc;
 }

@@ -549,6 +549,70 @@ out:
 	return rc;
 }
 
+size_t aws_json_cost(const char *text, size_t len)
+{
+	/* every value but the root follows a '[' or '{' (the first) or a ',' (the rest); a ':' is a member name */
+	size_t n = 1;
+	int in_str = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == ',' || c == '[' || c == '{' || c == ':') {
+			n++;
+		}
+	}
+	return n;
+}
+
+int aws_json_cost_check(const struct aws_service *svc, const char *op, const char *text, size_t len, size_t *cost,
+                        struct err *e)
+{
+	*cost = aws_json_cost(text, len);
+	if (*cost > AWS_MAX_VALUES)
+		return err_set(e, ERR_DATA, "%s %s: the response (%zu bytes) would parse into about %zu values, more than "
+		               "the %u a response may hold: refused", svc->name, op, len, *cost, AWS_MAX_VALUES);
+	return 0;
+}
+
+void aws_budget_init(struct aws_budget *b, size_t cap)
+{
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->cv, NULL);
+	b->cap = cap;
+	b->used = 0;
+}
+
+void aws_budget_release(struct aws_budget *b)
+{
+	pthread_cond_destroy(&b->cv);
+	pthread_mutex_destroy(&b->mu);
+}
+
+void aws_budget_take(struct aws_budget *b, size_t n)
+{
+	pthread_mutex_lock(&b->mu);
+	while (b->used && b->used + n > b->cap)
+		pthread_cond_wait(&b->cv, &b->mu);
+	b->used += n;
+	pthread_mutex_unlock(&b->mu);
+}
+
+void aws_budget_give(struct aws_budget *b, size_t n)
+{
+	if (!b || !n)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->used -= n <= b->used ? n : b->used;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+}
+
 int aws_json_on(struct ctx *ctx, struct http *http, const struct aws_service *svc, const char *op,
                 const cJSON *in, cJSON **out, struct aws_response *meta, struct err *e)
 {
@@ -565,10 +629,24 @@ int aws_json_on(struct ctx *ctx, struct http *http, const struct aws_service *sv
 	aws_response_init(&resp);
 	*out = NULL;
 	rc = aws_send(ctx, &r, &resp, e);
+	if (meta)
+		meta->cost = 0;
+	size_t cost = 0;
+	if (rc == 0 && resp.body.ptr)
+		rc = aws_json_cost_check(svc, op, resp.body.ptr, resp.body.len, &cost, e);
 	if (rc == 0) {
+		if (meta && meta->budget) {
+			aws_budget_take(meta->budget, cost);   /* parsed pages held by all threads stay under the budget */
+			meta->cost = cost;
+		}
 		*out = cJSON_ParseWithLength(resp.body.ptr ? resp.body.ptr : "{}", resp.body.ptr ? resp.body.len : 2);
-		if (!*out)
+		if (!*out) {
 			rc = err_set(e, ERR_DATA, "%s %s: the response is not valid JSON", svc->name, op);
+			if (meta && meta->budget) {
+				aws_budget_give(meta->budget, cost);
+				meta->cost = 0;
+			}
+		}
 	}
 	if (meta) {
 		meta->attempts = resp.attempts;

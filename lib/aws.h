@@ -8,6 +8,7 @@
 #ifndef DDB_AWS_H
 #define DDB_AWS_H
 
+#include <pthread.h>
 #include <cjson/cJSON.h>
 #include "buf.h"
 #include "err.h"
@@ -57,12 +58,36 @@ struct aws_request {
 	int no_retry_throttle;       /* return throttling errors at once (callers with their own backoff) */
 };
 
+/* What a JSON response may cost once parsed, not only its raw size (http.c caps that at 64 MiB): its values are
+ * counted before cJSON sees it (aws_json_cost: values, member names and containers, about 100 bytes each once
+ * parsed), and a response above AWS_MAX_VALUES is refused as a protocol error (ERR_DATA, 65).  A DynamoDB page holds
+ * at most 1 MB of data, about 1.5 million values at the very most; 60 MB of `[1,1,...]` would be 30 million. */
+#define AWS_MAX_VALUES 3000000u
+size_t aws_json_cost(const char *text, size_t len);
+int aws_json_cost_check(const struct aws_service *svc, const char *op, const char *text, size_t len, size_t *cost,
+                        struct err *e);
+
+/* A budget of parsed values shared by threads (scan --segments): aws_budget_take blocks until `n` more fit under
+ * `cap` (or nothing is held, so one response always fits), aws_budget_give returns them once the tree is freed.
+ * So N segments hold at most `cap` parsed values between them, not N times a response. */
+struct aws_budget {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t cap, used;
+};
+void aws_budget_init(struct aws_budget *b, size_t cap);
+void aws_budget_release(struct aws_budget *b);
+void aws_budget_take(struct aws_budget *b, size_t n);
+void aws_budget_give(struct aws_budget *b, size_t n);
+
 struct aws_response {
 	long status;
 	struct buf body;             /* owned */
 	char request_id[96];
 	int attempts;                /* attempts made */
 	int retried_throttles;       /* how many attempts were throttled */
+	struct aws_budget *budget;   /* aws_json_on: take the parsed cost from this budget before parsing (or NULL) */
+	size_t cost;                 /* aws_json_on: the parsed cost taken (give it back after cJSON_Delete) */
 };
 
 void aws_response_init(struct aws_response *r);

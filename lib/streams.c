@@ -405,7 +405,13 @@ static int poll_shard(struct reader *r, struct shard *s, stream_page_fn fn, void
 			}
 			return -1;
 		}
-		cJSON *page = json_parse_exact(buf_cstr(&resp.body), resp.body.len, e);
+		size_t cost;
+		cJSON *page = NULL;
+		if (aws_json_cost_check(&aws_streams, "GetRecords", buf_cstr(&resp.body), resp.body.len, &cost, e) < 0) {
+			aws_response_release(&resp);
+			return -1;
+		}
+		page = json_parse_exact(buf_cstr(&resp.body), resp.body.len, e);
 		aws_response_release(&resp);
 		if (!page)
 			return err_prefix(e, "GetRecords: the response is not valid JSON");

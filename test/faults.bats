@@ -505,3 +505,21 @@ loop_requests() { # TARGET-SUFFIX: how many requests of that operation the stand
 	assert_output --partial "the same PaginationToken came back twice"
 	(($(grep -c '"u1"' <<<"$output") == 1))
 }
+
+@test "faults: a response that would parse into too many values is refused (65) before it is parsed; memory stays small" {
+	rm -f "$d/loop.url"
+	# 12 MB of {"Items":[{},{},...]} (4 million items) and 8 MB of {"TableNames":[1,1,...]}: each ~30x its bytes parsed
+	python3 "$DDB_TEST_ROOT/test/standins/loop_pager.py" --port-file "$d/loop.url" --owner $$ --huge 4000000 \
+		</dev/null >"$d/loop.log" 2>&1 3>&- &
+	proxy_pid=$!
+	wait_for 10 test -s "$d/loop.url"
+	local url
+	url=$(<"$d/loop.url")
+	run -65 /usr/bin/time -f 'maxrss %M' "$DDB" scan loop-a --segments 3 --endpoint-url "$url" -o jsonl
+	assert_line --partial "dynamodb Scan: the response (12000050 bytes) would parse into about 8000007 values, more than the 3000000 a response may hold: refused"
+	refute_output --partial '{}'
+	(($(sed -n 's/^maxrss //p' <<<"$output") < 200000))   # KB: 3 x 12 MB raw at most, never the ~1 GB parsed
+	run -65 /usr/bin/time -f 'maxrss %M' "$DDB" list-tables --endpoint-url "$url"
+	assert_line --partial "dynamodb ListTables: the response (8000016 bytes) would parse into about 4000003 values"
+	(($(sed -n 's/^maxrss //p' <<<"$output") < 200000))
+}

@@ -12,7 +12,9 @@ X-Amz-Target, each page with one item and a token that never ends the paging:
   - DescribeStream: one open shard, LastEvaluatedShardId "shardId-1";
   - GetShardIterator / GetRecords: an iterator, no records;
   - Cognito ListUsers: one user, PaginationToken "same".
-A client that follows the tokens pages forever.  GET /_standin/requests lists every request received (target and
+A client that follows the tokens pages forever.  --huge N: instead, Scan answers {"Items": [{}, {}, ...]} with N
+empty items, ListTables {"TableNames": [1, 1, ...]} with N numbers, and no token (cheap bytes that would parse into
+many values).  GET /_standin/requests lists every request received (target and
 header names, in order), so a test can also assert what was, or was not, sent.
 """
 import argparse
@@ -30,7 +32,14 @@ LOG = []
 LOG_MU = threading.Lock()
 
 
+HUGE = 0
+
+
 def answer(op, req):
+    if HUGE and op == "Scan":
+        return b'{"Items":[' + b",".join([b"{}"] * HUGE) + b'],"Count":%d,"ScannedCount":%d}' % (HUGE, HUGE)
+    if HUGE and op == "ListTables":
+        return b'{"TableNames":[' + b",".join([b"1"] * HUGE) + b"]}"
     if op == "ListTables":
         return {"TableNames": ["loop-a"], "LastEvaluatedTableName": "loop-a"}
     if op == "DescribeTable":
@@ -68,7 +77,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, obj):
-        body = json.dumps(obj).encode()
+        body = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/x-amz-json-1.0")
         self.send_header("Content-Length", str(len(body)))
@@ -100,7 +109,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--owner", type=int, default=0)
+    ap.add_argument("--huge", type=int, default=0)
     a = ap.parse_args()
+    global HUGE
+    HUGE = a.huge
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     serve.serve(srv, a.port_file, a.owner)
