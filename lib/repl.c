@@ -10,6 +10,7 @@
  */
 #include "repl.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <histedit.h>
@@ -506,8 +507,78 @@ static int run_words(struct repl *r, struct repl_words *w)
 
 /* ---- history ------------------------------------------------------------------------------------------------ */
 
-/* A line that mentions a secret, a password, a token or an access key id (AKIA/ASIA and 16 more) is not kept. */
-static int secret_line(const char *line)
+/* 1 for a URL with userinfo: "scheme://user:pw@host" (anything between "://" and the host's end holding '@'). */
+static int url_userinfo(const char *line)
+{
+	for (const char *p = strstr(line, "://"); p; p = strstr(p + 3, "://")) {
+		size_t n = strcspn(p + 3, "/?#\"' \t");
+		if (memchr(p + 3, '@', n))
+			return 1;
+	}
+	return 0;
+}
+
+static int b64ish(unsigned char c)
+{
+	return isalnum(c) || c == '+' || c == '/' || c == '=' || c == '_' || c == '-';
+}
+
+/* 1 for a long token that looks random: 32 or more base64/base64url characters mixing upper case, lower case and
+ * digits (a 40-character secret access key), or 32 or more hex digits mixing letters and digits (a signature). */
+static int random_token(const char *line)
+{
+	const unsigned char *p = (const unsigned char *)line;
+	while (*p) {
+		if (!b64ish(*p)) {
+			p++;
+			continue;
+		}
+		size_t n = 0;
+		int up = 0, lo = 0, dig = 0, hex = 1;
+		for (; b64ish(p[n]); n++) {
+			up |= isupper(p[n]) != 0;
+			lo |= islower(p[n]) != 0;
+			dig |= isdigit(p[n]) != 0;
+			hex &= isxdigit(p[n]) != 0;
+		}
+		if (n >= 32 && dig && ((up && lo) || (hex && (up || lo))))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* 1 for a word NAME=VALUE or NAME:VALUE whose NAME says it is a credential (api_key=..., "pwd": ..., auth=...). */
+static int secret_assignment(const char *line)
+{
+	static const char *const ends[] = { "key", "pwd", "pass", "passphrase", "auth", "authorization", "credential",
+		                            "credentials", "sig", "signature", "session", "sessionid", "session_id",
+		                            "cookie", NULL };
+	for (const char *p = line; *p; p++) {
+		if (*p != '=' && *p != ':')
+			continue;
+		const char *q = p;
+		while (q > line && q[-1] == '"')   /* "api_key": value */
+			q--;
+		const char *b = q;
+		while (b > line && (isalnum((unsigned char)b[-1]) || b[-1] == '_' || b[-1] == '-'))
+			b--;
+		size_t n = (size_t)(q - b);
+		const char *v = p + 1 + strspn(p + 1, " \t\"'");
+		if (!n || !*v || (p[1] == '/' && p[2] == '/'))   /* nothing assigned, or a URL */
+			continue;
+		for (int i = 0; ends[i]; i++) {
+			size_t k = strlen(ends[i]);
+			if (n >= k && !strncasecmp(q - k, ends[i], k))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* A line that mentions a secret, a password, a token or an access key id (AKIA/ASIA and 16 more), a URL with a user
+ * and password, a long random-looking token, or a secret-named NAME=VALUE is not kept. */
+int repl_secret_line(const char *line)
 {
 	static const char *const words[] = { "secret", "password", "passwd", "token", "aws_access_key_id",
 		                             "private", NULL };
@@ -523,7 +594,7 @@ static int secret_line(const char *line)
 		if (k == 20)
 			return 1;
 	}
-	return 0;
+	return url_userinfo(line) || random_token(line) || secret_assignment(line);
 }
 
 static void history_setup(struct repl *r)
@@ -544,7 +615,7 @@ static void history_setup(struct repl *r)
 static void history_add(struct repl *r, const char *line)
 {
 	HistEvent ev;
-	if (!r->hist || !*line || secret_line(line))
+	if (!r->hist || !*line || repl_secret_line(line))
 		return;
 	history(r->hist, &ev, H_ENTER, line);
 	if (!r->hist_path)

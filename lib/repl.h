@@ -58,5 +58,9 @@ struct repl_opts {
  * opens a prod session).  Returns the exit code: interactively 0 after `.quit`, `exit` or Ctrl-D; in a script
  * the last line's, with bail the first failing line's (130 when a line was interrupted by Ctrl-C). */
 int repl_run(struct ctx *ctx, const struct repl_opts *o);
+/* 1 when a line must not be kept in the history: it names a secret, password or token, holds an access key id, a
+ * URL with userinfo (http://user:pw@host), a long random-looking token (32+ base64 or hex characters mixing letters
+ * and digits), or a NAME=VALUE / NAME:VALUE whose name says credential (api_key=, pwd=, auth=, ...). */
+int repl_secret_line(const char *line);
 
 #endif

@@ -222,6 +222,8 @@ run_all() {
 	# (whoami's --endpoint-url is STS's: the line names the STS stand-in, the session's URL is the engine's)
 	printf '%s\n' 'list-tables --debug' "whoami --debug --endpoint-url $DDB_TEST_STANDINS_URL" \
 		"scan ${ns}none --filter 's = :v' --values '{\":v\":\"$SECRET\"}'" "query ${ns}none --pk AKIAABCDEFGHIJKLMNOP" \
+		"scan ${ns}none --filter 's = :v' --values '{\":v\":{\"S\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"}}'" \
+		"describe ${ns}none --endpoint-url http://admin:pw@127.0.0.1:1" "query ${ns}none --pk api_key=abc123" \
 		>"$d/in"
 	# script(1) gives the REPL a terminal, so it keeps ~/.ddb_history
 	run script -qec "$DDB --prod --endpoint-url $DDB_TEST_LOCAL_URL" /dev/null <"$d/in"
@@ -231,8 +233,8 @@ run_all() {
 	[[ -s $HOME/.ddb_history ]]
 	grep -q 'whoami' "$HOME/.ddb_history"
 	leak_check "$HOME/.ddb_history"
-	run ! grep -E 'AKIAABCDEFGHIJKLMNOP|--values' "$HOME/.ddb_history"
+	run ! grep -E 'AKIAABCDEFGHIJKLMNOP|--values|wJalrXUtnFEMI|admin:pw|api_key' "$HOME/.ddb_history"
 	# (the REPL echoes typed lines on the terminal: drop the echo of the line that holds the secret, check the rest)
-	grep -v -F -- "--values" "$d/out" >"$d/out.rest"
+	grep -v -F -e "--values" -e "admin:pw" "$d/out" >"$d/out.rest"
 	leak_check "$d/out.rest"
 }

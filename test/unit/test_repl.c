@@ -134,8 +134,47 @@ static void test_quote(void)
 	roundtrip(W("a b", "it's", "", "#x", "\\", "\"q\"", "x\ny", "--opt=v", "dir/file.jsonl", "$HOME", "~"));
 }
 
+/* The history filter: lines with secrets are not kept; ordinary lines are. */
+static void test_history_filter(void)
+{
+	static const char *const secret[] = {
+		"list-tables --endpoint-url http://admin:pw@localhost:8000",
+		"scan t --endpoint-url 'https://user@example.com/'",
+		"scan t --filter 'a = :v' --values '{\":v\":{\"S\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"}}'",
+		"query t --pk abc123DEF456ghi789JKL012mno345PQ",
+		"query t --pk 3f1a9c0b7d2e4f6a8b9c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c",
+		"query t --pk api_key=abc",
+		"query t --pk APIKEY=abc",
+		"scan t --values '{\"api-key\": \"x\"}'",
+		"query t --pk pwd=hunter2",
+		"query t --pk auth:bearer-abc",
+		"query t --pk session_id=42",
+		"query t --pk my_secret",
+		"query t --pk PassWord1",
+		"query t --pk AKIAABCDEFGHIJKLMNOP",
+		NULL,
+	};
+	static const char *const plain[] = {
+		"list-tables",
+		"describe users",
+		"scan t --filter 'sk = :v' --values '{\":v\":{\"N\":\"12\"}}'",
+		"query conversation-messages-production-eu --pk user-00000000001",
+		"list-tables --endpoint-url http://localhost:8000/path@x",   /* '@' after the host: not userinfo */
+		"query t --pk aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"query t --pk 12345678901234567890123456789012345",
+		"query t --pk key",
+		"query t --sk-begins key= ",
+		NULL,
+	};
+	for (int i = 0; secret[i]; i++)
+		CHECK_MSG(repl_secret_line(secret[i]) == 1, "kept in history: %s", secret[i]);
+	for (int i = 0; plain[i]; i++)
+		CHECK_MSG(repl_secret_line(plain[i]) == 0, "dropped from history: %s", plain[i]);
+}
+
 int main(void)
 {
+	test_history_filter();
 	test_split();
 	test_incomplete();
 	test_partial();
