@@ -12,6 +12,7 @@ struct builder {
 	struct buf text;
 	int depth;
 	int failed;
+	size_t nodes;                /* at most XML_MAX_NODES: what a response costs once parsed, not only its bytes */
 	XML_Parser parser;           /* stopped at the first failure: nothing after it is built */
 };
 
@@ -53,7 +54,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 {
 	struct builder *b = ud;
 	(void)attrs;
-	if (++b->depth > 64) {
+	if (++b->depth > 64 || ++b->nodes > XML_MAX_NODES) {
 		fail(b);
 		return;
 	}
@@ -117,8 +118,10 @@ struct xml_node *xml_parse(const char *text, size_t len, struct err *e)
 			err_set(e, ERR_DATA, "invalid XML at line %lu, column %lu: %s",
 			        (unsigned long)XML_GetCurrentLineNumber(p), (unsigned long)XML_GetCurrentColumnNumber(p),
 			        XML_ErrorString(XML_GetErrorCode(p)));
+		else if (b.failed)
+			err_set(e, ERR_DATA, "XML nested too deeply, more than %u elements, or too much text", XML_MAX_NODES);
 		else
-			err_set(e, ERR_DATA, b.failed ? "XML nested too deeply, or too much text" : "empty XML document");
+			err_set(e, ERR_DATA, "empty XML document");
 		xml_free(b.root);
 		b.root = NULL;
 	}

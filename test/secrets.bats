@@ -209,7 +209,7 @@ run_all() {
 	run -77 "$DDB" list-tables --prod --endpoint-url "$(<"$d/echo.url")"
 	echo "$output" >"$d/out"
 	assert_output --partial "InvalidSignatureException"
-	run -77 "$DDB" scan --prod --debug --endpoint-url "$(<"$d/echo.url")" x
+	run -77 "$DDB" scan --prod --debug --endpoint-url "$(<"$d/echo.url")" xyz
 	echo "$output" >>"$d/out"
 	kill "$pid"
 	leak_check "$d/out"

@@ -549,11 +549,11 @@ teardown() {
 @test "stream tail (stand-in): every DescribeStream page, parents before children, new shards followed, expired iterators renewed" {
 	standin
 	export DDB_LOCAL_ENDPOINT=$STANDIN_URL
-	run -0 --separate-stderr "$DDB" stream tail t
+	run -0 --separate-stderr "$DDB" stream tail tbl
 	run -0 jq -sc 'map(.dynamodb.Keys.pk.S)' <<<"$output"
 	assert_output '["a","b","c","d","e"]'
 	# Times come out as whole epoch seconds even when the service sends 1.7E9.
-	run -0 --separate-stderr "$DDB" stream tail t --limit 1
+	run -0 --separate-stderr "$DDB" stream tail tbl --limit 1
 	[[ $output == *'"ApproximateCreationDateTime":1700000000,'* ]]
 	run -0 grep -c '^DescribeStream .*"ExclusiveStartShardId": "s1"' "$BATS_TEST_TMPDIR/requests.log"
 	# Each shard's iterator expired once and was renewed after the last record read.
@@ -566,7 +566,7 @@ teardown() {
 @test "stream tail (stand-in): --from-sequence skips the shards that ended before it" {
 	standin
 	export DDB_LOCAL_ENDPOINT=$STANDIN_URL
-	run -0 --separate-stderr "$DDB" stream tail t --from-sequence 000000000000000000004
+	run -0 --separate-stderr "$DDB" stream tail tbl --from-sequence 000000000000000000004
 	run -0 jq -sc 'map(.dynamodb.Keys.pk.S)' <<<"$output"
 	assert_output '["d","e"]'
 	run -1 grep '"ShardId": "s1"' "$BATS_TEST_TMPDIR/requests.log"
