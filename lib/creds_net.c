@@ -157,7 +157,7 @@ int creds_container(struct ctx *ctx, const char *profile, struct creds *out, str
 		int sent = net_send(ctx, h, "GET", url, hdrs, token ? 2 : 1, &hr, 0, e);
 		if (sent == 0 && hr.status == 200)
 			break;
-		if (hr.fail == HTTP_ABORTED)
+		if (hr.fail == HTTP_ABORTED || hr.fail == HTTP_REFUSED)   /* refused: nothing was sent, retry would not help */
 			goto out;
 		int retry = sent < 0 || hr.status >= 500;
 		if (!retry || attempt >= 3) {
@@ -233,7 +233,7 @@ int creds_imds(struct ctx *ctx, const char *profile, struct creds *out, struct e
 	struct http_hdr th[1] = { { "X-aws-ec2-metadata-token-ttl-seconds", IMDS_TOKEN_TTL } };
 	int v1_after_timeout = 0;
 	if (net_send(ctx, h, "PUT", url, th, 1, &hr, 1, e) < 0) {
-		if (hr.fail == HTTP_ABORTED)
+		if (hr.fail == HTTP_ABORTED || hr.fail == HTTP_REFUSED)   /* refused: nothing was sent, retry would not help */
 			goto out;
 		err_clear(e);
 		if (hr.fail == HTTP_TIMEOUT && !truthy(v1off)) {
@@ -263,7 +263,7 @@ int creds_imds(struct ctx *ctx, const char *profile, struct creds *out, struct e
 	free(url);
 	url = xasprintf("%.*s/latest/meta-data/iam/security-credentials/", (int)eplen, ep);
 	if (net_send(ctx, h, "GET", url, hdrs, nh, &hr, 0, e) < 0) {
-		if (hr.fail == HTTP_ABORTED)
+		if (hr.fail == HTTP_ABORTED || hr.fail == HTTP_REFUSED)   /* refused: nothing was sent, retry would not help */
 			goto out;
 		if (v1_after_timeout) {
 			trace_note(ctx, "no instance metadata service at %.*s", (int)eplen, ep);
@@ -486,7 +486,7 @@ int creds_sso(struct ctx *ctx, const char *profile, struct creds *out, struct er
 		int sent = net_send(ctx, h, "GET", buf_cstr(&url), hdrs, 2, &hr, 0, e);
 		if (sent == 0 && hr.status == 200)
 			break;
-		if (hr.fail == HTTP_ABORTED)
+		if (hr.fail == HTTP_ABORTED || hr.fail == HTTP_REFUSED)   /* refused: nothing was sent, retry would not help */
 			goto out;
 		if ((sent < 0 || hr.status >= 500 || hr.status == 429) && attempt < 3)
 			continue;

@@ -228,6 +228,12 @@ assert_lists_tables() {
 	assert_output --partial "refusing to send header 'Authorization': its value holds a control character"
 	refute_output --partial "X-Injected"
 	refute_output --partial "secret-for"
+	# a header that is not a credential: the container authorization token
+	rm "$HOME/.aws/config" "$HOME/.aws/credentials"
+	AWS_CONTAINER_CREDENTIALS_FULL_URI=$DDB_TEST_STANDINS_URL/container/auth/v1 \
+		AWS_CONTAINER_AUTHORIZATION_TOKEN=$'container-token\r\nX-Injected: yes' run -78 "$DDB" list-tables --prod
+	assert_output --partial "the container authorization token contains a line break"
+	refute_output --partial "X-Injected"
 	# nothing reached any server (no extra header, no request at all)
 	run -0 standins_log 'length'
 	assert_output 0

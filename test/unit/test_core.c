@@ -394,8 +394,31 @@ static void test_endpoints(void)
 	fclose(devnull);
 }
 
+/* What a response would cost once parsed: values, containers and names, strings skipped (escapes included). */
+static void test_json_cost(void)
+{
+	CHECK(aws_json_cost("1", 1) == 1);
+	CHECK(aws_json_cost("[1,1,1]", 7) == 4);
+	CHECK(aws_json_cost("{\"Items\":[{},{}]}", 17) == 7);
+	CHECK(aws_json_cost("[\"a,b:[{\",\"\\\",\"]", 16) == 3);   /* ["a,b:[{","\","]: punctuation in strings */
+	size_t cost;
+	struct err e = ERR_INIT;
+	struct buf b = BUF_INIT;
+	buf_adds(&b, "[1");
+	for (unsigned i = 0; i + 2 < AWS_MAX_VALUES; i++)
+		buf_adds(&b, ",1");
+	CHECK(aws_json_cost_check(&aws_dynamodb, "Scan", b.ptr, b.len, &cost, &e) == 0);   /* exactly at the cap */
+	CHECK(cost == AWS_MAX_VALUES);
+	buf_adds(&b, ",1");
+	CHECK(aws_json_cost_check(&aws_dynamodb, "Scan", b.ptr, b.len, &cost, &e) == -1);
+	CHECK(e.kind == ERR_DATA && cost == (size_t)AWS_MAX_VALUES + 1);
+	CHECK(strstr(e.msg, "dynamodb Scan: the response") != NULL);
+	buf_release(&b);
+}
+
 int main(void)
 {
+	test_json_cost();
 	test_opts();
 	test_redaction();
 	test_errors();

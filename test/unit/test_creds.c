@@ -292,8 +292,22 @@ static void test_cache_key(void)
 	rmdir(dir);
 }
 
+/* A NUL in credential JSON: a NUL byte or a \u0000 escape inside a string; an escaped backslash before u0000 is text. */
+static void test_json_nul(void)
+{
+	static const char nulbyte[] = "{\"k\":\"a\0b\"}";
+	CHECK(creds_json_has_nul(nulbyte, sizeof(nulbyte) - 1) == 1);
+	CHECK(creds_json_has_nul("{\"k\":\"a\\u0000b\"}", 15) == 1);
+	CHECK(creds_json_has_nul("{\"k\":\"a\\\\u0000b\"}", 16) == 0);   /* "a\\u0000b": a backslash, then text */
+	CHECK(creds_json_has_nul("{\"k\":\"\\\"\\u0000\"}", 16) == 1);  /* an escaped quote does not end the string */
+	CHECK(creds_json_has_nul("{\"k\":\"a\\u00000\"}", 15) == 1);
+	CHECK(creds_json_has_nul("{\"k\":\"a\\u0001\"}", 14) == 0);
+	CHECK(creds_json_has_nul("{\"k\":\"a\\u000", 12) == 0);   /* truncated: cJSON refuses it anyway */
+}
+
 int main(void)
 {
+	test_json_nul();
 	/* no real files or endpoints: an empty HOME, nothing configured */
 	setenv("HOME", "/nonexistent-ddb-home", 1);
 	unsetenv("AWS_CONFIG_FILE");
