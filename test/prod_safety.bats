@@ -99,7 +99,7 @@ stream_on() { # USER_NAME -> prints true/false
 	# the same from the environment and the config file
 	AWS_ENDPOINT_URL=http://example.com run -78 "$DDB" list-tables --prod
 	assert_output --partial "AWS_ENDPOINT_URL: refusing"
-	AWS_ENDPOINT_URL_DYNAMODB=http://example.com run -78 "$DDB" scan --prod t
+	AWS_ENDPOINT_URL_DYNAMODB=http://example.com run -78 "$DDB" scan --prod tbl
 	mkdir -p "$HOME/.aws"
 	printf '[default]\nendpoint_url = http://example.com\n' >"$HOME/.aws/config"
 	run -78 "$DDB" list-tables --prod

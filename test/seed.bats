@@ -415,9 +415,9 @@ standin_start() {
 
 @test "seed: UnprocessedItems are retried; an exhausted budget exits 75 and --resume writes only the rest" {
 	standin_start
-	jq -nc 'range(0; 100) | {pk: (if . % 10 == 3 then "slow\(.)" else "p\(.)" end)}' >"$d/t.jsonl"
-	run -75 "$DDB" seed --endpoint-url "$standin_url" --max-retries 2 --rejects "$d/rej" "$d/t.jsonl"
-	assert_output --partial "90 written to 't', 0 rejected, 10 not written, 20 retried"
+	jq -nc 'range(0; 100) | {pk: (if . % 10 == 3 then "slow\(.)" else "p\(.)" end)}' >"$d/tbl.jsonl"
+	run -75 "$DDB" seed --endpoint-url "$standin_url" --max-retries 2 --rejects "$d/rej" "$d/tbl.jsonl"
+	assert_output --partial "90 written to 'tbl', 0 rejected, 10 not written, 20 retried"
 	assert_output --partial "the retry budget ran out: 90 written, 10 not written"
 	assert_output --partial "UnprocessedItems"
 	assert_output --partial "'ddb seed --resume' with the same input finishes the rest"
@@ -425,19 +425,19 @@ standin_start() {
 	[[ $(wc -l <"$d/accepted") -eq 90 ]]
 	# DynamoDB catches up: the resumed run sends only the 10 that were not confirmed
 	touch "$d/release"
-	run -0 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/t.jsonl"
-	assert_output --partial "10 written to 't', 90 already written (checkpoint)"
+	run -0 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "10 written to 'tbl', 90 already written (checkpoint)"
 	run -0 jq -r '.PutRequest.Item.pk.S' "$d/accepted"
-	assert_equal "$(sort <<<"$output")" "$(jq -r .pk "$d/t.jsonl" | sort)"
+	assert_equal "$(sort <<<"$output")" "$(jq -r .pk "$d/tbl.jsonl" | sort)"
 	kill "$standin_pid"
 }
 
 @test "seed: a batch refused as a whole is retried item by item: only the bad item is rejected" {
 	standin_start
-	jq -nc 'range(0; 50) | {pk: (if . == 17 then "bad17" else "p\(.)" end)}' >"$d/t.jsonl"
-	run -1 "$DDB" seed --endpoint-url "$standin_url" --rejects "$d/rej" "$d/t.jsonl"
-	assert_output --partial "t.jsonl:18: One or more parameter values were invalid: bad item (ValidationException)"
-	assert_output --partial "49 written to 't', 1 rejected, 0 not written"
+	jq -nc 'range(0; 50) | {pk: (if . == 17 then "bad17" else "p\(.)" end)}' >"$d/tbl.jsonl"
+	run -1 "$DDB" seed --endpoint-url "$standin_url" --rejects "$d/rej" "$d/tbl.jsonl"
+	assert_output --partial "tbl.jsonl:18: One or more parameter values were invalid: bad item (ValidationException)"
+	assert_output --partial "49 written to 'tbl', 1 rejected, 0 not written"
 	assert_equal "$(cat "$d/rej")" '{"pk":"bad17"}'
 	[[ $(wc -l <"$d/accepted") -eq 49 ]]
 	kill "$standin_pid"
