@@ -11,6 +11,7 @@
 #include "render.h"
 #include "trace.h"
 #include "unit.h"
+#include "xml.h"
 
 /* lib/ refers to the dispatcher and the table that cmd/ defines; a test gives its own. */
 const struct cmd *const ddb_commands[] = { NULL };
@@ -416,9 +417,29 @@ static void test_json_cost(void)
 	buf_release(&b);
 }
 
+/* An XML answer holds at most XML_MAX_NODES elements (each ~130 bytes once parsed, from 4 bytes of text). */
+static void test_xml_cap(void)
+{
+	struct buf b = BUF_INIT;
+	struct err e = ERR_INIT;
+	buf_adds(&b, "<r>");
+	for (unsigned i = 0; i + 1 < XML_MAX_NODES; i++)
+		buf_adds(&b, "<a/>");
+	buf_adds(&b, "</r>");
+	struct xml_node *x = xml_parse(b.ptr, b.len, &e);   /* exactly at the cap: parsed */
+	CHECK(x != NULL);
+	xml_free(x);
+	b.len -= 4;
+	buf_adds(&b, "<a/></r>");
+	CHECK(xml_parse(b.ptr, b.len, &e) == NULL);
+	CHECK(e.kind == ERR_DATA && strstr(e.msg, "more than 1000000 elements") != NULL);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	test_json_cost();
+	test_xml_cap();
 	test_opts();
 	test_redaction();
 	test_errors();
