@@ -3,15 +3,18 @@
  * the checkpoint records what was confirmed. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "aws.h"
@@ -25,6 +28,8 @@
 #define KEYSET_BUCKETS  4096u
 #define CHECKPOINT_EVERY 1.0   /* seconds */
 #define PROGRESS_EVERY   0.1
+#define REPORTS_PER_FILE 20    /* reports printed per input file; the rest are counted in one line */
+#define BISECT_AFTER_5XX 2     /* a batch failing this many times in a row with 5xx is split in halves */
 
 /* ---- ranges ------------------------------------------------------------------------------------------ */
 
@@ -161,7 +166,7 @@ char *seed_table_from_path(const char *path)
 
 /* ---- a set of key strings (the keys of batches in flight) ---------------------------------------------- */
 
-struct knode { struct knode *next; char *key; };
+struct knode { struct knode *next; char *key; double until; };
 struct keyset { struct knode **b; };
 
 static uint32_t fnv(const char *s)
@@ -185,8 +190,40 @@ static void keyset_add(struct keyset *k, char *key)   /* borrows key */
 	struct knode *n = xmalloc(sizeof(*n));
 	uint32_t h = fnv(key) % KEYSET_BUCKETS;
 	n->key = key;
+	n->until = 0;
 	n->next = k->b[h];
 	k->b[h] = n;
+}
+
+/* The lingering set: keys (owned) whose last write's fate was unknown for a while (a timeout, a reset, a 5xx),
+ * each held until `until`.  1 when key is held at `now`; expired nodes are dropped on the way. */
+static int linger_has(struct keyset *k, const char *key, double now)
+{
+	for (struct knode **p = &k->b[fnv(key) % KEYSET_BUCKETS]; *p;) {
+		struct knode *n = *p;
+		if (n->until <= now) {
+			*p = n->next;
+			free(n->key);
+			free(n);
+			continue;
+		}
+		if (!strcmp(n->key, key))
+			return 1;
+		p = &n->next;
+	}
+	return 0;
+}
+
+static void linger_add(struct keyset *k, const char *key, double until)
+{
+	for (struct knode *n = k->b[fnv(key) % KEYSET_BUCKETS]; n; n = n->next)
+		if (!strcmp(n->key, key)) {
+			if (n->until < until)
+				n->until = until;
+			return;
+		}
+	keyset_add(k, xstrdup(key));
+	k->b[fnv(key) % KEYSET_BUCKETS]->until = until;
 }
 
 static void keyset_remove(struct keyset *k, const char *key)
@@ -224,6 +261,14 @@ struct sfile {
 	struct seed_ranges resume;
 	long next_ord;
 	enum item_format format;  /* detected from the first item (or opts) */
+	int no_cp;                /* standard input, a pipe or a device: never in the checkpoint */
+	EVP_MD_CTX *sha;          /* SHA-256 of the bytes read so far (hashed bytes: `hashed`) */
+	long long hashed;
+	long reports, hidden;     /* reports printed for this file, and those not printed */
+	char **tabs;              /* tables (on the wire) this file's items go to: the checkpoint's first */
+	size_t ntabs, ncp_tabs;   /* ncp_tabs: how many of tabs came from the loaded checkpoint */
+	char cp_sha[65];          /* --resume: the checkpoint's SHA-256 of the first cp_hashed bytes */
+	long long cp_hashed;
 };
 
 struct entry {
@@ -234,6 +279,7 @@ struct entry {
 	char *raw;                /* the line for the rejects file */
 	size_t file;
 	long ord, line;
+	int uncertain;            /* an attempt's fate was unknown (timeout, reset, 5xx): the key lingers when done */
 };
 
 struct batch {
@@ -259,6 +305,8 @@ struct run {
 	_Atomic int stop;         /* fatal error or interrupted: drop what is not sent */
 	struct keyset inflight;
 	struct keyset failed;     /* keys with a write not written (budget ran out): later writes of them are held back */
+	struct keyset linger;     /* keys whose write's fate was unknown: held for one --timeout (see linger_has) */
+	double linger_s;          /* that --timeout, in seconds */
 
 	struct stable **tables;
 	size_t ntables;
@@ -274,6 +322,12 @@ struct run {
 
 	char *cp_path;
 	int cp_warned;
+	int lock_fd;              /* the checkpoint's lock (<checkpoint>.lock, flock), or -1 */
+	char **cp_tables;         /* the tables (on the wire) the loaded checkpoint confirms writes to */
+	size_t ncp_tables;
+	char *dest_endpoint;      /* where this run writes: recorded in the checkpoint */
+	int rej_failed;           /* a write to the rejects file failed (errno rej_errno) */
+	int rej_errno;
 	double t0, last_cp, last_progress;
 	long long bytes_total, bytes_done;
 	int progress_drawn;
@@ -359,14 +413,59 @@ static void progress_draw(struct run *R, int force)
 
 /* ---- checkpoint ------------------------------------------------------------------------------------------ */
 
-static int file_identity(const char *path, long long *size, long long *mtime_ns, struct err *e)
+static int file_identity(struct sfile *f, struct err *e)
 {
 	struct stat sb;
-	if (stat(path, &sb) < 0)
-		return err_set(e, ERR_NOINPUT, "cannot read '%s': %s", path, strerror(errno));
-	*size = (long long)sb.st_size;
-	*mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+	if (stat(f->path, &sb) < 0)
+		return err_set(e, ERR_NOINPUT, "cannot read '%s': %s", f->path, strerror(errno));
+	f->size = (long long)sb.st_size;
+	f->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+	f->no_cp = !S_ISREG(sb.st_mode);   /* a pipe or a device cannot be read again: nothing to resume */
 	return 0;
+}
+
+static void file_add_table(struct sfile *f, const char *wire)
+{
+	for (size_t i = 0; i < f->ntabs; i++)
+		if (!strcmp(f->tabs[i], wire))
+			return;
+	f->tabs = xrealloc(f->tabs, (f->ntabs + 1) * sizeof(char *));
+	f->tabs[f->ntabs++] = xstrdup(wire);
+}
+
+static void sha_hex(EVP_MD_CTX *c, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	out[0] = '\0';
+	if (EVP_DigestFinal_ex(c, md, &n) != 1)
+		return;
+	for (unsigned int i = 0; i < n && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* The SHA-256 of what was read of f so far (the reader keeps hashing). */
+static void file_sha_so_far(const struct sfile *f, char out[65])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	out[0] = '\0';
+	if (c && f->sha && EVP_MD_CTX_copy_ex(c, f->sha) == 1)
+		sha_hex(c, out);
+	EVP_MD_CTX_free(c);
+}
+
+static void json_str(struct buf *b, const char *s)
+{
+	cJSON *p = cJSON_CreateString(s ? s : "");
+	char *pj = cJSON_PrintUnformatted(p);
+	cJSON_Delete(p);
+	buf_adds(b, pj ? pj : "\"\"");
+	cJSON_free(pj);
+}
+
+static const char *dest_mode(const struct ctx *ctx)
+{
+	return ctx->local ? "local" : "prod";
 }
 
 static int checkpoint_save(struct run *R)
@@ -375,18 +474,28 @@ static int checkpoint_save(struct run *R)
 		return 0;
 	struct buf b = BUF_INIT;
 	pthread_mutex_lock(&R->mu);
-	buf_adds(&b, "{\"ddb_seed_checkpoint\":1,\"files\":[");
+	/* format 2: the destination (never a credential) and, per file, its tables and the SHA-256 of what was read */
+	buf_adds(&b, "{\"ddb_seed_checkpoint\":2,\"destination\":{\"endpoint\":");
+	json_str(&b, R->dest_endpoint);
+	buf_adds(&b, ",\"region\":");
+	json_str(&b, R->ctx->region);
+	buf_addf(&b, ",\"mode\":\"%s\"},\"files\":[", dest_mode(R->ctx));
 	int first = 1;
 	for (size_t i = 0; i < R->nfiles; i++) {
 		struct sfile *f = &R->files[i];
-		if (f->is_stdin)
+		if (f->is_stdin || f->no_cp)
 			continue;
-		cJSON *p = cJSON_CreateString(f->path);
-		char *pj = cJSON_PrintUnformatted(p);
-		cJSON_Delete(p);
-		buf_addf(&b, "%s{\"path\":%s,\"size\":%lld,\"mtime_ns\":\"%lld\",\"done\":[", first ? "" : ",",
-		         pj ? pj : "\"\"", f->size, f->mtime_ns);
-		cJSON_free(pj);
+		char sha[65];
+		file_sha_so_far(f, sha);
+		buf_adds(&b, first ? "{\"path\":" : ",{\"path\":");
+		json_str(&b, f->path);
+		buf_addf(&b, ",\"size\":%lld,\"mtime_ns\":\"%lld\",\"sha256\":\"%s\",\"hashed\":%lld,\"tables\":[",
+		         f->size, f->mtime_ns, sha, f->hashed);
+		for (size_t j = 0; j < f->ntabs; j++) {
+			buf_adds(&b, j ? "," : "");
+			json_str(&b, f->tabs[j]);
+		}
+		buf_adds(&b, "],\"done\":[");
 		first = 0;
 		for (size_t j = 0; j < f->done.n; j++)
 			buf_addf(&b, "%s[%ld,%ld]", j ? "," : "", f->done.r[j][0], f->done.r[j][1]);
@@ -461,6 +570,41 @@ static int parse_ranges(const cJSON *done, struct seed_ranges *out)
 	return 0;
 }
 
+/* --resume: the SHA-256 of the first cp_hashed bytes of f must be the checkpoint's (a same-size edit with its
+ * mtime put back is caught here). */
+static int prefix_sha(struct sfile *f, struct err *e)
+{
+	FILE *in = fopen(f->path, "r");
+	if (!in)
+		return err_set(e, ERR_NOINPUT, "cannot open '%s': %s", f->path, strerror(errno));
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	char chunk[65536], hex[65] = "";
+	if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		fclose(in);
+		EVP_MD_CTX_free(c);
+		return err_set(e, ERR_INTERNAL, "out of memory");
+	}
+	long long left = f->cp_hashed;
+	int rc = 0;
+	while (left > 0) {
+		size_t want = left < (long long)sizeof(chunk) ? (size_t)left : sizeof(chunk);
+		size_t got = fread(chunk, 1, want, in);
+		if (got == 0)
+			break;
+		EVP_DigestUpdate(c, chunk, got);
+		left -= (long long)got;
+	}
+	if (ferror(in))
+		rc = err_set(e, ERR_IO, "cannot read '%s': %s", f->path, strerror(errno));
+	fclose(in);
+	sha_hex(c, hex);
+	EVP_MD_CTX_free(c);
+	if (!rc && (left > 0 || strcmp(hex, f->cp_sha)))
+		rc = err_set(e, ERR_DATA, "'%s' changed since the checkpoint was written (its SHA-256 differs): delete "
+		             "the checkpoint to seed it from the start", f->path);
+	return rc;
+}
+
 static int checkpoint_load(struct run *R, struct err *e)
 {
 	FILE *f = fopen(R->cp_path, "r");
@@ -479,18 +623,45 @@ static int checkpoint_load(struct run *R, struct err *e)
 	fclose(f);
 	cJSON *doc = cJSON_ParseWithLength(buf_cstr(&b), b.len);
 	buf_release(&b);
-	const cJSON *files = json_get(doc, "files");
-	if (!doc || !cJSON_IsArray(files)) {
+	const cJSON *files = json_get(doc, "files"), *ver = json_get(doc, "ddb_seed_checkpoint");
+	if (!doc || !cJSON_IsArray(files) || !cJSON_IsNumber(ver)) {
 		cJSON_Delete(doc);
 		return err_set(e, ERR_DATA, "the checkpoint '%s' is not a ddb seed checkpoint (delete it to start over)",
 		               R->cp_path);
+	}
+	if (ver->valuedouble != 2) {
+		cJSON_Delete(doc);
+		return err_set(e, ERR_DATA, "the checkpoint '%s' is format %g, written by another version of ddb, and does "
+		               "not say where it wrote: delete it to seed from the start", R->cp_path, ver->valuedouble);
+	}
+	/* the destination must be the same: a checkpoint of table A says nothing about table B */
+	const cJSON *dest = json_get(doc, "destination");
+	const char *want[3][3] = {
+		{ "endpoint", R->dest_endpoint ? R->dest_endpoint : "", "endpoint" },
+		{ "region", R->ctx->region ? R->ctx->region : "", "region" },
+		{ "mode", dest_mode(R->ctx), "mode" },
+	};
+	for (int k = 0; k < 3; k++) {
+		const char *got = json_get_string(dest, want[k][0]);
+		if (!got) {
+			cJSON_Delete(doc);
+			return err_set(e, ERR_DATA, "the checkpoint '%s' is damaged (delete it to start over)", R->cp_path);
+		}
+		if (strcmp(got, want[k][1])) {
+			err_set(e, ERR_DATA, "the checkpoint '%s' is for %s '%s', not '%s': resume with the same destination, "
+			        "or delete it to seed from the start", R->cp_path, want[k][2], got, want[k][1]);
+			cJSON_Delete(doc);
+			return -1;
+		}
 	}
 	const cJSON *fe;
 	int rc = 0;
 	cJSON_ArrayForEach(fe, files) {
 		const char *path = json_get_string(fe, "path"), *mt = json_get_string(fe, "mtime_ns");
-		const cJSON *size = json_get(fe, "size");
-		if (!path || !mt || !cJSON_IsNumber(size)) {
+		const char *sha = json_get_string(fe, "sha256");
+		const cJSON *size = json_get(fe, "size"), *hashed = json_get(fe, "hashed"), *tabs = json_get(fe, "tables");
+		if (!path || !mt || !cJSON_IsNumber(size) || !sha || strlen(sha) != 64 || !cJSON_IsNumber(hashed) ||
+		    hashed->valuedouble < 0 || !cJSON_IsArray(tabs)) {
 			rc = err_set(e, ERR_DATA, "the checkpoint '%s' is damaged (delete it to start over)", R->cp_path);
 			break;
 		}
@@ -509,6 +680,21 @@ static int checkpoint_load(struct run *R, struct err *e)
 				rc = err_set(e, ERR_DATA, "the checkpoint '%s' is damaged (delete it to start over)", R->cp_path);
 				break;
 			}
+			const cJSON *tn;
+			cJSON_ArrayForEach(tn, tabs)
+				if (cJSON_IsString(tn))
+					file_add_table(sf, tn->valuestring);
+			sf->ncp_tabs = sf->ntabs;
+			snprintf(sf->cp_sha, sizeof(sf->cp_sha), "%s", sha);
+			sf->cp_hashed = (long long)hashed->valuedouble;
+			if (sf->resume.n && sf->cp_hashed > sf->size) {
+				rc = err_set(e, ERR_DATA, "the checkpoint '%s' is damaged (delete it to start over)", R->cp_path);
+				break;
+			}
+			if (sf->resume.n && prefix_sha(sf, e) < 0) {
+				rc = -1;
+				break;
+			}
 			seed_ranges_release(&sf->done);
 			if (sf->resume.n) {
 				sf->done.r = xmalloc(sf->resume.n * sizeof(sf->done.r[0]));
@@ -525,23 +711,45 @@ static int checkpoint_load(struct run *R, struct err *e)
 
 /* ---- accounting ------------------------------------------------------------------------------------------ */
 
+/* One line of the rejects file, flushed at once: a failed write is noticed (and reported as 74) at the line that
+ * failed, never claimed kept. */
 static void write_reject_line(struct run *R, const char *raw)
 {
-	if (!R->rej || !raw)
+	if (!R->rej || !raw || R->rej_failed)
 		return;
 	for (const char *p = raw; *p; p++)
 		fputc(*p == '\n' || *p == '\r' ? ' ' : *p, R->rej);
 	fputc('\n', R->rej);
+	if (fflush(R->rej) != 0 || ferror(R->rej)) {
+		R->rej_failed = 1;
+		R->rej_errno = errno ? errno : EIO;
+	}
 }
 
-/* With R->mu held. */
+/* With R->mu held.  At most REPORTS_PER_FILE reports per input file are printed; the rest are counted and shown
+ * as one line at the end (report_hidden).  The counts in the summary stay exact. */
 static void report_reject(struct run *R, size_t fi, long line, const char *raw, const char *msg)
 {
-	progress_clear(R);
-	fprintf(R->ctx->err_out, "ddb: %s: %s:%ld: %s\n", R->ctx->cmd_name ? R->ctx->cmd_name : "seed",
-	        R->files[fi].path, line, msg);
+	struct sfile *f = &R->files[fi];
+	if (f->reports < REPORTS_PER_FILE) {
+		progress_clear(R);
+		fprintf(R->ctx->err_out, "ddb: %s: %s:%ld: %s\n", R->ctx->cmd_name ? R->ctx->cmd_name : "seed", f->path,
+		        line, msg);
+		f->reports++;
+	} else {
+		f->hidden++;
+	}
 	write_reject_line(R, raw);
 	R->st->rejected++;
+}
+
+static void report_hidden(struct run *R)
+{
+	for (size_t i = 0; i < R->nfiles; i++)
+		if (R->files[i].hidden)
+			fprintf(R->ctx->err_out, "ddb: %s: %s: %ld more error%s not shown\n",
+			        R->ctx->cmd_name ? R->ctx->cmd_name : "seed", R->files[i].path, R->files[i].hidden,
+			        R->files[i].hidden == 1 ? "" : "s");
 }
 
 static void finish_entry(struct run *R, struct batch *b, int i, enum outcome oc, const char *msg)
@@ -569,8 +777,13 @@ static void finish_entry(struct run *R, struct batch *b, int i, enum outcome oc,
 		R->st->not_written++;
 		break;
 	}
-	if (en->key)
+	if (en->key) {
 		keyset_remove(&R->inflight, en->key);
+		/* an attempt that timed out may still be applied by the server: a later line with this key waits one
+		 * --timeout, so that the late write cannot land after it */
+		if (en->uncertain)
+			linger_add(&R->linger, en->key, mono() + R->linger_s);
+	}
 	pthread_cond_broadcast(&R->cv_change);
 	pthread_mutex_unlock(&R->mu);
 }
@@ -632,32 +845,62 @@ static void build_body(const struct batch *b, const int *idx, int n, struct buf 
 	buf_adds(body, "]}}");
 }
 
-/* The keys DynamoDB left unprocessed, as entry key strings; -1 when the response makes no sense. */
-static int unprocessed_keys(const struct stable *t, const struct buf *body, char ***keys, int *nkeys)
+/* 1 when a member name of UnprocessedItems names table t: its name, or an ARN ending in ":table/<name>". */
+static int names_table(const struct stable *t, const char *name)
 {
-	*keys = NULL;
-	*nkeys = 0;
+	if (!strcmp(name, t->wire))
+		return 1;
+	size_t n = strlen(name), w = strlen(t->wire);
+	return !strncmp(name, "arn:", 4) && n > w + 7 && !strcmp(name + n - w, t->wire) &&
+	       !strncmp(name + n - w - 7, ":table/", 7);
+}
+
+/* Which of the sent entries pend[0..np) DynamoDB left unprocessed: left[k] = 1.  Matched by table name or ARN
+ * and by key; an entry that matches nothing that was sent (another table, a mangled key) makes the whole batch
+ * unprocessed — never counted written on a guess.  -1 when the response is not JSON. */
+static int unprocessed(const struct batch *b, const int *pend, int np, const struct buf *body, int *left)
+{
+	const struct stable *t = b->t;
+	memset(left, 0, (size_t)np * sizeof(int));
 	cJSON *doc = cJSON_ParseWithLength(buf_cstr(body), body->len);
 	if (!doc)
 		return -1;
-	const cJSON *up = json_get(json_get(doc, "UnprocessedItems"), t->wire), *req;
-	int n = cJSON_GetArraySize(up), k = 0;
-	if (n > 0)
-		*keys = xcalloc((size_t)n, sizeof(char *));
+	const cJSON *ui = json_get(doc, "UnprocessedItems"), *m, *req;
+	int all = ui && !cJSON_IsObject(ui);
 	struct buf kb = BUF_INIT;
-	cJSON_ArrayForEach(req, up) {
-		const cJSON *it = json_get(json_get(req, "PutRequest"), "Item");
-		if (!it)
-			it = json_get(json_get(req, "DeleteRequest"), "Key");
-		struct err e = ERR_INIT;
-		buf_reset(&kb);
-		buf_addf(&kb, "%d\x1f", t->idx);
-		if (it && item_key_string(it, t->keys, t->nkeys, &kb, &e) == 0 && k < n)
-			(*keys)[k++] = xstrdup(buf_cstr(&kb));
+	const cJSON *uo = cJSON_IsObject(ui) ? ui : NULL;
+	cJSON_ArrayForEach(m, uo) {
+		if (!m->string || !names_table(t, m->string) || !cJSON_IsArray(m)) {
+			all = 1;
+			break;
+		}
+		cJSON_ArrayForEach(req, m) {
+			const cJSON *it = json_get(json_get(req, "PutRequest"), "Item");
+			if (!it)
+				it = json_get(json_get(req, "DeleteRequest"), "Key");
+			struct err e = ERR_INIT;
+			buf_reset(&kb);
+			buf_addf(&kb, "%d\x1f", t->idx);
+			int found = 0;
+			if (it && item_key_string(it, t->keys, t->nkeys, &kb, &e) == 0) {
+				const char *ks = buf_cstr(&kb);
+				for (int k = 0; k < np; k++)
+					if (!strcmp(ks, b->e[pend[k]].key)) {
+						left[k] = found = 1;
+						break;
+					}
+			}
+			if (!found)
+				all = 1;
+		}
+		if (all)
+			break;
 	}
 	buf_release(&kb);
 	cJSON_Delete(doc);
-	*nkeys = k;
+	if (all)
+		for (int k = 0; k < np; k++)
+			left[k] = 1;
 	return 0;
 }
 
@@ -669,7 +912,7 @@ static int is_table_error(const struct err *e)
 static void send_entries(struct worker *W, struct batch *b, const int *idx, int n)
 {
 	struct run *R = W->R;
-	int pend[SEED_BATCH_MAX], np = n, retries = 0;
+	int pend[SEED_BATCH_MAX], np = n, retries = 0, fails5xx = 0;
 	struct buf body = BUF_INIT;
 	memcpy(pend, idx, (size_t)n * sizeof(int));
 
@@ -687,29 +930,27 @@ static void send_entries(struct worker *W, struct batch *b, const int *idx, int 
 			R->st->retried += (long)(resp.attempts - 1) * np;
 			pthread_mutex_unlock(&R->mu);
 		}
+		/* attempts that failed neither throttled nor answered: their writes may still be applied later */
+		if (resp.attempts - resp.retried_throttles - (rc == 0 ? 1 : 0) > 0)
+			for (int k = 0; k < np; k++)
+				b->e[pend[k]].uncertain = 1;
 		if (rc == 0) {
-			char **keys;
-			int nk;
-			if (unprocessed_keys(b->t, &resp.body, &keys, &nk) < 0) {
+			int left[SEED_BATCH_MAX];
+			if (unprocessed(b, pend, np, &resp.body, left) < 0) {
 				aws_response_release(&resp);
 				err_set(&e, ERR_DATA, "BatchWriteItem: the response is not valid JSON");
 				set_fatal(R, &e);
 				break;
 			}
 			aws_response_release(&resp);
+			fails5xx = 0;
 			int keep = 0;
 			for (int k = 0; k < np; k++) {
-				int left = 0;
-				for (int j = 0; j < nk && !left; j++)
-					left = !strcmp(keys[j], b->e[pend[k]].key);
-				if (left)
+				if (left[k])
 					pend[keep++] = pend[k];
 				else
 					finish_entry(R, b, pend[k], OUT_DONE, NULL);
 			}
-			for (int j = 0; j < nk; j++)
-				free(keys[j]);
-			free(keys);
 			np = keep;
 			if (!np)
 				break;
@@ -736,6 +977,15 @@ static void send_entries(struct worker *W, struct batch *b, const int *idx, int 
 			}
 			if (e.kind != ERR_TEMPFAIL) {
 				set_fatal(R, &e);
+				break;
+			}
+			/* a batch that keeps failing with 5xx may hold one item the server chokes on: split it, so the good
+			 * items are written and only the bad one is left not written */
+			if (e.http_status >= 500 && ++fails5xx >= BISECT_AFTER_5XX && np > 1) {
+				int half = np / 2;
+				send_entries(W, b, pend, half);
+				send_entries(W, b, pend + half, np - half);
+				np = 0;
 				break;
 			}
 		}
@@ -796,10 +1046,11 @@ static void *worker_main(void *arg)
 
 /* ---- the producer ---------------------------------------------------------------------------------------- */
 
-static int batch_conflicts(const struct run *R, const struct batch *b)
+static int batch_conflicts(struct run *R, const struct batch *b)
 {
+	double now = mono();
 	for (int i = 0; i < b->n; i++)
-		if (keyset_has(&R->inflight, b->e[i].key))
+		if (keyset_has(&R->inflight, b->e[i].key) || linger_has(&R->linger, b->e[i].key, now))
 			return 1;
 	return 0;
 }
@@ -940,6 +1191,22 @@ static int take_item(struct run *R, size_t fi, long ord, long line, struct stabl
 	int ok = 0;
 
 	R->st->items++;
+	if (f->resume.n) {   /* the checkpoint confirms writes of this file: to these tables only */
+		int known = 0;
+		for (size_t i = 0; i < f->ncp_tabs && !known; i++)
+			known = !strcmp(f->tabs[i], t->wire);
+		if (!known) {
+			cJSON_Delete(typed);
+			err_set(&e, ERR_DATA, "the checkpoint '%s' is for table '%s', not '%s': resume with the same table and "
+			        "namespace, or delete it to seed from the start", R->cp_path, f->ncp_tabs ? f->tabs[0] : "?",
+			        t->wire);
+			pthread_mutex_lock(&R->mu);
+			R->st->not_written++;
+			pthread_mutex_unlock(&R->mu);
+			set_fatal(R, &e);
+			return -1;
+		}
+	}
 	if (seed_ranges_has(&f->resume, ord)) {
 		pthread_mutex_lock(&R->mu);
 		R->st->skipped++;
@@ -950,6 +1217,11 @@ static int take_item(struct run *R, size_t fi, long ord, long line, struct stabl
 	buf_addf(&kb, "%d\x1f", t->idx);
 	if (item_key_string(typed, t->keys, t->nkeys, &kb, &e) < 0)
 		goto bad;
+	for (const cJSON *a = typed->child; a; a = a->next)
+		if (strlen(a->string) > SEED_ATTR_NAME_MAX) {
+			err_set(&e, ERR_DATA, "an attribute name is %zu bytes, over DynamoDB's 64 KB limit", strlen(a->string));
+			goto bad;
+		}
 	if (del) {
 		if ((size_t)cJSON_GetArraySize(typed) != t->nkeys) {
 			err_set(&e, ERR_DATA, "a DeleteRequest Key must hold exactly the table's key attributes");
@@ -1010,6 +1282,8 @@ bad:
 		return -1;
 	}
 	en.json_len = strlen(en.json);
+	if (!f->is_stdin && !f->no_cp)
+		file_add_table(f, t->wire);
 	en.key = buf_detach(&kb, NULL);
 	en.raw = xstrndup(raw, raw_len);
 	en.file = fi;
@@ -1182,6 +1456,16 @@ static void tick(struct run *R)
 	checkpoint_maybe(R);
 }
 
+/* An element over SEED_LINE_MAX: reported (not kept in --rejects: it could not be seeded back), skipped. */
+static void too_long(struct run *R, size_t fi, long line, size_t len)
+{
+	char msg[128];
+	R->files[fi].next_ord++;
+	R->st->items++;
+	snprintf(msg, sizeof(msg), "too long (%zu bytes; the cap is %u MiB)", len, SEED_LINE_MAX >> 20);
+	reject_now(R, fi, line, NULL, msg);
+}
+
 /* A whole JSON document: an array of items, a request-items object, or one item. */
 static int take_doc(struct run *R, size_t fi, const char *s, size_t n, long base_line)
 {
@@ -1195,8 +1479,11 @@ static int take_doc(struct run *R, size_t fi, const char *s, size_t n, long base
 			if (end == (size_t)-1 || end == i)
 				goto broken;
 			LINE_AT(i);
-			if (take_unit(R, fi, s + i, end - i, line) < 0)
+			if (end - i > SEED_LINE_MAX) {
+				too_long(R, fi, line, end - i);
+			} else if (take_unit(R, fi, s + i, end - i, line) < 0) {
 				return -1;
+			}
 			R->bytes_done += (long long)(end - i);
 			tick(R);
 			if (stopping(R))
@@ -1258,9 +1545,12 @@ static int take_doc(struct run *R, size_t fi, const char *s, size_t n, long base
 				goto broken;
 			}
 			LINE_AT(i);
-			cJSON *r = json_parse_exact(s + i, end - i, &e);
+			cJSON *r = end - i > SEED_LINE_MAX ? NULL : json_parse_exact(s + i, end - i, &e);
 			int rc;
-			if (!r) {
+			if (end - i > SEED_LINE_MAX) {
+				too_long(R, fi, line, end - i);
+				rc = 0;
+			} else if (!r) {
 				R->files[fi].next_ord++;
 				R->st->items++;
 				char *raw = xstrndup(s + i, end - i);
@@ -1333,56 +1623,169 @@ static int incomplete_line(const char *s, size_t n)
 	return i < n && seed_skip_value(s, n, i) == (size_t)-1;
 }
 
+/* A bounded line reader: lines up to SEED_LINE_MAX bytes are returned whole; a longer one is skipped up to its
+ * end (memory stays at the cap whatever the input) and reported with its length.  Every byte read is hashed into
+ * the file's SHA-256 (the checkpoint records it).  A read error is an error, never an end of file. */
+struct lreader {
+	FILE *in;
+	struct sfile *f;
+	char chunk[65536];
+	size_t pos, len;
+	int err;                  /* errno of a failed read, else 0 */
+	char *line;               /* the current line (not NUL-terminated), up to SEED_LINE_MAX bytes */
+	size_t n, cap;
+};
+
+static int lr_fill(struct lreader *r)   /* 1 bytes available, 0 end of file, -1 read error */
+{
+	if (r->pos < r->len)
+		return 1;
+	r->pos = r->len = 0;
+	errno = 0;
+	size_t got = fread(r->chunk, 1, sizeof(r->chunk), r->in);
+	if (got > 0) {
+		if (r->f->sha)
+			EVP_DigestUpdate(r->f->sha, r->chunk, got);
+		r->f->hashed += (long long)got;
+		r->len = got;
+		return 1;
+	}
+	if (ferror(r->in)) {
+		r->err = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+enum { LR_EOF, LR_LINE, LR_LONG, LR_BINARY, LR_ERROR };
+
+/* The next line into r->line/r->n (the newline not included).  LR_LONG: the line was longer than the cap and
+ * skipped (*total: its length); LR_BINARY: a NUL byte inside an over-long line — not text, the rest of the file
+ * is not read (so /dev/zero ends); *consumed: the bytes taken from the input. */
+static int lr_line(struct lreader *r, long long *total, long long *consumed)
+{
+	long long tot = 0;
+	int lng = 0;
+	r->n = 0;
+	*consumed = 0;
+	for (;;) {
+		int fr = lr_fill(r);
+		if (fr < 0)
+			return LR_ERROR;
+		if (fr == 0) {
+			*total = tot;
+			return lng ? LR_LONG : tot ? LR_LINE : LR_EOF;
+		}
+		char *base = r->chunk + r->pos, *nl = memchr(base, '\n', r->len - r->pos);
+		size_t take = nl ? (size_t)(nl - base) : r->len - r->pos;
+		if (!lng && r->n + take > SEED_LINE_MAX) {
+			lng = 1;
+			r->n = 0;
+		}
+		if (lng) {
+			if (memchr(base, '\0', take)) {
+				r->pos += take + (nl != NULL);
+				*consumed += (long long)(take + (nl != NULL));
+				*total = tot + (long long)take;
+				return LR_BINARY;
+			}
+		} else {
+			if (r->n + take > r->cap) {
+				size_t nc = r->cap ? r->cap : 4096;
+				while (nc < r->n + take)
+					nc *= 2;
+				if (nc > SEED_LINE_MAX)
+					nc = SEED_LINE_MAX;
+				r->line = xrealloc(r->line, nc);
+				r->cap = nc;
+			}
+			memcpy(r->line + r->n, base, take);
+			r->n += take;
+		}
+		tot += (long long)take;
+		r->pos += take + (nl != NULL);
+		*consumed += (long long)(take + (nl != NULL));
+		if (nl) {
+			*total = tot;
+			return lng ? LR_LONG : LR_LINE;
+		}
+	}
+}
+
 static int read_input(struct run *R, size_t fi, struct err *e)
 {
 	struct sfile *f = &R->files[fi];
-	FILE *in;
+	struct lreader r;
 	int own = 0;
+	memset(&r, 0, sizeof(r));
+	r.f = f;
 	if (f->is_stdin) {
-		in = R->spool ? R->spool : stdin;
+		r.in = R->spool ? R->spool : stdin;
 		if (R->spool)
 			rewind(R->spool);
 	} else {
-		in = fopen(f->path, "r");
-		if (!in)
+		r.in = fopen(f->path, "r");
+		if (!r.in)
 			return err_set(e, ERR_NOINPUT, "cannot open '%s': %s", f->path, strerror(errno));
 		own = 1;
 	}
 	f->next_ord = 0;
+	f->hashed = 0;
+	if (f->sha)
+		EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL);
 	if (R->o->format != ITEM_FORMAT_AUTO)
 		f->format = R->o->format;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
 	long lineno = 0;
-	int first = 1, rc = 0;
-	while (!stopping(R) && (len = getline(&line, &cap, in)) >= 0) {
+	int first = 1, rc = 0, k;
+	long long total, used;
+	while (!stopping(R) && (k = lr_line(&r, &total, &used)) != LR_EOF) {
+		if (k == LR_ERROR)
+			break;
 		lineno++;
-		R->bytes_done += len;
-		size_t n = (size_t)len;
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		R->bytes_done += used;
+		if (k == LR_LONG || k == LR_BINARY) {
+			/* too long to be an item (DynamoDB's limit is 400 KB): reported, not kept in --rejects */
+			f->next_ord++;
+			R->st->items++;
+			char msg[160];
+			if (k == LR_LONG)
+				snprintf(msg, sizeof(msg), "too long (%lld bytes; the cap is %u MiB)", total,
+				         SEED_LINE_MAX >> 20);
+			else
+				snprintf(msg, sizeof(msg), "too long (over %u MiB) and binary (a NUL byte): the rest of the file "
+				         "was not read", SEED_LINE_MAX >> 20);
+			reject_now(R, fi, lineno, NULL, msg);
+			first = 0;
+			if (k == LR_BINARY)
+				break;
+			tick(R);
+			continue;
+		}
+		size_t n = r.n;
+		while (n && r.line[n - 1] == '\r')
 			n--;
-		size_t i = skip_ws(line, n, 0);
+		size_t i = skip_ws(r.line, n, 0);
 		if (i == n)
 			continue;
-		if (first && (line[i] == '[' || (line[i] == '{' && incomplete_line(line, n)))) {
-			/* a JSON document: read the whole of it */
+		if (first && (r.line[i] == '[' || (r.line[i] == '{' && incomplete_line(r.line, n)))) {
+			/* a JSON document: read the whole of it (buf's cap bounds it) */
 			struct buf doc = BUF_INIT;
-			buf_add(&doc, line, (size_t)len);
-			char chunk[65536];
-			size_t got;
-			while ((got = fread(chunk, 1, sizeof(chunk), in)) > 0)
-				if (buf_add(&doc, chunk, got) < 0) {
+			buf_add(&doc, r.line, r.n);
+			buf_add(&doc, "\n", 1);
+			int fr;
+			while ((fr = lr_fill(&r)) > 0) {
+				if (buf_add(&doc, r.chunk + r.pos, r.len - r.pos) < 0) {
 					buf_release(&doc);
 					rc = err_set(e, ERR_DATA, "%s: too large to read as one JSON document", f->path);
 					goto out;
 				}
-			if (ferror(in)) {
-				buf_release(&doc);
-				rc = err_set(e, ERR_NOINPUT, "cannot read '%s': %s", f->path, strerror(errno));
-				goto out;
+				r.pos = r.len;
 			}
-			R->bytes_done -= len;
+			if (fr < 0) {
+				buf_release(&doc);
+				break;
+			}
+			R->bytes_done -= used;
 			rc = take_doc(R, fi, doc.ptr, doc.len, lineno);
 			buf_release(&doc);
 			if (rc < 0)
@@ -1390,19 +1793,19 @@ static int read_input(struct run *R, size_t fi, struct err *e)
 			goto out;
 		}
 		first = 0;
-		if (take_unit(R, fi, line + i, n - i, lineno) < 0) {
+		if (take_unit(R, fi, r.line + i, n - i, lineno) < 0) {
 			*e = R->fatal;
 			rc = -1;
 			goto out;
 		}
 		tick(R);
 	}
-	if (ferror(in))
-		rc = err_set(e, ERR_NOINPUT, "cannot read '%s': %s", f->path, strerror(errno));
+	if (r.err)
+		rc = err_set(e, ERR_IO, "cannot read '%s': %s", f->path, strerror(r.err));
 out:
-	free(line);
+	free(r.line);
 	if (own)
-		fclose(in);
+		fclose(r.in);
 	return rc;
 }
 
@@ -1450,7 +1853,9 @@ static void add_file(struct run *R, const char *path, int is_stdin)
 	memset(f, 0, sizeof(*f));
 	f->path = xstrdup(is_stdin ? "<stdin>" : path);
 	f->is_stdin = is_stdin;
+	f->no_cp = is_stdin;
 	f->format = ITEM_FORMAT_AUTO;
+	f->sha = EVP_MD_CTX_new();   /* NULL (out of memory): the checkpoint then records no hash, resume refuses */
 }
 
 static int collect_inputs(struct run *R, const char *const *in, size_t nin, int defaulted, struct err *e)
@@ -1503,7 +1908,7 @@ static int collect_inputs(struct run *R, const char *const *in, size_t nin, int 
 			return err_set(e, ERR_NOINPUT, "no seed files (*.jsonl, *.ndjson, *.json) in '%s'", p);
 	}
 	for (size_t i = 0; i < R->nfiles; i++)
-		if (!R->files[i].is_stdin && file_identity(R->files[i].path, &R->files[i].size, &R->files[i].mtime_ns, e) < 0)
+		if (!R->files[i].is_stdin && file_identity(&R->files[i], e) < 0)
 			return -1;
 	return 0;
 }
@@ -1520,6 +1925,48 @@ static int not_an_input(const struct run *R, const char *path, const char *opt, 
 			return err_set(e, ERR_USAGE, "%s '%s' is also an input file: writing it would destroy the input", opt,
 			               path);
 	return 0;
+}
+
+/* Two seeds must not share a checkpoint: <checkpoint>.lock is held (flock) for the whole run; a second run is
+ * refused with ERR_TEMPFAIL (75: try again when the other has finished). */
+static int checkpoint_lock(struct run *R, struct err *e)
+{
+	char *lp = xasprintf("%s.lock", R->cp_path);
+	int rc = 0;
+	for (int tries = 0; tries < 5; tries++) {
+		int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			break;   /* a directory we cannot write: the checkpoint cannot be written either (warned then) */
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int saved = errno;
+			close(fd);
+			if (saved == EWOULDBLOCK)
+				rc = err_set(e, ERR_TEMPFAIL, "the checkpoint '%s' is in use by another 'ddb seed' (locked): wait "
+				             "for it to finish", R->cp_path);
+			break;
+		}
+		struct stat a, b;   /* the run before us may have removed the lock file after we opened it */
+		if (fstat(fd, &a) == 0 && stat(lp, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			R->lock_fd = fd;
+			break;
+		}
+		close(fd);
+	}
+	free(lp);
+	return rc;
+}
+
+static void checkpoint_unlock(struct run *R, int remove)
+{
+	if (R->lock_fd < 0)
+		return;
+	if (remove) {
+		char *lp = xasprintf("%s.lock", R->cp_path);
+		unlink(lp);
+		free(lp);
+	}
+	close(R->lock_fd);
+	R->lock_fd = -1;
 }
 
 static char *default_checkpoint(const char *first)
@@ -1558,6 +2005,9 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 	R.concurrency = o->concurrency > 0 ? o->concurrency : SEED_DEFAULT_CONCURRENCY;
 	R.inflight.b = xcalloc(KEYSET_BUCKETS, sizeof(struct knode *));
 	R.failed.b = xcalloc(KEYSET_BUCKETS, sizeof(struct knode *));
+	R.linger.b = xcalloc(KEYSET_BUCKETS, sizeof(struct knode *));
+	R.linger_s = (ctx->timeout > 0 ? ctx->timeout : 60.0) + 1.0;
+	R.lock_fd = -1;
 	pthread_mutex_init(&R.mu, NULL);
 	pthread_cond_init(&R.cv_work, NULL);
 	pthread_cond_init(&R.cv_change, NULL);
@@ -1582,6 +2032,21 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 	if (not_an_input(&R, o->rejects, "--rejects", e) < 0 || not_an_input(&R, o->checkpoint, "--checkpoint", e) < 0) {
 		rc = -1;
 		goto out;
+	}
+	if (R.cp_path) {
+		int any_cp = 0;
+		for (size_t i = 0; i < R.nfiles; i++)
+			any_cp |= !R.files[i].no_cp;
+		if (!any_cp) {   /* only pipes and devices: nothing a checkpoint could resume */
+			free(R.cp_path);
+			R.cp_path = NULL;
+		}
+	}
+	if (R.cp_path) {
+		if (aws_endpoint(ctx, &aws_dynamodb, &R.dest_endpoint, e) < 0 || checkpoint_lock(&R, e) < 0) {
+			rc = -1;
+			goto out;
+		}
 	}
 	if (o->resume && R.cp_path && checkpoint_load(&R, e) < 0) {
 		rc = -1;
@@ -1719,6 +2184,10 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 	} else if (R.tempfail || st->not_written) {
 		rc = err_set(e, ERR_TEMPFAIL, "the retry budget ran out: %ld written, %ld not written (last error: %s)%s",
 		             st->written, st->not_written, R.last_temp.msg[0] ? R.last_temp.msg : "throttled", resume_hint);
+	} else if (R.rej_failed) {
+		rc = err_set(e, ERR_IO, "cannot write the rejects file '%s': %s (%ld rejected item%s not kept); the other "
+		             "%ld written", o->rejects, strerror(R.rej_errno), st->rejected, st->rejected == 1 ? "" : "s",
+		             st->written + st->skipped);
 	} else if (st->rejected) {
 		if (o->rejects)
 			rc = err_set(e, ERR_SERVICE, "%ld item%s rejected (kept in '%s'); the other %ld written",
@@ -1728,8 +2197,11 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 			             st->rejected, st->rejected == 1 ? "" : "s", st->written + st->skipped);
 	}
 out:
-	if (R.rej && fclose(R.rej) != 0 && rc == 0)
+	report_hidden(&R);
+	if (R.rej && fclose(R.rej) != 0 && (rc == 0 || e->kind == ERR_SERVICE))
 		rc = err_set(e, ERR_IO, "cannot write the rejects file '%s': %s", o->rejects, strerror(errno));
+	if (R.cp_path)
+		checkpoint_unlock(&R, access(R.cp_path, F_OK) != 0);
 	if (R.spool)
 		fclose(R.spool);
 	for (int i = 0; ws && i < R.concurrency; i++)
@@ -1744,6 +2216,10 @@ out:
 	free(R.tables);
 	for (size_t i = 0; i < R.nfiles; i++) {
 		free(R.files[i].path);
+		EVP_MD_CTX_free(R.files[i].sha);
+		for (size_t j = 0; j < R.files[i].ntabs; j++)
+			free(R.files[i].tabs[j]);
+		free(R.files[i].tabs);
 		seed_ranges_release(&R.files[i].done);
 		seed_ranges_release(&R.files[i].resume);
 	}
@@ -1763,6 +2239,15 @@ out:
 			free(n);
 		}
 	free(R.failed.b);
+	for (size_t i = 0; i < KEYSET_BUCKETS; i++)
+		while (R.linger.b[i]) {
+			struct knode *n = R.linger.b[i];
+			R.linger.b[i] = n->next;
+			free(n->key);
+			free(n);
+		}
+	free(R.linger.b);
+	free(R.dest_endpoint);
 	free(R.cp_path);
 	pthread_mutex_destroy(&R.mu);
 	pthread_cond_destroy(&R.cv_work);

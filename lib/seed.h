@@ -45,6 +45,11 @@ struct ctx;
 #define SEED_DEFAULT_MAX_RETRIES 10
 #define SEED_BATCH_MAX           25
 #define SEED_REQUEST_MAX_BYTES   (15u * 1024 * 1024)   /* stay under BatchWriteItem's 16 MB */
+/* The longest line (or JSON-array element) read as an item: well above DynamoDB's 400 KB item limit (typed JSON
+ * with escapes can be several times an item's size), small enough that memory stays bounded whatever the input.
+ * A longer one is reported as "file:line: too long (N bytes; the cap is 4 MiB)" and skipped; seeding goes on. */
+#define SEED_LINE_MAX            (4u * 1024 * 1024)
+#define SEED_ATTR_NAME_MAX       65535u               /* DynamoDB: an attribute name is at most 64 KB */
 
 struct seed_opts {
 	const char *const *inputs;   /* files, directories or "-"; ninputs == 0: SEED_DEFAULT_DIR */
