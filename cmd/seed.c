@@ -21,7 +21,7 @@ static const struct opt seed_opts_table[] = {
 	           "the table (default: the request file's tables, else the file name)", "table"),
 	OPT_F_CHOICE(0, "format", struct seed_args, format, "FORMAT",
 	             "item format: auto (per file), plain JSON or ddb (DynamoDB JSON)", format_choices),
-	OPT_F_STRC(0, "rejects", struct seed_args, rejects, "FILE", "write rejected lines (as given) to FILE", "file"),
+	OPT_F_STRC(0, "rejects", struct seed_args, rejects, "FILE", "write rejected lines to FILE (re-seedable as they are)", "file"),
 	OPT_F_BOOL(0, "strict", struct seed_args, strict, "validate everything first; write nothing if any item is bad"),
 	OPT_F_INT('j', "concurrency", struct seed_args, concurrency, "N", "requests in flight (default 4)", 1, 64),
 	OPT_F_INT(0, "max-retries", struct seed_args, max_retries, "N",
@@ -45,8 +45,10 @@ const struct cmd cmd_def_seed = {
 	"ones are reported as file:line and kept in --rejects FILE, the rest still loads unless --strict.  "
 	"UnprocessedItems and throttling are retried with backoff and jitter.  A checkpoint next to the input "
 	"records what was written; after Ctrl-C or an exhausted retry budget, --resume finishes the rest.  "
-	"Exit 0 when everything was written, 1 when items were rejected, 65 for --strict with bad items, "
-	"75 when the retry budget ran out, 130 when interrupted.",
+	"Exit 0 when everything was written, 1 when items were rejected, 65 for --strict with bad items or a "
+	"checkpoint that does not match (another table, namespace, endpoint, region or mode, or a changed input), "
+	"74 when an input cannot be read or the rejects file cannot be written, 75 when the retry budget ran out or "
+	"another seed holds the checkpoint, 130 when interrupted.",
 	"file",
 };
 

@@ -465,7 +465,7 @@ static void json_str(struct buf *b, const char *s)
 
 static const char *dest_mode(const struct ctx *ctx)
 {
-	return ctx->local ? "local" : "prod";
+	return ctx->prod ? "prod" : "local";
 }
 
 static int checkpoint_save(struct run *R)
@@ -1314,6 +1314,14 @@ bad:
 	return 0;
 }
 
+static int is_request(const cJSON *r)
+{
+	return cJSON_IsObject(r) && r->child && !r->child->next &&
+	       (!strcmp(r->child->string, "PutRequest") || !strcmp(r->child->string, "DeleteRequest"));
+}
+
+/* A request-items line: every member an array of objects, each naming PutRequest or DeleteRequest (one that
+ * holds more than that is a bad request, reported as such, as in a request-items document). */
 static int is_request_shape(const cJSON *v)
 {
 	const cJSON *m, *r;
@@ -1323,13 +1331,14 @@ static int is_request_shape(const cJSON *v)
 		if (!cJSON_IsArray(m) || !m->child)
 			return 0;
 		cJSON_ArrayForEach(r, m) {
-			if (!cJSON_IsObject(r) || !r->child || r->child->next ||
-			    (strcmp(r->child->string, "PutRequest") && strcmp(r->child->string, "DeleteRequest")))
+			if (!cJSON_IsObject(r) || (!json_get(r, "PutRequest") && !json_get(r, "DeleteRequest")))
 				return 0;
 		}
 	}
 	return 1;
 }
+
+#define BAD_REQUEST_MSG "a request must be {\"PutRequest\":{\"Item\":...}} or {\"DeleteRequest\":{\"Key\":...}}"
 
 static const char *file_table(struct run *R, size_t fi, char **owned)
 {
@@ -1379,6 +1388,18 @@ out:
 	return rc;
 }
 
+/* {"<table>":[{"<what>":<text>}]} (what: PutRequest":{"Item ...; NULL: the text is the request) — caller frees. */
+static char *request_line(const char *table, const char *what, const char *text, size_t len)
+{
+	cJSON *tn = cJSON_CreateString(table);
+	char *tj = cJSON_PrintUnformatted(tn);
+	cJSON_Delete(tn);
+	char *out = what ? xasprintf("{%s:[{\"%s\":%.*s}}]}", tj ? tj : "\"\"", what, (int)len, text)
+	                 : xasprintf("{%s:[%.*s]}", tj ? tj : "\"\"", (int)len, text);
+	cJSON_free(tj);
+	return out;
+}
+
 /* One JSON text (a JSONL line or an array element) starting at `line`. */
 static int take_unit(struct run *R, size_t fi, const char *text, size_t len, long line)
 {
@@ -1398,6 +1419,16 @@ static int take_unit(struct run *R, size_t fi, const char *text, size_t len, lon
 		const cJSON *m, *r;
 		cJSON_ArrayForEach(m, v) {
 			cJSON_ArrayForEach(r, m) {
+				if (!is_request(r)) {
+					f->next_ord++;
+					R->st->items++;
+					char *rj = json_print_compact(r);
+					char *raw = request_line(m->string, NULL, rj ? rj : "{}", rj ? strlen(rj) : 2);
+					reject_now(R, fi, line, raw, BAD_REQUEST_MSG);
+					free(raw);
+					free(rj);
+					continue;
+				}
 				if ((rc = take_request(R, fi, line, m->string, r)) < 0)
 					break;
 			}
@@ -1425,24 +1456,29 @@ static int take_unit(struct run *R, size_t fi, const char *text, size_t len, lon
 		return -1;
 	}
 	struct stable *t = get_table(R, tname, &e);
-	free(owned);
 	if (!t) {
+		free(owned);
 		cJSON_Delete(v);
 		set_fatal(R, &e);
 		return -1;
 	}
 	if (f->format == ITEM_FORMAT_AUTO)
 		f->format = item_detect_format(v);
+	/* the rejects file must seed back as it is, whatever else it holds: a DynamoDB JSON item is kept as a request
+	 * line (always read as DynamoDB JSON), a plain one as given */
+	char *raw = f->format == ITEM_FORMAT_DDB ? request_line(tname, "PutRequest\":{\"Item", text, len)
+	                                         : xstrndup(text, len);
 	cJSON *typed = item_as_ddb(v, f->format, &e);
 	cJSON_Delete(v);
 	if (!typed) {
 		R->st->items++;
-		char *r = xstrndup(text, len);
-		reject_now(R, fi, line, r, e.msg);
-		free(r);
-		return 0;
+		reject_now(R, fi, line, raw, e.msg);
+	} else {
+		rc = take_item(R, fi, ord, line, t, typed, 0, raw, strlen(raw));
 	}
-	return take_item(R, fi, ord, line, t, typed, 0, text, len);
+	free(raw);
+	free(owned);
+	return rc;
 }
 
 static int stopping(struct run *R)
@@ -1553,17 +1589,15 @@ static int take_doc(struct run *R, size_t fi, const char *s, size_t n, long base
 			} else if (!r) {
 				R->files[fi].next_ord++;
 				R->st->items++;
-				char *raw = xstrndup(s + i, end - i);
+				char *raw = request_line(tname, NULL, s + i, end - i);   /* re-seedable: with its table */
 				reject_now(R, fi, line, raw, e.msg);
 				free(raw);
 				rc = 0;
-			} else if (!cJSON_IsObject(r) || !r->child || r->child->next ||
-			           (strcmp(r->child->string, "PutRequest") && strcmp(r->child->string, "DeleteRequest"))) {
+			} else if (!is_request(r)) {
 				R->files[fi].next_ord++;
 				R->st->items++;
-				char *raw = xstrndup(s + i, end - i);
-				reject_now(R, fi, line, raw, "a request must be {\"PutRequest\":{\"Item\":...}} or "
-				           "{\"DeleteRequest\":{\"Key\":...}}");
+				char *raw = request_line(tname, NULL, s + i, end - i);   /* re-seedable: with its table */
+				reject_now(R, fi, line, raw, BAD_REQUEST_MSG);
 				free(raw);
 				rc = 0;
 			} else {

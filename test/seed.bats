@@ -392,17 +392,17 @@ many_items() {
 }
 
 @test "seed: --resume refuses an input that changed since the checkpoint; no checkpoint means seed everything" {
-	make_table "${ns}chg"
-	printf '%s\n' '{"pk":"a"}' '{"pk":"b"}' >"$d/chg.jsonl"
-	echo '{"ddb_seed_checkpoint":1,"files":[{"path":"'"$d/chg.jsonl"'","size":1,"mtime_ns":"1","done":[[0,1]]}]}' \
-		>"$d/chg.jsonl.ddb-checkpoint"
-	run -65 "$DDB" seed --namespace "$ns" --resume "$d/chg.jsonl"
-	assert_output --partial "'$d/chg.jsonl' changed since the checkpoint '$d/chg.jsonl.ddb-checkpoint' was written"
-	rm "$d/chg.jsonl.ddb-checkpoint"
-	run -0 "$DDB" seed --namespace "$ns" --resume "$d/chg.jsonl"
-	assert_output --partial "no checkpoint '$d/chg.jsonl.ddb-checkpoint': seeding everything"
-	assert_output --partial "2 written"
+	standin_75
+	echo '{"pk":"added"}' >>"$d/tbl.jsonl"
+	run -65 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "'$d/tbl.jsonl' changed since the checkpoint '$d/tbl.jsonl.ddb-checkpoint' was written"
+	rm "$d/tbl.jsonl.ddb-checkpoint"
+	touch "$d/release"
+	run -0 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "no checkpoint '$d/tbl.jsonl.ddb-checkpoint': seeding everything"
+	assert_output --partial "101 written"
 	run -64 "$DDB" seed --resume - </dev/null
+	kill "$standin_pid"
 }
 
 standin_start() {
@@ -464,4 +464,253 @@ standin_start() {
 	run -64 "$DDB" seed - -
 	run -0 "$DDB" seed --help
 	assert_output --partial "--rejects FILE"
+}
+
+# ---- hardening (issue 13): nothing lost on resume, bounded input, honest accounting ----------------------------
+
+standin_75() { # a run through the stand-in that leaves a checkpoint: 90 written, 10 unprocessed, exit 75
+	standin_start
+	jq -nc 'range(0; 100) | {pk: (if . % 10 == 3 then "slow\(.)" else "p\(.)" end), v: "first"}' >"$d/tbl.jsonl"
+	run -75 "$DDB" seed --endpoint-url "$standin_url" --max-retries 1 "$d/tbl.jsonl"
+	assert_output --partial "90 written to 'tbl'"
+	[[ -s $d/tbl.jsonl.ddb-checkpoint ]]
+}
+
+@test "seed: the checkpoint records its destination; --resume to another table, namespace, endpoint or mode is refused (65)" {
+	standin_75
+	run -0 jq -e '.ddb_seed_checkpoint == 2 and .destination.endpoint == "'"$standin_url"'" and
+		.destination.mode == "local" and .destination.region != null and .files[0].tables == ["tbl"] and
+		(.files[0].sha256 | test("^[0-9a-f]{64}$"))' "$d/tbl.jsonl.ddb-checkpoint"
+	# nothing secret in it
+	run -1 grep -i -E 'secret|token|AKIA|signature' "$d/tbl.jsonl.ddb-checkpoint"
+	run -65 "$DDB" seed --endpoint-url "$standin_url" --table other --resume "$d/tbl.jsonl"
+	assert_output --partial "the checkpoint '$d/tbl.jsonl.ddb-checkpoint' is for table 'tbl', not 'other'"
+	refute_output --partial "already written"
+	run -65 "$DDB" seed --endpoint-url "$standin_url" --namespace "$ns" --resume "$d/tbl.jsonl"
+	assert_output --partial "is for table 'tbl', not '${ns}tbl'"
+	run -65 "$DDB" seed --endpoint-url "${standin_url%/}/x" --resume "$d/tbl.jsonl"
+	assert_output --partial "is for endpoint '$standin_url'"
+	run -65 "$DDB" seed --endpoint-url "$standin_url" --region eu-north-1 --resume "$d/tbl.jsonl"
+	assert_output --partial "is for region"
+	AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=example-secret \
+		run -65 "$DDB" seed --endpoint-url "$standin_url" --prod \
+		--region "$(jq -r .destination.region "$d/tbl.jsonl.ddb-checkpoint")" --resume "$d/tbl.jsonl"
+	assert_output --partial "is for mode 'local', not 'prod'"
+	# nothing was sent by the refused runs: the stand-in still holds the first run's 90
+	[[ $(wc -l <"$d/accepted") -eq 90 ]]
+	# the same destination resumes
+	touch "$d/release"
+	run -0 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "10 written to 'tbl', 90 already written (checkpoint)"
+	[[ ! -e $d/tbl.jsonl.ddb-checkpoint && ! -e $d/tbl.jsonl.ddb-checkpoint.lock ]]
+	kill "$standin_pid"
+}
+
+@test "seed: --resume refuses a same-size edit with its mtime put back (the checkpoint holds the input's SHA-256)" {
+	standin_75
+	cp -p "$d/tbl.jsonl" "$d/orig"
+	sed -i 's/"first"/"FIRST"/' "$d/tbl.jsonl"
+	touch -r "$d/orig" "$d/tbl.jsonl"
+	[[ $(stat -c '%s %Y' "$d/tbl.jsonl") == "$(stat -c '%s %Y' "$d/orig")" ]]
+	run -65 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "'$d/tbl.jsonl' changed since the checkpoint was written (its SHA-256 differs)"
+	[[ $(wc -l <"$d/accepted") -eq 90 ]]
+	# put back as it was: resumes
+	cp -p "$d/orig" "$d/tbl.jsonl"
+	touch "$d/release"
+	run -0 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "10 written to 'tbl', 90 already written (checkpoint)"
+	kill "$standin_pid"
+}
+
+@test "seed: an old (format 1) checkpoint is refused on --resume; a changed size too" {
+	standin_start
+	printf '%s\n' '{"pk":"a"}' '{"pk":"b"}' >"$d/tbl.jsonl"
+	echo '{"ddb_seed_checkpoint":1,"files":[{"path":"'"$d/tbl.jsonl"'","size":1,"mtime_ns":"1","done":[[0,1]]}]}' \
+		>"$d/tbl.jsonl.ddb-checkpoint"
+	run -65 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "the checkpoint '$d/tbl.jsonl.ddb-checkpoint' is format 1"
+	assert_output --partial "delete it to seed from the start"
+	[[ ! -s $d/accepted ]]
+	kill "$standin_pid"
+}
+
+@test "seed: two seeds cannot share a checkpoint: the second is refused (75) while the first holds its lock" {
+	standin_start
+	printf '%s\n' '{"pk":"a"}' '{"pk":"b"}' >"$d/tbl.jsonl"
+	# a first seed holding the lock (flock(1) takes the same lock ddb takes)
+	run -75 flock "$d/tbl.jsonl.ddb-checkpoint.lock" "$DDB" seed --endpoint-url "$standin_url" "$d/tbl.jsonl"
+	assert_output --partial "the checkpoint '$d/tbl.jsonl.ddb-checkpoint' is in use by another 'ddb seed' (locked)"
+	[[ ! -s $d/accepted ]]
+	# and for real: a seed stuck on unprocessed items holds it; a second one (even --resume) is refused
+	jq -nc 'range(0; 30) | {pk: "slow\(.)"}' >"$d/tbl.jsonl"
+	"$DDB" seed --endpoint-url "$standin_url" --max-retries 1000 "$d/tbl.jsonl" >"$d/first.out" 2>&1 3>&- &
+	local pid=$! rc=0
+	wait_for 10 test -e "$d/tbl.jsonl.ddb-checkpoint.lock"
+	run -75 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "is in use by another 'ddb seed'"
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 130
+	# the lock is free again
+	touch "$d/release"
+	run -0 "$DDB" seed --endpoint-url "$standin_url" "$d/tbl.jsonl"
+	assert_output --partial "30 written"
+	kill "$standin_pid"
+}
+
+@test "seed: a line over the 4 MiB cap is reported as too long and skipped; the rest loads (lines and array elements)" {
+	standin_start
+	{
+		echo '{"pk":"a"}'
+		python3 -c "import json; print(json.dumps({'pk':'big','v':'x'*(5*1024*1024)}))"
+		echo '{"pk":"b"}'
+	} >"$d/tbl.jsonl"
+	local n
+	n=$(sed -n 2p "$d/tbl.jsonl" | wc -c)
+	run -1 "$DDB" seed --endpoint-url "$standin_url" --rejects "$d/rej" "$d/tbl.jsonl"
+	assert_output --partial "tbl.jsonl:2: too long ($((n - 1)) bytes; the cap is 4 MiB)"
+	assert_output --partial "2 written to 'tbl', 1 rejected, 0 not written"
+	# not kept in --rejects (it could not be seeded back); the rejects file stays re-seedable
+	[[ ! -s $d/rej ]]
+	run -0 jq -r '.PutRequest.Item.pk.S' "$d/accepted"
+	assert_output "$(printf '%s\n' a b)"
+	# one element of a JSON array
+	: >"$d/accepted"
+	python3 -c "import json; print(json.dumps([{'pk':'c'},{'pk':'big','v':'x'*(5*1024*1024)},{'pk':'d'}], indent=1))" \
+		>"$d/tbl.json"
+	run -1 "$DDB" seed --endpoint-url "$standin_url" "$d/tbl.json"
+	assert_output --regexp "tbl.json:[0-9]+: too long \([0-9]+ bytes; the cap is 4 MiB\)"
+	assert_output --partial "2 written to 'tbl', 1 rejected"
+	kill "$standin_pid"
+}
+
+@test "seed: /dev/zero as input ends with an error in bounded memory; a read error is exit 74, never an end of file" {
+	standin_start
+	run -1 /usr/bin/time -f 'maxrss %M' timeout 60 "$DDB" seed --endpoint-url "$standin_url" --table tbl /dev/zero
+	assert_output --partial "/dev/zero:1: too long (over 4 MiB) and binary (a NUL byte): the rest of the file was not read"
+	(($(sed -n 's/^maxrss //p' <<<"$output") < 100000))   # KB
+	run -1 /usr/bin/time -f 'maxrss %M' timeout 60 "$DDB" seed --endpoint-url "$standin_url" --table tbl - </dev/zero
+	assert_output --partial "<stdin>:1: too long (over 4 MiB) and binary"
+	(($(sed -n 's/^maxrss //p' <<<"$output") < 100000))
+	# reading /proc/self/mem at offset 0 fails with EIO
+	run -74 "$DDB" seed --endpoint-url "$standin_url" --table tbl /proc/self/mem
+	assert_output --partial "cannot read '/proc/self/mem': Input/output error"
+	[[ ! -s $d/accepted ]]
+	kill "$standin_pid"
+}
+
+@test "seed: a rejects file that cannot be written is exit 74 and never claimed kept" {
+	standin_start
+	printf '%s\n' '{"pk":"a"}' '{"nopk":1}' '{"pk":"b"}' >"$d/tbl.jsonl"
+	run -74 "$DDB" seed --endpoint-url "$standin_url" --rejects /dev/full "$d/tbl.jsonl"
+	assert_output --partial "cannot write the rejects file '/dev/full': No space left on device (1 rejected item not kept)"
+	refute_output --partial "kept in"
+	assert_output --partial "2 written to 'tbl', 1 rejected"
+	run -0 "$DDB" seed --help
+	assert_output --partial "74"
+	kill "$standin_pid"
+}
+
+@test "seed: 2 MB of random bytes print a few lines of errors, then one count per file; the summary stays exact" {
+	standin_start
+	{
+		echo 'garbage'
+		python3 -c "import random, sys; r = random.Random(7); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(2*1024*1024)))"
+	} >"$d/tbl.jsonl"
+	local want
+	want=$(python3 -c "
+import sys
+n = 0
+for line in open(sys.argv[1], 'rb').read().split(b'\n'):
+    if line.strip(b' \t\r\n'):
+        n += 1
+print(n)" "$d/tbl.jsonl")
+	((want > 1000))
+	run -1 "$DDB" seed --endpoint-url "$standin_url" "$d/tbl.jsonl"
+	((${#output} < 8000))
+	assert_output --partial "ddb: seed: $d/tbl.jsonl: $((want - 20)) more errors not shown"
+	assert_output --regexp "0 written to '[^']*', $want rejected, 0 not written"
+	[[ $(grep -c "^ddb: seed: $d/tbl.jsonl:[0-9]*:" <<<"$output") -eq 20 ]]
+	kill "$standin_pid"
+}
+
+@test "seed: UnprocessedItems keyed by the table's ARN, or matching nothing sent, are never counted written" {
+	standin_start
+	jq -nc 'range(0; 10) | {pk: (if . == 3 then "arn3" else "p\(.)" end)}' >"$d/tbl.jsonl"
+	run -75 "$DDB" seed --endpoint-url "$standin_url" --max-retries 1 "$d/tbl.jsonl"
+	assert_output --partial "9 written to 'tbl', 0 rejected, 1 not written"
+	touch "$d/release"
+	run -0 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "1 written to 'tbl', 9 already written (checkpoint)"
+	run -0 jq -r '.PutRequest.Item.pk.S' "$d/accepted"
+	assert_equal "$(sort <<<"$output")" "$(jq -r .pk "$d/tbl.jsonl" | sort)"
+	# a mangled key matches nothing that was sent: the whole batch counts as unprocessed
+	rm "$d/release"
+	: >"$d/accepted"
+	jq -nc 'range(0; 10) | {pk: (if . == 3 then "mangle3" else "q\(.)" end)}' >"$d/tbl.jsonl"
+	run -75 "$DDB" seed --endpoint-url "$standin_url" --max-retries 1 "$d/tbl.jsonl"
+	assert_output --partial "0 written to 'tbl', 0 rejected, 10 not written"
+	touch "$d/release"
+	run -0 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
+	assert_output --partial "10 written to 'tbl'"
+	run -0 jq -r '.PutRequest.Item.pk.S' "$d/accepted"
+	[[ $(grep -c '^q' <<<"$output") -ge 9 ]] && grep -qx mangle3 <<<"$output"
+	kill "$standin_pid"
+}
+
+@test "seed: an attribute name over 64 KB is rejected before sending; its batch-mates are written" {
+	make_table "${ns}an"
+	{
+		echo '{"pk":"a"}'
+		python3 -c "import json; print(json.dumps({'pk':'long', 'n'*70000: 1}))"
+		echo '{"pk":"b"}'
+	} >"$d/an.jsonl"
+	run -1 timeout 60 "$DDB" seed --namespace "$ns" --rejects "$d/rej" "$d/an.jsonl"
+	assert_output --partial "an.jsonl:2: an attribute name is 70000 bytes, over DynamoDB's 64 KB limit"
+	assert_output --partial "2 written to 'an', 1 rejected, 0 not written"
+	cmp <(sed -n 2p "$d/an.jsonl") "$d/rej"
+	run -0 scan_typed "${ns}an"
+	assert_output "$(printf '%s\n' '{"pk":{"S":"a"}}' '{"pk":{"S":"b"}}')"
+}
+
+@test "seed: a batch that keeps failing with 5xx is split until only the poisoned item is left unwritten" {
+	standin_start
+	jq -nc 'range(0; 50) | {pk: (if . == 17 then "e500x" else "p\(.)" end)}' >"$d/tbl.jsonl"
+	run -75 "$DDB" seed --endpoint-url "$standin_url" --max-attempts 1 --max-retries 2 "$d/tbl.jsonl"
+	assert_output --partial "49 written to 'tbl', 0 rejected, 1 not written"
+	[[ $(wc -l <"$d/accepted") -eq 49 ]]
+	run -1 grep e500 "$d/accepted"
+	kill "$standin_pid"
+}
+
+@test "seed: every rejects file seeds back as it is (plain, DynamoDB JSON and request lines mixed)" {
+	standin_start
+	printf '%s\n' '{"pk":{"S":"t1"}}' '{"pk":{"S":"bad-typed"},"n":{"N":"1"}}' >"$d/a-typed.jsonl"
+	printf '%s\n' '{"pk":"p1"}' '{"pk":"bad-plain","m":{"S":"plain map"}}' >"$d/b-plain.jsonl"
+	cat >"$d/c-req.json" <<-'JSON'
+	{
+	  "tbl": [
+	    {"PutRequest": {"Item": {"pk": {"S": "r1"}}}},
+	    {"PutRequest": {"Item": {"pk": {"S": "bad-req"}}}},
+	    {"PutRequest": {"Item": {"pk": {"S": "x"}}}, "Extra": 1}
+	  ]
+	}
+	JSON
+	run -1 "$DDB" seed --endpoint-url "$standin_url" --table tbl --rejects "$d/rej.jsonl" \
+		"$d/a-typed.jsonl" "$d/b-plain.jsonl" "$d/c-req.json"
+	assert_output --partial "3 written to 'tbl', 4 rejected"
+	[[ $(wc -l <"$d/rej.jsonl") -eq 4 ]]
+	# the refusals were transient (the stand-in now accepts "bad" items): the rejects file goes back unchanged
+	touch "$d/release"
+	: >"$d/accepted"
+	run -1 "$DDB" seed --endpoint-url "$standin_url" --table tbl --rejects "$d/rej2.jsonl" "$d/rej.jsonl"
+	assert_output --partial "3 written to 'tbl', 1 rejected"
+	assert_output --partial "a request must be"
+	run -0 jq -c -S '.PutRequest.Item' "$d/accepted"
+	assert_equal "$(sort <<<"$output")" "$(printf '%s\n' '{"m":{"M":{"S":{"S":"plain map"}}},"pk":{"S":"bad-plain"}}' \
+		'{"n":{"N":"1"},"pk":{"S":"bad-typed"}}' '{"pk":{"S":"bad-req"}}' | sort)"
+	# the one still bad is kept the same way again
+	assert_equal "$(jq -c -S . "$d/rej2.jsonl")" "$(grep Extra "$d/rej.jsonl" | jq -c -S .)"
+	kill "$standin_pid"
 }

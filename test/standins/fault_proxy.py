@@ -12,12 +12,15 @@ response passed back, or turned into a fault, chosen with a random generator see
                BatchWriteItem puts and deletes, Scan/Query pages, Describe* are idempotent, so ddb retries them.
   crc          forwarded; one byte of the body is changed, the original x-amz-crc32 is kept (the write WAS
                applied; a client that does not check the CRC would read corrupted data)
+  late         no answer for --late-seconds, then the request IS forwarded (applied late, after the client gave
+               up on it) and the connection is closed: a write that lands after its retry, maybe after later writes.
   unprocessed  BatchWriteItem only: a random part of each table's requests is forwarded, the rest comes back in
                UnprocessedItems (merged with whatever the engine left unprocessed).  Forwarded items are written;
                returned ones are not.
 
 At most one fault per request, checked in the order above with their rates (each a probability 0..1).
 --targets limits faults to some operations (e.g. BatchWriteItem,Scan); other operations always pass through.
+--max-faults N stops injecting after N faults (0: no limit).
 --after N lets the first N targeted requests through untouched (e.g. stall the second DescribeTable: the wait
 after a CreateTable).
 
@@ -26,12 +29,14 @@ Control (plain HTTP on the same port; ddb never sends GETs):
                           "by_op": {"BatchWriteItem": {"requests": N, "throttle": N, ...}, ...},
                           "unprocessed_items": N, "forwarded_items": N}
   POST /__config   JSON with any of the option names (throttle_rate, error_rate, reset_rate, stall_rate,
-                   stall_seconds, crc_rate, unprocessed_rate, targets [list], after); answers the new config.
+                   stall_seconds, crc_rate, late_rate, late_seconds, unprocessed_rate, targets [list], after,
+                   max_faults); answers the new config.
   POST /__reset_stats
 
 Usage: fault_proxy.py --upstream URL --port-file FILE [--seed N] [--throttle-rate R] [--error-rate R]
-                      [--reset-rate R] [--stall-rate R] [--stall-seconds S] [--crc-rate R] [--unprocessed-rate R]
-                      [--targets OP,OP] [--after N] [--stats-file FILE]
+                      [--reset-rate R] [--stall-rate R] [--stall-seconds S] [--crc-rate R] [--late-rate R]
+                      [--late-seconds S] [--unprocessed-rate R] [--targets OP,OP] [--after N] [--max-faults N]
+                      [--stats-file FILE]
 The port file receives "http://127.0.0.1:PORT" once the proxy listens (written atomically).  The proxy exits when
 its parent process is gone.  --stats-file is
 rewritten (atomically) after every request.
@@ -52,7 +57,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization",
               "proxy-authenticate", "content-length", "host"}
-FAULTS = ("throttle", "error", "stall", "reset", "crc", "unprocessed")
+FAULTS = ("throttle", "error", "stall", "reset", "crc", "late", "unprocessed")
 
 
 class State:
@@ -62,9 +67,9 @@ class State:
         self.cfg = {
             "throttle_rate": a.throttle_rate, "error_rate": a.error_rate, "reset_rate": a.reset_rate,
             "stall_rate": a.stall_rate, "stall_seconds": a.stall_seconds, "crc_rate": a.crc_rate,
-            "unprocessed_rate": a.unprocessed_rate,
+            "unprocessed_rate": a.unprocessed_rate, "late_rate": a.late_rate, "late_seconds": a.late_seconds,
             "targets": [t for t in (a.targets or "").split(",") if t],
-            "after": a.after,
+            "after": a.after, "max_faults": a.max_faults,
         }
         self.targeted = 0
         self.stats_file = a.stats_file
@@ -86,10 +91,14 @@ class State:
             fault = None
             if not targets or op in targets:
                 self.targeted += 1
-            if (not targets or op in targets) and self.targeted > self.cfg["after"]:
+            limit = self.cfg["max_faults"]
+            if (not targets or op in targets) and self.targeted > self.cfg["after"] and \
+                    (not limit or sum(self.stats["faults"].values()) < limit):
                 for f in FAULTS:
                     if f == "unprocessed" and op != "BatchWriteItem":
                         continue
+                    if f == "late" and not self.cfg["late_rate"]:
+                        continue   # no draw: the sequence for a seed stays what it was before "late" existed
                     if self.rng.random() < self.cfg[f + "_rate"]:
                         fault = f
                         break
@@ -126,9 +135,11 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
-    for name in ("throttle", "error", "reset", "stall", "crc", "unprocessed"):
+    for name in ("throttle", "error", "reset", "stall", "crc", "late", "unprocessed"):
         ap.add_argument("--%s-rate" % name, type=float, default=0.0)
     ap.add_argument("--stall-seconds", type=float, default=5.0)
+    ap.add_argument("--late-seconds", type=float, default=3.0)
+    ap.add_argument("--max-faults", type=int, default=0)
     ap.add_argument("--targets", default="")
     ap.add_argument("--after", type=int, default=0)
     ap.add_argument("--stats-file")
@@ -270,6 +281,8 @@ def main():
                 # nothing forwarded: everything comes back unprocessed, as DynamoDB does under pressure
                 st.count("unprocessed_items", sum(len(v) for v in withheld.values()))
                 return self.reply_json(200, {"UnprocessedItems": withheld})
+            if fault == "late":
+                time.sleep(float(st.cfg["late_seconds"]))
             try:
                 status, reason, rheaders, data = upstream("POST", self.path, body, headers)
             except (http.client.HTTPException, OSError) as ex:
@@ -292,6 +305,8 @@ def main():
                 bad[i] = bad[i] ^ 0x01 if bad[i] ^ 0x01 else 0x20
                 crc = zlib.crc32(data) & 0xffffffff   # the original body's checksum, kept
                 return self.send_raw(status, reason, rheaders, bytes(bad), crc=crc)
+            if fault == "late":
+                return self.hard_close()   # the client gave up long ago; the write was applied just now
             if fault == "reset":
                 # headers announcing the whole body, then part of it, then a reset
                 self.send_response(status, reason)

@@ -2,7 +2,10 @@
 """A tiny DynamoDB stand-in for seed's retry tests.  DescribeTable: any table, hash key pk (S).  BatchWriteItem:
 every PutRequest whose pk starts with "slow" comes back in UnprocessedItems, unless the file --release exists;
 accepted items are appended (one compact JSON line each) to --log.  A call holding an item whose pk starts
-with "bad" is refused as a whole (ValidationException).  Usage:
+with "bad" is refused as a whole (ValidationException) until --release exists; one holding "e500..." gets a 500
+InternalServerError (always).  Until --release exists: "arn..." items come back in UnprocessedItems keyed by the
+table's ARN, not its name; "mangle..." items come back with their key changed (matching nothing that was sent).
+Usage:
   unprocessed_standin.py --port-file F --log F --release F"""
 import argparse
 import json
@@ -42,19 +45,29 @@ def main():
                     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
                     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}})
             if op == "BatchWriteItem":
+                release = os.path.exists(a.release)
                 for reqs in req["RequestItems"].values():
                     for r in reqs:
-                        if r.get("PutRequest", {}).get("Item", {}).get("pk", {}).get("S", "").startswith("bad"):
+                        pk = r.get("PutRequest", {}).get("Item", {}).get("pk", {}).get("S", "")
+                        if pk.startswith("bad") and not release:
                             return self.reply(400, {"__type": "com.amazon.coral.validate#ValidationException",
                                                     "message": "One or more parameter values were invalid: bad item"})
+                        if pk.startswith("e500"):
+                            return self.reply(500, {"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
+                                                    "message": "Internal server error"})
                 left = {}
-                release = os.path.exists(a.release)
                 with open(a.log, "a") as log:
                     for table, reqs in req["RequestItems"].items():
                         for r in reqs:
                             item = r.get("PutRequest", {}).get("Item")
-                            if item and item["pk"]["S"].startswith("slow") and not release:
+                            pk = item["pk"]["S"] if item else ""
+                            if pk.startswith("slow") and not release:
                                 left.setdefault(table, []).append(r)
+                            elif pk.startswith("arn") and not release:
+                                arn = "arn:aws:dynamodb:us-east-1:123456789012:table/" + table
+                                left.setdefault(arn, []).append(r)
+                            elif pk.startswith("mangle") and not release:
+                                left.setdefault(table, []).append({"PutRequest": {"Item": {"pk": {"S": pk + "-x"}}}})
                             else:
                                 log.write(json.dumps(r, sort_keys=True, separators=(",", ":")) + "\n")
                 return self.reply(200, {"UnprocessedItems": left})
