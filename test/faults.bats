@@ -198,6 +198,26 @@ canonical() { # FILE: the typed items of FILE, canonical and sorted, as one chec
 	assert_equal "$(jq -s 'map(select((.v.N | tonumber) != 2940 + (.pk.S[1:] | tonumber))) | length' "$d/back.jsonl")" 0
 }
 
+@test "faults: a write applied late (after its attempt timed out and was retried) never beats a later line" {
+	make_table "${ns}late"
+	# line 1 and line 32 write the same key; 30 other keys between them (two batches)
+	{
+		echo '{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"first"}}'
+		jq -nc 'range(0; 30) | {pk: {S: "f\(.)"}, sk: {N: "1"}}'
+		echo '{"pk":{"S":"k"},"sk":{"N":"1"},"v":{"S":"last"}}'
+	} >"$d/late.jsonl"
+	# the first BatchWriteItem is held 1.5 s and then applied, long after its 1 s attempt timed out and its retry
+	# was written
+	proxy_start --seed 3 --targets BatchWriteItem --late-rate 1 --late-seconds 1.5 --max-faults 1
+	run -0 "$DDB" seed --namespace "$ns" --endpoint-url "$proxy_url" --table late --timeout 1 "$d/late.jsonl"
+	assert_output --partial "32 written to 'late', 0 rejected, 0 not written"
+	assert_equal "$(proxy_stat .faults.late)" 1
+	sleep 2   # the late write has landed by now
+	run -0 scan_typed "${ns}late"
+	assert_equal "$(wc -l <<<"$output")" 31
+	assert_equal "$(jq -r 'select(.pk.S == "k") | .v.S' <<<"$output")" last
+}
+
 @test "faults: seed when every BatchWriteItem is throttled, 5xx or reset: exit 75, nothing claimed written" {
 	make_table "${ns}all"
 	gen_items 100 "$d/all.jsonl"
