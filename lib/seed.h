@@ -13,20 +13,27 @@
  *
  * Every item is validated before it is sent (valid JSON, a valid AttributeValue tree, the key attributes present
  * with the table's types from one DescribeTable per table, index key attributes of the right type, item size
- * under 400 KB).  A bad item is reported on ctx->err_out as "<file>:<line>: <reason>" and its original text is
- * written as one line to opts.rejects; the rest still loads (unless opts.strict: then everything is validated
- * first and nothing is written when anything is bad).
+ * under 400 KB, attribute names under 64 KB).  A bad item is reported on ctx->err_out as "<file>:<line>: <reason>"
+ * (at most 20 per file, then one count) and written as one line to opts.rejects that seeds back as it is: a plain
+ * line as given, a DynamoDB JSON item or a request entry as a one-entry request line with its table; the rest still
+ * loads (unless opts.strict: then everything is validated first and nothing is written when anything is bad).
+ * A line over SEED_LINE_MAX is reported (not kept) and skipped; a read error is ERR_IO, never an end of file.
  *
  * Writes: batches of at most 25 requests (and under 16 MB) per table, opts.concurrency worker threads, each with
  * its own kept-alive transport.  Two writes of one key are never in flight at once: a batch holding a key that
  * an earlier batch still holds waits for it, so the last write in file order wins.  UnprocessedItems and
  * throttling are retried with capped exponential backoff and full jitter until written or opts.max_retries
- * re-sends are spent.  A batch DynamoDB refuses as a whole (ValidationException) is retried item by item so
- * that only the bad items are rejected.
+ * re-sends are spent; UnprocessedItems are matched by table name or ARN and key, and an entry matching nothing
+ * sent leaves the whole batch unprocessed.  A batch DynamoDB refuses as a whole (ValidationException) is retried
+ * item by item so that only the bad items are rejected; one failing twice in a row with 5xx is split in halves.
+ * A key whose write's fate was unknown (timeout, reset, 5xx) stays held for one --timeout (+1 s) after its batch,
+ * so a write applied late cannot overwrite a later line.
  *
- * Checkpoint (not for standard input): which items of which file (path, size, mtime) are confirmed written,
- * saved atomically (tmp + rename) about every second and at the end, removed after a run that wrote
- * everything.  opts.resume skips the confirmed items of unchanged files.  Default path: next to the first input
+ * Checkpoint (format 2; not for standard input, pipes or devices): the destination (endpoint, region, mode) and,
+ * per file (path, size, mtime, SHA-256 of the bytes read so far, tables on the wire), which items are confirmed
+ * written; saved atomically (tmp + rename) about every second and at the end, removed after a run that wrote
+ * everything, locked with flock on <checkpoint>.lock for the whole run (a second run: ERR_TEMPFAIL).  opts.resume
+ * skips the confirmed items of unchanged files and refuses (ERR_DATA) another destination or changed content.  Default path: next to the first input
  * (<file>.ddb-checkpoint, or <dir>/.ddb-checkpoint for a directory).
  *
  * Ctrl-C (ctx_interrupted) and SIGTERM: no new batch starts, in-flight requests finish, the checkpoint is saved.
@@ -80,8 +87,11 @@ struct seed_stats {
 
 /* Run a seed.  Returns 0 when every input item was written (or confirmed by the checkpoint), else -1 with e:
  *   ERR_SERVICE (exit 1)      some items rejected (invalid, or refused by DynamoDB) — the rest were written
- *   ERR_DATA (65)             --strict and some items invalid: nothing was written; a changed input on --resume
- *   ERR_TEMPFAIL (75)         the retry budget ran out for some items (the checkpoint lets --resume finish)
+ *   ERR_DATA (65)             --strict and some items invalid: nothing was written; --resume with a changed input
+ *                             or a checkpoint for another destination (or an old format)
+ *   ERR_IO (74)               an input could not be read, or the rejects file could not be written
+ *   ERR_TEMPFAIL (75)         the retry budget ran out for some items (the checkpoint lets --resume finish), or
+ *                             another seed holds the checkpoint's lock
  *   ERR_INTERRUPTED (130)     Ctrl-C / SIGTERM
  *   ERR_NOINPUT (66)          an input file or the table is missing
  *   others                    as the service call failed (denied, unreachable, ...)
