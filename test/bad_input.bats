@@ -213,6 +213,8 @@ seed_case() {
 	python3 -c "print('{\"pk\":\"a\",\"sk\":1}'); print('{\"pk\":\"deep\",\"sk\":2,\"v\":' + '[' * 100000 + ']' * 100000 + '}')" >"$G/deep.jsonl"
 	python3 -c "import json; print(json.dumps({'pk':'a','sk':1})); print(json.dumps({'pk':'k'*2049,'sk':2}))" >"$G/long-key.jsonl"
 	printf '{"pk":"a","sk":1}\n{"pk":"b","sk":2}\r\n\n   \n{"pk":"c","sk":3}' >"$G/crlf-blank-no-eol.jsonl"
+	python3 -c "import json; print(json.dumps({'pk':'a','sk':1})); print(json.dumps({'pk':'b','sk':2,'n'*70000:1}))" >"$G/long-attr-name.jsonl"
+	python3 -c "import json; print(json.dumps({'pk':'a','sk':1})); print(json.dumps([{'pk':'big','sk':2,'v':'x'*(5*1024*1024)}]))" >"$G/long-array-line.jsonl"
 	local E=$F
 	seed_case 1 "seed-invalid-json.jsonl:2: invalid JSON" 2 "$E/seed-invalid-json.jsonl"
 	seed_case 1 "seed-wrong-key-type.jsonl:2: key attribute 'pk' must be of type S, not N" 1 "$E/seed-wrong-key-type.jsonl"
@@ -233,7 +235,9 @@ seed_case() {
 	seed_case 1 "seed-string-line.jsonl:2: an item must be a JSON object" 1 "$E/seed-string-line.jsonl"
 	seed_case 1 "the rest of the file was not loaded" 2 "$E/seed-array-truncated.json"
 	seed_case 1 "seed-all-bad.jsonl:1: invalid JSON" 0 "$E/seed-all-bad.jsonl"
-	seed_case 1 "ten-mb-line.jsonl:2:" 1 "$G/ten-mb-line.jsonl"
+	seed_case 1 "ten-mb-line.jsonl:2: too long (" 1 "$G/ten-mb-line.jsonl"
+	seed_case 1 "long-array-line.jsonl:2: too long (" 1 "$G/long-array-line.jsonl"
+	seed_case 1 "long-attr-name.jsonl:2: an attribute name is 70000 bytes, over DynamoDB's 64 KB limit" 1 "$G/long-attr-name.jsonl"
 	seed_case 1 "oversized.jsonl:2:" 1 "$G/oversized.jsonl"
 	seed_case 1 "deep.jsonl:2:" 1 "$G/deep.jsonl"
 	seed_case 1 "long-key.jsonl:2:" 1 "$G/long-key.jsonl"
@@ -242,7 +246,10 @@ seed_case() {
 	seed_case 1 "seed-wrong-key-type.jsonl:2: attribute 'pk': not an AttributeValue" 0 "$E/seed-wrong-key-type.jsonl" --format ddb
 	run_case 66 - "table 'nope' does not exist" "seed --namespace $ns --table nope '$E/seed-empty-key.jsonl'"
 	run_case 66 - "cannot open '$E/nonexistent.jsonl'" "seed --namespace $ns --table bi0 '$E/nonexistent.jsonl'"
-	report 25
+	run_case 74 - "cannot write the rejects file '/dev/full'" "seed --namespace $ns --table bi0 --rejects /dev/full '$E/seed-missing-hash.jsonl'"
+	run_case 74 - "cannot read '/proc/self/mem': Input/output error" "seed --namespace $ns --table bi0 /proc/self/mem"
+	run_case 1 - "/dev/zero:1: too long (over 4 MiB) and binary" "seed --namespace $ns --table bi0 /dev/zero"
+	report 30
 	# the good ones load whole (so the rejections above are not just a broken loader)
 	run -0 "$DDB" seed --namespace "$ns" --table bi0 "$G/just-under.jsonl"
 	assert_output --partial "2 written"
