@@ -344,11 +344,13 @@ checkpoint_newer() { # FILE STAMP-FILE
 	rc=0
 	wait "$pid" || rc=$?
 	assert_equal "$rc" 137
-	jq -e '.ddb_seed_checkpoint == 1' "$d/kill.jsonl.ddb-checkpoint"
+	jq -e '.ddb_seed_checkpoint == 2' "$d/kill.jsonl.ddb-checkpoint"
 	assert_equal "$(claimed_missing "$d/kill.jsonl.ddb-checkpoint" "${ns}kill" | wc -l)" 0
+	# kill -9 left the lock file behind, but not the lock: the resume takes it
+	[[ -e $d/kill.jsonl.ddb-checkpoint.lock ]]
 	run -0 "$DDB" seed --namespace "$ns" --endpoint-url "$proxy_url" --table kill --resume "$d/kill.jsonl"
 	assert_output --regexp "[0-9]+ written to 'kill', [0-9]+ already written \(checkpoint\), 0 rejected, 0 not written"
-	[[ ! -e $d/kill.jsonl.ddb-checkpoint ]]
+	[[ ! -e $d/kill.jsonl.ddb-checkpoint && ! -e $d/kill.jsonl.ddb-checkpoint.lock ]]
 	scan_typed "${ns}kill" >"$d/back.jsonl"
 	assert_equal "$(wc -l <"$d/back.jsonl")" "$n"
 	assert_equal "$(canonical "$d/back.jsonl")" "$(canonical "$d/kill.jsonl")"
