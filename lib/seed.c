@@ -630,9 +630,10 @@ static int checkpoint_load(struct run *R, struct err *e)
 		               R->cp_path);
 	}
 	if (ver->valuedouble != 2) {
+		double v = ver->valuedouble;
 		cJSON_Delete(doc);
 		return err_set(e, ERR_DATA, "the checkpoint '%s' is format %g, written by another version of ddb, and does "
-		               "not say where it wrote: delete it to seed from the start", R->cp_path, ver->valuedouble);
+		               "not say where it wrote: delete it to seed from the start", R->cp_path, v);
 	}
 	/* the destination must be the same: a checkpoint of table A says nothing about table B */
 	const cJSON *dest = json_get(doc, "destination");
