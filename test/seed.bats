@@ -546,7 +546,11 @@ standin_75() { # a run through the stand-in that leaves a checkpoint: 90 written
 	jq -nc 'range(0; 30) | {pk: "slow\(.)"}' >"$d/tbl.jsonl"
 	"$DDB" seed --endpoint-url "$standin_url" --max-retries 1000 "$d/tbl.jsonl" >"$d/first.out" 2>&1 3>&- &
 	local pid=$! rc=0
-	wait_for 10 test -e "$d/tbl.jsonl.ddb-checkpoint.lock"
+	lock_held() { # without taking it (that could make the first seed fail): the kernel's list of locks
+		local ino
+		ino=$(stat -c %i "$d/tbl.jsonl.ddb-checkpoint.lock" 2>/dev/null) && grep -q "FLOCK.*:$ino " /proc/locks
+	}
+	wait_for 20 lock_held
 	run -75 "$DDB" seed --endpoint-url "$standin_url" --resume "$d/tbl.jsonl"
 	assert_output --partial "is in use by another 'ddb seed'"
 	kill -TERM "$pid"
