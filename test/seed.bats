@@ -8,6 +8,13 @@ load test_helper
 setup() {
 	ns=$(unique_ns)
 	d=$BATS_TEST_TMPDIR
+	standin_pid=
+}
+
+teardown() { # a failed test must not leave its stand-in behind
+	if [[ -n $standin_pid ]]; then
+		kill "$standin_pid" 2>/dev/null || true
+	fi
 }
 
 table_active() { # dynalite creates tables asynchronously
