@@ -198,6 +198,24 @@ put_item() { # WIRE-NAME PK
 	assert_output --partial "ddb "
 }
 
+@test "script: backslash-newline joins lines as a shell does (no empty word); 20,000 continued lines in linear time" {
+	local ns
+	ns=$(unique_ns)
+	create_table "${ns}items"
+	put_item "${ns}items" a
+	put_item "${ns}items" b
+	run -0 --separate-stderr "$DDB" --namespace "$ns" < <(printf 'scan \\\n items --count\n')
+	assert_output 2
+	run -0 --separate-stderr "$DDB" --namespace "$ns" < <(printf 'sc\\\nan items \\\n\\\n   --count\n')
+	assert_output 2
+	# 20,000 continuation lines, each with a word: re-splitting from the start each time took ~15 s (quadratic);
+	# a single pass takes well under a second, so a generous bound catches the old behaviour without timing it
+	local f=$BATS_TEST_TMPDIR/long.ddb
+	{ printf '.use \\\n'; for ((i = 0; i < 20000; i++)); do printf '%40s\\\n' ''; done; printf 'x\n.use\n'; } >"$f"
+	run -0 --separate-stderr timeout 20 "$DDB" <"$f"
+	assert_output x
+}
+
 @test "script: .prod needs --yes without a terminal; .local goes back; exit N ends with N" {
 	run -64 --separate-stderr "$DDB" <<<'.prod'
 	[[ $stderr == *"--yes"* ]]
