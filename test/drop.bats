@@ -141,10 +141,10 @@ ci_12_a"
 	use_dynalite
 	ns=$(unique_ns)
 	mktable "${ns}slow"
-	run -0 "$DDB" wait --namespace "$ns" slow --exists --timeout 30
+	run -0 "$DDB" wait --namespace "$ns" slow --exists --wait-timeout 30
 	run -0 "$DDB" drop --namespace "$ns" --no-wait slow
 	assert_output $'slow\tdropping'
-	run -0 "$DDB" wait --namespace "$ns" slow --gone --timeout 30
+	run -0 "$DDB" wait --namespace "$ns" slow --gone --wait-timeout 30
 	gone "${ns}slow"
 }
 

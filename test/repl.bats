@@ -129,7 +129,7 @@ put_item() { # WIRE-NAME PK
 		.use users
 		describe -o json
 		describe orders -o json
-		wait --exists --timeout 5
+		wait --exists --wait-timeout 5
 	EOF
 	[[ $(grep -cE "\"wire_name\":[[:space:]]*\"${ns}users\"" <<<"$output") -eq 1 ]]
 	[[ $(grep -cE "\"wire_name\":[[:space:]]*\"${ns}orders\"" <<<"$output") -eq 1 ]]
@@ -241,7 +241,7 @@ put_item() { # WIRE-NAME PK
 	local ns pid rc=0
 	ns=$(unique_ns)
 	create_table "${ns}t"
-	printf 'wait t --gone --timeout 60\nversion\n' >"$BATS_TEST_TMPDIR/script"
+	printf 'wait t --gone --wait-timeout 60\nversion\n' >"$BATS_TEST_TMPDIR/script"
 	"$DDB" --namespace "$ns" <"$BATS_TEST_TMPDIR/script" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	sleep 1.5
@@ -336,7 +336,7 @@ expect() { # REGEX: wait until the screen shows it (prints the screen when it do
 	create_table "${ns}t"
 	tmux_start "$DDB" --namespace "$ns"
 	expect "^ddb\[local ns=$ns\]>$"
-	keys 'wait t --gone --timeout 120' Enter
+	keys 'wait t --gone --wait-timeout 120' Enter
 	sleep 1
 	keys C-c
 	expect 'interrupted'

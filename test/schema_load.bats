@@ -424,7 +424,7 @@ plan_codes() {
 	run -0 live "${ns}cruddur-messages"
 	run -0 jq -r .TableStatus <<<"$output"
 	assert_output CREATING
-	run -0 "$DDB" wait --namespace "$ns" cruddur-messages --exists --timeout 30
+	run -0 "$DDB" wait --namespace "$ns" cruddur-messages --exists --wait-timeout 30
 	run -0 live "${ns}cruddur-messages"
 	run -0 jq -r .TableStatus <<<"$output"
 	assert_output ACTIVE

@@ -83,7 +83,7 @@ run_all() {
 		"stream list lkt"
 		"stream tail lkt --limit 2"
 		"stream tail lkt --limit 1 --exec cat"
-		"wait lkt --exists --timeout 10"
+		"wait lkt --exists --wait-timeout 10"
 		"whoami --max-attempts 1"   # its --endpoint-url (the engine's) is STS's: one traced, refused attempt
 		"whoami --no-sts"
 		"cognito list-users --user-pool-id eu-west-1_leak"
