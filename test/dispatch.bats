@@ -3,11 +3,29 @@
 
 load test_helper
 
-@test "dispatch: --version and version" {
+@test "dispatch: --version and version print the version in VERSION" {
+	local v
+	v=$(<"$DDB_TEST_ROOT/VERSION")
+	[[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]
 	run -0 "$DDB" --version
-	assert_output --regexp '^ddb [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_output "ddb $v"
+	run -0 "$DDB" -V
+	assert_output "ddb $v"
 	run -0 "$DDB" version
-	assert_output --regexp '^ddb [0-9]+\.[0-9]+\.[0-9]+ \(libcurl/'
+	[[ $output == "ddb $v (libcurl/"* ]]
+}
+
+@test "dispatch: a global option whose value is a command name, with no command left, is a usage error" {
+	run -64 --separate-stderr "$DDB" --region list-tables </dev/null
+	[[ ${stderr_lines[0]} == "ddb: option '--region' took the command name 'list-tables' as its value and no command is left; give its value first ('ddb --region VALUE list-tables ...')" ]]
+	assert_output ""
+	run -64 --separate-stderr "$DDB" --prod --namespace scan </dev/null
+	[[ ${stderr_lines[0]} == *"'--namespace' took the command name 'scan'"* ]]
+	# a command after it is fine: the value is just a value
+	run -0 --separate-stderr "$DDB" --namespace version version
+	assert_output --partial "ddb "
+	# no option value at all: the REPL on an empty script, exit 0 (as before)
+	run -0 "$DDB" --region eu-west-1 </dev/null
 }
 
 @test "dispatch: --help lists every visible command, on stdout, exit 0" {
