@@ -136,7 +136,7 @@ static void redact(const char *in, const char *want)
 static void test_redaction(void)
 {
 	redact("{\"AccessKeyId\":\"ASIA1\",\"SecretAccessKey\":\"abc/def+g\",\"SessionToken\":\"tok\"}",
-	       "{\"AccessKeyId\":\"****\",\"SecretAccessKey\":\"<redacted>\",\"SessionToken\":\"<redacted>\"}");
+	       "{\"AccessKeyId\":\"*SIA1\",\"SecretAccessKey\":\"<redacted>\",\"SessionToken\":\"<redacted>\"}");
 	/* access key ids are masked to their last four characters (at most 16 stars), as whoami shows them */
 	redact("{\"AccessKeyId\":\"ASIAIOSFODNN7EXAMPLE\"}", "{\"AccessKeyId\":\"****************MPLE\"}");
 	redact("<AccessKeyId>ASIAXYZ12345</AccessKeyId>", "<AccessKeyId>********2345</AccessKeyId>");
