@@ -459,11 +459,13 @@ done:
 static int recreate(struct sl *st, struct schema *s, struct err *e)
 {
 	struct ctx *ctx = st->ctx;
-	char what[600];
+	char what[1200];
 	cJSON *in;
 	int exists;
 
-	snprintf(what, sizeof what, "drop and re-create table '%s' (every item in it is lost)", s->table);
+	char *label = ctx_table_label(ctx, s->table);
+	snprintf(what, sizeof what, "drop and re-create table %s (every item in it is lost)", label);
+	free(label);
 	if (ctx_confirm(ctx, what, s->table, e) < 0)
 		return -1;
 	ctx_warn(ctx, "%s: dropping the table to re-create it: its items are lost", s->table);

@@ -324,6 +324,13 @@ int ctx_usage(struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+char *ctx_table_label(const struct ctx *ctx, const char *name)
+{
+	if (!ctx->ns || !ctx->ns[0])
+		return xasprintf("'%s'", name);
+	return xasprintf("'%s' (%s%s on the wire)", name, ctx->ns, name);
+}
+
 int ctx_confirm(struct ctx *ctx, const char *what, const char *expect, struct err *e)
 {
 	if (!ctx->prod || ctx->yes)

@@ -405,7 +405,7 @@ plan_codes() {
 	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
 	schema cruddur-messages '.KeySchema = [{"AttributeName":"pk","KeyType":"HASH"}]'
 	run -64 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --recreate "$BATS_TEST_TMPDIR/s" </dev/null
-	assert_output --partial "refusing to drop and re-create table 'cruddur-messages' (every item in it is lost) in prod without --yes"
+	assert_output --partial "refusing to drop and re-create table 'cruddur-messages' (${ns}cruddur-messages on the wire) (every item in it is lost) in prod without --yes"
 	run -0 live "${ns}cruddur-messages"
 	run -0 jq -e '.KeySchema | length == 2' <<<"$output"
 	run -0 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --recreate --yes "$BATS_TEST_TMPDIR/s" </dev/null
