@@ -12,6 +12,7 @@
 #include "aws.h"
 #include "buf.h"
 #include "cmd.h"
+#include "json.h"
 #include "render.h"
 #include "schema.h"
 #include "table.h"
@@ -81,11 +82,15 @@ static void lines_release(struct lines *l)
 	l->n = 0;
 }
 
+/* What a local engine can change, learnt once per run (0 unknown, 1 yes, -1 no): see engine_cannot. */
+struct caps { int stream, ttl, table_class, pitr; };
+
 struct sl {
 	struct ctx *ctx;
 	struct sl_args *a;
 	struct render *r;      /* json/jsonl output, else NULL (text) */
 	struct lines lines;    /* the current table's change lines */
+	struct caps caps;
 };
 
 /* One result line per table (text: "name: result" then indented changes; json: an object). */
@@ -280,6 +285,94 @@ done:
 	return rc;
 }
 
+/* ---- what a local engine cannot change ----------------------------------------------------- */
+
+/* A probe: op with body on a table that does not exist.  An engine that knows the request answers
+ * ResourceNotFoundException (nothing can change: there is no such table); one that does not know it refuses the
+ * request itself (UnknownOperationException, or a ValidationException saying which fields it expects).  1 when the
+ * engine knows it, -1 when not, 0 when the answer says neither (then apply finds out). */
+#define PROBE_TABLE "ddb-capability-probe.does-not-exist"
+
+static int probe(struct sl *st, const char *op, const char *body)
+{
+	struct err e = ERR_INIT;
+	struct err pe = ERR_INIT;
+	cJSON *in = json_parse_exact(body, strlen(body), &pe), *out = NULL;
+	if (!in)
+		return 0;
+	int rc = call(st->ctx, op, in, &out, &e);
+	cJSON_Delete(in);
+	cJSON_Delete(out);
+	if (rc == 0)
+		return 0;   /* cannot happen (no such table); do not guess */
+	if (e.kind == ERR_SERVICE && !strcmp(e.type, "ResourceNotFoundException"))
+		return 1;
+	if (table_unsupported(&e) || (e.kind == ERR_SERVICE && !strcmp(e.type, "ValidationException")))
+		return -1;
+	return 0;
+}
+
+/* 1 when the local engine cannot apply change c (and apply would skip it with a warning), else 0.  Both --plan
+ * and apply ask this, so that a table apply calls "up to date as far as this engine supports" is not drift for
+ * --plan.  Never in prod: AWS supports everything schema-load sends.  The probes are harmless (a table that does not
+ * exist; skipped should a table of that name exist).  DynamoDB Local (its ARNs name the region "ddblocal") accepts
+ * TableClass in requests but ignores it, so its table class never changes: known from the ARN. */
+static int engine_cannot(struct sl *st, const struct table_desc *d, const struct schema_change *c)
+{
+	int *cap;
+	const char *op, *body;
+
+	if (st->ctx->prod)
+		return 0;
+	switch (c->kind) {
+	case SCHEMA_CH_STREAM:
+		cap = &st->caps.stream;
+		op = "UpdateTable";
+		body = "{\"TableName\":\"" PROBE_TABLE "\",\"StreamSpecification\":{\"StreamEnabled\":true,"
+		       "\"StreamViewType\":\"KEYS_ONLY\"}}";
+		break;
+	case SCHEMA_CH_TTL:
+		cap = &st->caps.ttl;
+		op = "UpdateTimeToLive";
+		body = "{\"TableName\":\"" PROBE_TABLE "\",\"TimeToLiveSpecification\":{\"AttributeName\":\"x\","
+		       "\"Enabled\":true}}";
+		break;
+	case SCHEMA_CH_PITR:
+		cap = &st->caps.pitr;
+		op = "UpdateContinuousBackups";
+		body = "{\"TableName\":\"" PROBE_TABLE "\",\"PointInTimeRecoverySpecification\":"
+		       "{\"PointInTimeRecoveryEnabled\":true}}";
+		break;
+	case SCHEMA_CH_TABLE_CLASS:
+		if (d && d->arn && strstr(d->arn, ":ddblocal:"))
+			return 1;
+		cap = &st->caps.table_class;
+		op = "UpdateTable";
+		body = "{\"TableName\":\"" PROBE_TABLE "\",\"TableClass\":\"STANDARD\"}";
+		break;
+	default:
+		return 0;
+	}
+	if (!*cap) {
+		struct table_desc pd = TABLE_DESC_INIT;
+		struct err e = ERR_INIT;
+		int exists = table_describe(st->ctx, PROBE_TABLE, &pd, &e) == 0;
+		table_desc_release(&pd);
+		*cap = exists ? 1 : probe(st, op, body);
+		if (!*cap)
+			*cap = 1;   /* no clear answer: try it (apply still skips what the engine refuses) */
+	}
+	return *cap < 0;
+}
+
+/* The warning for a change the engine cannot make: the same from --plan and from apply. */
+static void warn_cannot(struct sl *st, const struct schema *s, const char *line, const char *why)
+{
+	ctx_warn(st->ctx, "%s: the engine refused '%s' (%s): not applied", s->table, line, why);
+}
+
+#define CANNOT_WHY "this engine does not support it"
+
 /* The IndexName of an UpdateTable request that creates a GSI, or NULL. */
 static const char *gsi_add_name(const cJSON *req)
 {
@@ -336,8 +429,8 @@ static int apply(struct sl *st, const struct schema *s, const char *op, const cJ
 
 /* Apply a plan (and tag changes).  *applied / *skipped count what happened.  Changes that need re-creation must
  * have been handled by the caller. */
-static int apply_plan(struct sl *st, const struct schema *s, const struct schema_plan *p, const cJSON *tag_req,
-                      int *applied, int *skipped, struct err *e)
+static int apply_plan(struct sl *st, const struct schema *s, const struct table_desc *d, const struct schema_plan *p,
+                      const cJSON *tag_req, int *applied, int *skipped, struct err *e)
 {
 	size_t last = p->n;   /* the last UpdateTable: --no-wait skips the wait after it */
 	for (size_t i = 0; i < p->n; i++)
@@ -351,8 +444,14 @@ static int apply_plan(struct sl *st, const struct schema *s, const struct schema
 		}
 		if (c->needs_recreate || !c->op)
 			continue;
-		int rc = apply(st, s, c->op, c->request, c->line, c->kind == SCHEMA_CH_GSI_ADD,
-		               !(st->a->no_wait && i == last), e);
+		int rc;
+		if (engine_cannot(st, d, c)) {
+			warn_cannot(st, s, c->line, CANNOT_WHY);
+			rc = 1;
+		} else {
+			rc = apply(st, s, c->op, c->request, c->line, c->kind == SCHEMA_CH_GSI_ADD,
+			           !(st->a->no_wait && i == last), e);
+		}
 		if (rc < 0)
 			return -1;
 		lines_push(&st->lines, xasprintf("%s%s", c->line, rc == 1 ? " (not supported by this engine: skipped)" : ""));
@@ -445,7 +544,7 @@ static int create_and_converge(struct sl *st, struct schema *s, int *exists, str
 			err_set(e, ERR_SERVICE, "%s: the new table does not match its schema: %s", s->table, p.v[i].line);
 			goto done;
 		}
-	if (apply_plan(st, s, &p, tag_req, &applied, &skipped, e) < 0)
+	if (apply_plan(st, s, &d, &p, tag_req, &applied, &skipped, e) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -541,14 +640,27 @@ static int load_one(struct sl *st, struct schema *s, struct err *e)
 			need_recreate = 1;
 
 	if (st->a->plan) {
-		for (size_t i = 0; i < p.n; i++)
-			lines_push(&st->lines, xasprintf("%s", p.v[i].line));
-		if (tag_req)
+		/* what apply would skip for this engine is not drift: listed as skipped, with apply's warning */
+		size_t n = 0;
+		for (size_t i = 0; i < p.n; i++) {
+			const struct schema_change *c = &p.v[i];
+			if (!c->needs_recreate && !c->destructive && c->op && engine_cannot(st, &d, c)) {
+				warn_cannot(st, s, c->line, CANNOT_WHY);
+				lines_push(&st->lines, xasprintf("%s (not supported by this engine: skipped)", c->line));
+				skipped++;
+				continue;
+			}
+			lines_push(&st->lines, xasprintf("%s", c->line));
+			n++;
+		}
+		if (tag_req) {
 			lines_push(&st->lines, xasprintf("%s", get_str(tag_req, "x-ddb-line")));
-		size_t n = p.n + (tag_req ? 1 : 0);
+			n++;
+		}
 		char result[64];
 		snprintf(result, sizeof result, "%zu change%s%s", n, n == 1 ? "" : "s", need_recreate ? " (needs --recreate)" : "");
-		ret = report(st, s, n ? result : "up to date", e) < 0 ? -1 : (n ? 1 : 0);
+		ret = report(st, s, n ? result : skipped ? "up to date as far as this engine supports" : "up to date", e) < 0
+		              ? -1 : (n ? 1 : 0);
 		goto done;
 	}
 	if (need_recreate) {
@@ -569,7 +681,7 @@ static int load_one(struct sl *st, struct schema *s, struct err *e)
 		ret = report(st, s, "re-created", e);
 		goto done;
 	}
-	if (apply_plan(st, s, &p, tag_req, &applied, &skipped, e) < 0)
+	if (apply_plan(st, s, &d, &p, tag_req, &applied, &skipped, e) < 0)
 		goto done;
 	if (applied)
 		ret = report(st, s, "updated", e);

@@ -358,6 +358,41 @@ plan_codes() {
 	run -0 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
 }
 
+# What apply skips for the engine, --plan skips too (with the same warning): DynamoDB Local ignores TableClass,
+# dynalite has no stream or TTL updates and no table class.
+plan_engine_skips() {
+	local ns skipped
+	ns=$(unique_ns)
+	schema cruddur-messages '.StreamSpecification = {"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}
+		| .TimeToLiveSpecification = {"AttributeName":"expires_at","Enabled":true}
+		| .TableClass = "STANDARD_INFREQUENT_ACCESS"'
+	if [[ $DDB_TEST_ENGINE == dynalite ]]; then
+		skipped=$'  ~ stream off -> NEW_IMAGE (not supported by this engine: skipped)\n  ~ ttl off -> expires_at (not supported by this engine: skipped)\n  ~ table class STANDARD -> STANDARD_INFREQUENT_ACCESS (not supported by this engine: skipped)'
+	else
+		skipped='  ~ table class STANDARD -> STANDARD_INFREQUENT_ACCESS (not supported by this engine: skipped)'
+	fi
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date as far as this engine supports
+$skipped"
+	local apply_warnings=$stderr
+	[[ $apply_warnings == *"warning: cruddur-messages: the engine refused '~ table class STANDARD -> STANDARD_INFREQUENT_ACCESS' (this engine does not support it): not applied"* ]]
+	# --plan agrees: exit 0, the same lines and the same warnings
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date as far as this engine supports
+$skipped"
+	assert_equal "$stderr" "$apply_warnings"
+	# a real change is still drift
+	schema cruddur-messages '.TableClass = "STANDARD_INFREQUENT_ACCESS" | .ProvisionedThroughput.ReadCapacityUnits = 6'
+	run -2 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_line --index 0 "cruddur-messages: 1 change"
+	assert_line "  ~ throughput 5/5 -> 6/5"
+}
+
+@test "schema-load --plan skips what apply skips for the engine, with the same warning (both engines)" {
+	on_both_engines plan_engine_skips
+}
+
 @test "schema-load --plan: exit 0 when the live table matches, 2 on drift, and changes nothing (both engines)" {
 	on_both_engines plan_codes
 }
