@@ -696,6 +696,13 @@ done:
 	return ret;
 }
 
+/* An invalid schema file while the others are still checked: reported as it is found. */
+static void report_more(void *arg, const struct err *e)
+{
+	struct ctx *ctx = arg;
+	err_report(ctx->err_out, ctx->cmd_name, e);
+}
+
 static int cmd_schema_load(int argc, char **argv, struct ctx *ctx)
 {
 	struct sl_args a = { 0, 0, 0, -1, { NULL, 0 }, { NULL, 0 } };
@@ -721,9 +728,15 @@ static int cmd_schema_load(int argc, char **argv, struct ctx *ctx)
 		goto out;
 	}
 
-	/* Load and validate everything before sending anything. */
-	if (schema_load_paths(npos ? (const char *const *)&argv[1] : dflt, npos ? (size_t)npos : 1, &vars, &list, &e) < 0)
-		goto fail;
+	/* Load and validate everything before sending anything; report every invalid file. */
+	size_t nbad = 0;
+	if (schema_load_paths_all(npos ? (const char *const *)&argv[1] : dflt, npos ? (size_t)npos : 1, &vars, &list,
+	                          report_more, ctx, &nbad, &e) < 0) {
+		rc = ctx_fail(ctx, &e);
+		if (nbad > 1)
+			fprintf(ctx->err_out, "ddb: schema-load: %zu schema files are invalid: nothing was sent\n", nbad);
+		goto out;
+	}
 	if (!list.n) {
 		err_set(&e, ERR_NOINPUT, "no schemas (*.json, *.tf with aws_dynamodb_table) in %s", npos ? argv[1] : "schemas/");
 		goto fail;
