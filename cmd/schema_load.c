@@ -21,7 +21,7 @@
 static int cmd_schema_load(int argc, char **argv, struct ctx *ctx);
 
 struct sl_args {
-	int plan, no_wait, recreate;
+	int plan, no_wait, recreate, prune;
 	double wait_timeout;
 	struct strlist vars, tags;
 };
@@ -31,6 +31,7 @@ static const struct opt sl_opts[] = {
 	OPT_F_BOOL(0, "no-wait", struct sl_args, no_wait, "do not wait for the tables to be ACTIVE after the last change"),
 	OPT_F_DOUBLE(0, "wait-timeout", struct sl_args, wait_timeout, "SEC", "give up waiting after SEC seconds (default 600)"),
 	OPT_F_BOOL(0, "recreate", struct sl_args, recreate, "drop and re-create a table whose keys or LSIs differ (its items are lost)"),
+	OPT_F_BOOL(0, "prune", struct sl_args, prune, "delete live GSIs the schema does not have (in prod: --yes)"),
 	OPT_F_LIST(0, "var", struct sl_args, vars, "NAME=VALUE", "value of a Terraform variable (var.NAME)"),
 	OPT_F_LIST(0, "tag", struct sl_args, tags, "KEY=VALUE", "add a tag to every table (overrides the schema's)"),
 	OPT_F_END,
@@ -38,14 +39,15 @@ static const struct opt sl_opts[] = {
 
 const struct cmd cmd_def_schema_load = {
 	"schema-load", cmd_schema_load, CMD_AWS, "create or update tables from schemas/",
-	"ddb schema-load [PATH...] [--plan] [--no-wait] [--wait-timeout SEC] [--recreate] [--var NAME=VALUE]... "
+	"ddb schema-load [PATH...] [--plan] [--no-wait] [--wait-timeout SEC] [--recreate] [--prune] [--var NAME=VALUE]... "
 	"[--tag KEY=VALUE]...", sl_opts,
 	"Loads schema files (the CreateTable input as JSON, as `aws dynamodb create-table --cli-input-json` takes it, "
 	"or Terraform aws_dynamodb_table resources in *.tf) from the given files and folders (default: schemas/, "
 	"without its subfolders), validates all of them before sending anything (exit 65 naming file, line and "
 	"field), then creates each missing table and waits until it and every GSI are ACTIVE, then applies TTL and "
 	"point-in-time recovery.  A table that exists is compared with its schema: the same is 'up to date'; new "
-	"GSIs are added one at a time; throughput, billing, stream, TTL, PITR, tags are updated.  A different key "
+	"GSIs are added one at a time; throughput, billing, stream, TTL, PITR, tags are updated; a live GSI the schema "
+	"lacks is kept and reported, or deleted with --prune (in prod only with --yes).  A different key "
 	"schema cannot be changed in place: exit 1 unless --recreate.  --plan only reports (exit 2 on drift).  "
 	"Table names get the namespace prefix on the wire (--namespace / DDB_NAMESPACE); tags are the schema's Tags "
 	"plus --tag; in prod a warning names a missing 'project' or 'env' tag.",
@@ -373,6 +375,22 @@ static void warn_cannot(struct sl *st, const struct schema *s, const char *line,
 
 #define CANNOT_WHY "this engine does not support it"
 
+/* The IndexName of an UpdateTable request that deletes a GSI ("?" when absent). */
+static const char *gsi_delete_name(const cJSON *req)
+{
+	const cJSON *u = cJSON_GetArrayItem(get(req, "GlobalSecondaryIndexUpdates"), 0);
+	const char *n = get_str(get(u, "Delete"), "IndexName");
+	return n ? n : "?";
+}
+
+/* "- GSI x (a HASH, ALL) deleted (--prune: not in the schema)" from the plan's "- GSI x (...) is live but ..." */
+static char *pruned_line(const struct schema_change *c, const char *done)
+{
+	const char *cut = strstr(c->line, " is live but not in the schema");
+	int n = cut ? (int)(cut - c->line) : (int)strlen(c->line);
+	return xasprintf("%.*s %s (--prune: not in the schema)", n, c->line, done);
+}
+
 /* The IndexName of an UpdateTable request that creates a GSI, or NULL. */
 static const char *gsi_add_name(const cJSON *req)
 {
@@ -434,13 +452,22 @@ static int apply_plan(struct sl *st, const struct schema *s, const struct table_
 {
 	size_t last = p->n;   /* the last UpdateTable: --no-wait skips the wait after it */
 	for (size_t i = 0; i < p->n; i++)
-		if (!p->v[i].destructive && !p->v[i].needs_recreate && p->v[i].op && !strcmp(p->v[i].op, "UpdateTable"))
+		if ((!p->v[i].destructive || st->a->prune) && !p->v[i].needs_recreate && p->v[i].op && !strcmp(p->v[i].op, "UpdateTable"))
 			last = i;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct schema_change *c = &p->v[i];
-		if (c->destructive) {
+		if (c->destructive && !st->a->prune) {
 			lines_push(&st->lines, xasprintf("%s", c->line));
 			continue;
+		}
+		if (c->destructive) {   /* --prune: a live GSI the schema lacks */
+			char *label = ctx_table_label(st->ctx, s->table);
+			char *what = xasprintf("delete GSI '%s' of table %s", gsi_delete_name(c->request), label);
+			int ok = ctx_confirm(st->ctx, what, s->table, e);
+			free(what);
+			free(label);
+			if (ok < 0)
+				return -1;
 		}
 		if (c->needs_recreate || !c->op)
 			continue;
@@ -454,7 +481,10 @@ static int apply_plan(struct sl *st, const struct schema *s, const struct table_
 		}
 		if (rc < 0)
 			return -1;
-		lines_push(&st->lines, xasprintf("%s%s", c->line, rc == 1 ? " (not supported by this engine: skipped)" : ""));
+		if (c->destructive && rc == 0)
+			lines_push(&st->lines, pruned_line(c, "deleted"));
+		else
+			lines_push(&st->lines, xasprintf("%s%s", c->line, rc == 1 ? " (not supported by this engine: skipped)" : ""));
 		if (rc == 1)
 			(*skipped)++;
 		else
@@ -650,7 +680,8 @@ static int load_one(struct sl *st, struct schema *s, struct err *e)
 				skipped++;
 				continue;
 			}
-			lines_push(&st->lines, xasprintf("%s", c->line));
+			lines_push(&st->lines, c->destructive && st->a->prune ? pruned_line(c, "would be deleted")
+			                                                        : xasprintf("%s", c->line));
 			n++;
 		}
 		if (tag_req) {
@@ -705,7 +736,7 @@ static void report_more(void *arg, const struct err *e)
 
 static int cmd_schema_load(int argc, char **argv, struct ctx *ctx)
 {
-	struct sl_args a = { 0, 0, 0, -1, { NULL, 0 }, { NULL, 0 } };
+	struct sl_args a = { 0, 0, 0, 0, -1, { NULL, 0 }, { NULL, 0 } };
 	int npos, code, rc = 0, worst = 0;
 	struct err e = ERR_INIT;
 	struct schema_vars vars = SCHEMA_VARS_INIT;

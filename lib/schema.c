@@ -2346,7 +2346,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 		cJSON_AddItemToArray(cJSON_AddArrayToObject(r, "GlobalSecondaryIndexUpdates"), u);
 		buf_addf(&line, "- GSI %s ", n);
 		index_desc(&line, ix);
-		buf_adds(&line, " is live but not in the schema (kept unless deletion is asked for)");
+		buf_adds(&line, " is live but not in the schema (kept; --prune deletes it)");
 		c = plan_add(plan, SCHEMA_CH_GSI_EXTRA, "UpdateTable", r, &line);
 		c->destructive = 1;
 	}

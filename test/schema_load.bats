@@ -389,6 +389,42 @@ $skipped"
 	assert_line "  ~ throughput 5/5 -> 6/5"
 }
 
+@test "schema-load --prune deletes live GSIs the schema lacks (in prod only with --yes); without it they are kept" {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages "$ADD_GSI"
+	run -0 "$DDB" schema-load -q --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	schema cruddur-messages
+	local kept='  - GSI by-date (created_at HASH, KEYS_ONLY) is live but not in the schema (kept; --prune deletes it)'
+	run -0 "$DDB" schema-load -q --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date
+$kept"
+	run -2 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: 1 change
+$kept"
+	run -2 "$DDB" schema-load --namespace "$ns" --plan --prune "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: 1 change
+  - GSI by-date (created_at HASH, KEYS_ONLY) would be deleted (--prune: not in the schema)"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -c '[.GlobalSecondaryIndexes[].IndexName] | sort' <<<"$output"
+	assert_output '["by-date","message-group-sk-index"]'
+	# in prod, --prune needs --yes (the question names the table on the wire)
+	AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret \
+		run -64 --separate-stderr "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --prune "$BATS_TEST_TMPDIR/s" </dev/null
+	[[ $stderr == *"refusing to delete GSI 'by-date' of table 'cruddur-messages' (${ns}cruddur-messages on the wire) in prod without --yes"* ]]
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -c '[.GlobalSecondaryIndexes[].IndexName] | sort' <<<"$output"
+	assert_output '["by-date","message-group-sk-index"]'
+	run -0 "$DDB" schema-load -q --namespace "$ns" --prune "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: updated
+  - GSI by-date (created_at HASH, KEYS_ONLY) deleted (--prune: not in the schema)"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -c '[.GlobalSecondaryIndexes[].IndexName]' <<<"$output"
+	assert_output '["message-group-sk-index"]'
+	run -0 "$DDB" schema-load --namespace "$ns" --plan --prune "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date"
+}
+
 @test "schema-load --plan skips what apply skips for the engine, with the same warning (both engines)" {
 	on_both_engines plan_engine_skips
 }
