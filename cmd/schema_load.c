@@ -31,7 +31,7 @@ static const struct opt sl_opts[] = {
 	OPT_F_BOOL(0, "no-wait", struct sl_args, no_wait, "do not wait for the tables to be ACTIVE after the last change"),
 	OPT_F_DOUBLE(0, "wait-timeout", struct sl_args, wait_timeout, "SEC", "give up waiting after SEC seconds (default 600)"),
 	OPT_F_BOOL(0, "recreate", struct sl_args, recreate, "drop and re-create a table whose keys or LSIs differ (its items are lost)"),
-	OPT_F_BOOL(0, "prune", struct sl_args, prune, "delete live GSIs the schema does not have (in prod: --yes)"),
+	OPT_F_BOOL(0, "prune", struct sl_args, prune, "delete live GSIs the schema does not have (confirmed in prod)"),
 	OPT_F_LIST(0, "var", struct sl_args, vars, "NAME=VALUE", "value of a Terraform variable (var.NAME)"),
 	OPT_F_LIST(0, "tag", struct sl_args, tags, "KEY=VALUE", "add a tag to every table (overrides the schema's)"),
 	OPT_F_END,
