@@ -6,6 +6,7 @@
  * the handle-to-sub map the reference app's scripts build.
  */
 #include <stdint.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -116,6 +117,7 @@ struct lu_state {
 	struct strset keys;
 	long map_rows, missing, dups;
 	char first_dup[256];
+	int closed;               /* the reader of the output went away (EPIPE): stop quietly */
 };
 
 /* Cognito sends dates as epoch seconds (a JSON number, maybe with a fraction); cognito-local too. */
@@ -181,8 +183,10 @@ static int map_row(struct lu_state *st, const cJSON *user, struct err *e)
 		return 0;
 	}
 	fputs(st->map_rows++ ? ",\n  " : "{\n  ", f);
-	if (print_json_string(f, k) < 0 || fputs(": ", f) == EOF || print_json_string(f, v) < 0)
+	if (print_json_string(f, k) < 0 || fputs(": ", f) == EOF || print_json_string(f, v) < 0) {
+		st->closed = errno == EPIPE;
 		return err_set(e, ERR_IO, "cannot write output");
+	}
 	return 0;
 }
 
@@ -212,6 +216,8 @@ static int user_row(struct lu_state *st, const cJSON *user, struct err *e)
 		                                                             : cJSON_CreateNull());
 	}
 	int rc = render_row(st->r, row, e);
+	if (rc < 0 && errno == EPIPE)
+		st->closed = 1;
 	cJSON_Delete(row);
 	return rc;
 }
@@ -356,6 +362,8 @@ static int cmd_cognito(int argc, char **argv, struct ctx *ctx)
 		if (rc == 0 || st.map_rows)   /* close what was printed: the output stays valid JSON */
 			fputs(st.map_rows ? "\n}\n" : "{}\n", f);
 		if (fflush(f) != 0 || ferror(f)) {
+			if (errno == EPIPE)
+				st.closed = 1;
 			if (rc == 0)
 				rc = err_set(&e, ERR_IO, "cannot write output");
 		}
@@ -365,6 +373,11 @@ static int cmd_cognito(int argc, char **argv, struct ctx *ctx)
 		if (rc == 0 && st.dups)
 			ctx_warn(ctx, "%ld user%s share a %s with an earlier user (first: '%s'); the map keeps the first",
 			         st.dups, st.dups == 1 ? "" : "s", st.key, st.first_dup);
+	}
+	if (rc < 0 && e.kind == ERR_IO && (st.closed || errno == EPIPE)) {
+		/* `ddb cognito list-users | head -1`: the reader went away, not an error (as scan and query) */
+		clearerr(ctx->out);   /* main's last flush sees EPIPE afresh and exits 0 */
+		rc = 0;
 	}
 	free(cols);
 	strset_release(&st.keys);

@@ -180,9 +180,12 @@ static int cmd_drop(int argc, char **argv, struct ctx *ctx)
 			free(w);
 		}
 		for (int i = 1; i <= npos; i++) {
-			char what[512];
-			snprintf(what, sizeof what, "drop table '%s'", argv[i]);
-			if (ctx_confirm(ctx, what, argv[i], &e) < 0)
+			char *label = ctx_table_label(ctx, argv[i]);
+			char *what = xasprintf("drop table %s", label);
+			int ok = ctx_confirm(ctx, what, argv[i], &e);
+			free(what);
+			free(label);
+			if (ok < 0)
 				goto fail;
 		}
 	}

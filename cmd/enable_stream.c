@@ -129,7 +129,9 @@ static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx)
 		if (!si.enabled) {
 			ctx_note(ctx, "table '%s' has no enabled stream; nothing to do", shown);
 		} else {
-			char *what = xasprintf("disable the stream of table '%s'", shown);
+			char *label = ctx_table_label(ctx, shown);
+			char *what = xasprintf("disable the stream of table %s", label);
+			free(label);
 			int ok = ctx_confirm(ctx, what, shown, &e);
 			free(what);
 			if (ok < 0)
@@ -154,7 +156,9 @@ static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx)
 			        si.arn ? si.arn : "the old one");
 			goto out;
 		}
-		char *what = xasprintf("replace the stream of table '%s'", shown);
+		char *label = ctx_table_label(ctx, shown);
+		char *what = xasprintf("replace the stream of table %s", label);
+		free(label);
 		int ok = ctx_confirm(ctx, what, shown, &e);
 		free(what);
 		if (ok < 0)

@@ -123,6 +123,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Leading global options before the command: `ddb --prod --region x scan T`. */
+	const char *eaten_opt = NULL, *eaten_val = NULL;   /* an option whose value is a command name */
 	int i = 1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
@@ -153,13 +154,26 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ddb: unknown option '%s'\nusage: ddb [global options] <command> [options] [args]\n", a);
 			return finish(&ctx, EXIT_USAGE);
 		}
-		if (o->type != OPT_BOOL && !strchr(a, '='))
+		if (o->type != OPT_BOOL && !strchr(a, '=')) {
 			i++;   /* its value; parsed again below with the command */
+			if (i < argc && (cmd_find(argv[i]) || cmd_find_alias(argv[i]))) {
+				eaten_opt = a;
+				eaten_val = argv[i];
+			}
+		}
 	}
 	if (i > argc)
 		i = argc;   /* `ddb --region`: the value is missing; the parser below says so */
 	/* Move the leading global options after the command name, so the command's parser sees them all. */
 	int nglob = i - 1;
+	if (i >= argc && eaten_opt) {
+		/* `ddb --region list-tables`: the option ate the command; running the REPL on an empty stdin would
+		 * exit 0 having done nothing */
+		fprintf(stderr, "ddb: option '%s' took the command name '%s' as its value and no command is left; "
+		        "give its value first ('ddb %s VALUE %s ...')\nusage: ddb [global options] <command> [options] "
+		        "[args]\n", eaten_opt, eaten_val, eaten_opt, eaten_val);
+		return finish(&ctx, EXIT_USAGE);
+	}
 	if (i >= argc) {
 		/* no command: the REPL (interactive on a terminal, a script on stdin) */
 		const struct cmd *repl = cmd_find("repl");

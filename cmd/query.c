@@ -17,7 +17,8 @@ static int cmd_query(int argc, char **argv, struct ctx *ctx);
 
 struct query_args {
 	const char *pk, *sk_eq, *sk_begins, *sk_between[2], *sk_lt, *sk_le, *sk_gt, *sk_ge;
-	const char *index, *projection, *values, *names;
+	const char *index, *projection;
+	struct strlist values, names;
 	const char *year, *since, *until, *table;
 	struct strlist filter;
 	long limit, page_size;
@@ -45,9 +46,10 @@ static const struct opt query_opts[] = {
 	OPT_F_LIST(0, "filter", struct query_args, filter, "EXPR",
 	           "FilterExpression, or name=value (repeatable, AND-ed)"),
 	OPT_F_STR(0, "projection", struct query_args, projection, "ATTRS", "only these attributes (a,b,c)"),
-	OPT_F_STR(0, "values", struct query_args, values, "JSON",
-	          "ExpressionAttributeValues, plain JSON or DynamoDB JSON ({\":s\":\"x\"})"),
-	OPT_F_STR(0, "names", struct query_args, names, "JSON", "ExpressionAttributeNames ({\"#n\":\"name\"})"),
+	OPT_F_LIST(0, "values", struct query_args, values, "JSON",
+	           "ExpressionAttributeValues, plain JSON or DynamoDB JSON ({\":s\":\"x\"}; repeatable, merged)"),
+	OPT_F_LIST(0, "names", struct query_args, names, "JSON",
+	           "ExpressionAttributeNames ({\"#n\":\"name\"}; repeatable, merged)"),
 	OPT_F_BOOL(0, "consistent", struct query_args, consistent, "strongly consistent reads"),
 	OPT_F_BOOL(0, "count", struct query_args, count, "print the number of matching items"),
 	OPT_F_STR(0, "year", struct query_args, year, "YYYY", "conversation: messages of that year only"),
@@ -63,7 +65,7 @@ const struct cmd cmd_def_query = {
 	"query", cmd_query, CMD_AWS, "query a table by key, or the conversation patterns",
 	"ddb query TABLE --pk VALUE [--sk-eq V | --sk-begins-with P | --sk-between A B | --sk-lt|--sk-le|--sk-gt|--sk-ge V]\n"
 	"          [--index NAME] [--desc] [--limit N] [--page-size N] [--filter EXPR]... [--projection ATTRS]\n"
-	"          [--values JSON] [--names JSON] [--consistent] [--count]\n"
+	"          [--values JSON]... [--names JSON]... [--consistent] [--count]\n"
 	"ddb query conversation GROUP_UUID [--year YYYY | --since TIME --until TIME] [--limit N] [--table TABLE]\n"
 	"ddb query conversations USER_UUID [--limit N] [--table TABLE]",
 	query_opts,
@@ -252,10 +254,12 @@ static int query_table(struct ctx *ctx, struct query_args *a, const char *table)
 	}
 
 	expr_init(&x);
-	if (a->names && expr_add_names(&x, a->names, &e) < 0)
-		goto fail;
-	if (a->values && expr_add_values(&x, a->values, &e) < 0)
-		goto fail;
+	for (size_t i = 0; i < a->names.n; i++)
+		if (expr_add_names(&x, a->names.v[i], &e) < 0)
+			goto fail;
+	for (size_t i = 0; i < a->values.n; i++)
+		if (expr_add_values(&x, a->values.v[i], &e) < 0)
+			goto fail;
 	static const char *const mine[] = { "#pk", "#sk", ":pk", ":sk", ":sk2", NULL };
 	for (const char *const *m = mine; *m; m++)
 		if (json_get(**m == '#' ? x.names : x.values, *m)) {
@@ -549,8 +553,8 @@ static int cmd_query(int argc, char **argv, struct ctx *ctx)
 			bad = "--index";
 		else if (a.filter.n)
 			bad = "--filter";
-		else if (a.projection || a.values || a.names)
-			bad = a.projection ? "--projection" : a.values ? "--values" : "--names";
+		else if (a.projection || a.values.n || a.names.n)
+			bad = a.projection ? "--projection" : a.values.n ? "--values" : "--names";
 		else if (a.count)
 			bad = "--count";
 		else if (a.desc)
@@ -584,9 +588,14 @@ static int cmd_query(int argc, char **argv, struct ctx *ctx)
 			rc = ctx_usage(ctx, &cmd_def_query, "unexpected argument '%s'", argv[2]);
 		else if (!a.pk)
 			rc = ctx_usage(ctx, &cmd_def_query, "missing --pk VALUE (the partition key value)");
+		else if (a.count && (a.projection || a.limit))   /* the same rule as scan */
+			rc = ctx_usage(ctx, &cmd_def_query, "--count cannot be combined with %s",
+			               a.projection ? "--projection" : "--limit");
 		else
 			rc = query_table(ctx, &a, argv[1]);
 	}
 	strlist_release(&a.filter);
+	strlist_release(&a.values);
+	strlist_release(&a.names);
 	return rc;
 }

@@ -19,10 +19,18 @@ static int cmd_scan(int argc, char **argv, struct ctx *ctx);
 
 struct scan_args {
 	long segments, limit, page_size;
-	const char *index, *projection, *values, *names;
+	const char *index, *projection;
+	struct strlist values, names;
 	struct strlist filter;
 	int count, consistent;
 };
+
+static void scan_args_release(struct scan_args *a)
+{
+	strlist_release(&a->filter);
+	strlist_release(&a->values);
+	strlist_release(&a->names);
+}
 
 #define SCAN_MAX_SEGMENTS 64
 
@@ -36,9 +44,10 @@ static const struct opt scan_opts[] = {
 	OPT_F_LIST(0, "filter", struct scan_args, filter, "EXPR",
 	           "FilterExpression, or name=value (repeatable, AND-ed)"),
 	OPT_F_STR(0, "projection", struct scan_args, projection, "ATTRS", "only these attributes (a,b,c)"),
-	OPT_F_STR(0, "values", struct scan_args, values, "JSON",
-	          "ExpressionAttributeValues, plain JSON or DynamoDB JSON ({\":s\":\"x\"})"),
-	OPT_F_STR(0, "names", struct scan_args, names, "JSON", "ExpressionAttributeNames ({\"#n\":\"name\"})"),
+	OPT_F_LIST(0, "values", struct scan_args, values, "JSON",
+	           "ExpressionAttributeValues, plain JSON or DynamoDB JSON ({\":s\":\"x\"}; repeatable, merged)"),
+	OPT_F_LIST(0, "names", struct scan_args, names, "JSON",
+	           "ExpressionAttributeNames ({\"#n\":\"name\"}; repeatable, merged)"),
 	OPT_F_BOOL(0, "count", struct scan_args, count, "print the number of items (and how many were scanned)"),
 	OPT_F_BOOL(0, "consistent", struct scan_args, consistent, "strongly consistent reads"),
 	OPT_F_END,
@@ -47,7 +56,7 @@ static const struct opt scan_opts[] = {
 const struct cmd cmd_def_scan = {
 	"scan", cmd_scan, CMD_AWS, "read every item of a table, streamed",
 	"ddb scan TABLE [--segments N] [--limit N] [--page-size N] [--index NAME] [--filter EXPR]...\n"
-	"         [--projection ATTRS] [--values JSON] [--names JSON] [--count] [--consistent] [--ddb-json]",
+	"         [--projection ATTRS] [--values JSON]... [--names JSON]... [--count] [--consistent] [--ddb-json]",
 	scan_opts,
 	"Reads every page of Scan (following LastEvaluatedKey) and prints items as they arrive, so output starts "
 	"with the first page and memory stays flat however big the table.  Piped, one plain JSON item per line "
@@ -378,15 +387,15 @@ static int cmd_scan(int argc, char **argv, struct ctx *ctx)
 	if (cmd_start(ctx, &cmd_def_scan, argc, argv, &a, &npos, &code))
 		return code;
 	if (npos < 1) {
-		strlist_release(&a.filter);
+		scan_args_release(&a);
 		return ctx_usage(ctx, &cmd_def_scan, "missing TABLE");
 	}
 	if (npos > 1) {
-		strlist_release(&a.filter);
+		scan_args_release(&a);
 		return ctx_usage(ctx, &cmd_def_scan, "unexpected argument '%s'", argv[2]);
 	}
 	if (a.count && (a.projection || a.limit)) {
-		strlist_release(&a.filter);
+		scan_args_release(&a);
 		return ctx_usage(ctx, &cmd_def_scan, "--count cannot be combined with %s",
 		                 a.projection ? "--projection" : "--limit");
 	}
@@ -397,10 +406,12 @@ static int cmd_scan(int argc, char **argv, struct ctx *ctx)
 	expr_init(&x);
 	wire = ctx_table_wire(ctx, table);
 
-	if (a.names && expr_add_names(&x, a.names, &e) < 0)
-		goto fail;
-	if (a.values && expr_add_values(&x, a.values, &e) < 0)
-		goto fail;
+	for (size_t i = 0; i < a.names.n; i++)
+		if (expr_add_names(&x, a.names.v[i], &e) < 0)
+			goto fail;
+	for (size_t i = 0; i < a.values.n; i++)
+		if (expr_add_values(&x, a.values.v[i], &e) < 0)
+			goto fail;
 	if (expr_filter(&x, a.filter.v, a.filter.n, &filter, &e) < 0)
 		goto fail;
 	if (a.projection && expr_projection(&x, a.projection, &proj, &e) < 0)
@@ -491,7 +502,7 @@ out:
 	buf_release(&filter);
 	buf_release(&proj);
 	free(wire);
-	strlist_release(&a.filter);
+	scan_args_release(&a);
 	pthread_mutex_destroy(&st.mu);
 	aws_budget_release(&st.budget);
 	return rc;

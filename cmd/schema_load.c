@@ -12,6 +12,7 @@
 #include "aws.h"
 #include "buf.h"
 #include "cmd.h"
+#include "json.h"
 #include "render.h"
 #include "schema.h"
 #include "table.h"
@@ -20,7 +21,7 @@
 static int cmd_schema_load(int argc, char **argv, struct ctx *ctx);
 
 struct sl_args {
-	int plan, no_wait, recreate;
+	int plan, no_wait, recreate, prune;
 	double wait_timeout;
 	struct strlist vars, tags;
 };
@@ -30,6 +31,7 @@ static const struct opt sl_opts[] = {
 	OPT_F_BOOL(0, "no-wait", struct sl_args, no_wait, "do not wait for the tables to be ACTIVE after the last change"),
 	OPT_F_DOUBLE(0, "wait-timeout", struct sl_args, wait_timeout, "SEC", "give up waiting after SEC seconds (default 600)"),
 	OPT_F_BOOL(0, "recreate", struct sl_args, recreate, "drop and re-create a table whose keys or LSIs differ (its items are lost)"),
+	OPT_F_BOOL(0, "prune", struct sl_args, prune, "delete live GSIs the schema does not have (confirmed in prod)"),
 	OPT_F_LIST(0, "var", struct sl_args, vars, "NAME=VALUE", "value of a Terraform variable (var.NAME)"),
 	OPT_F_LIST(0, "tag", struct sl_args, tags, "KEY=VALUE", "add a tag to every table (overrides the schema's)"),
 	OPT_F_END,
@@ -37,14 +39,15 @@ static const struct opt sl_opts[] = {
 
 const struct cmd cmd_def_schema_load = {
 	"schema-load", cmd_schema_load, CMD_AWS, "create or update tables from schemas/",
-	"ddb schema-load [PATH...] [--plan] [--no-wait] [--wait-timeout SEC] [--recreate] [--var NAME=VALUE]... "
+	"ddb schema-load [PATH...] [--plan] [--no-wait] [--wait-timeout SEC] [--recreate] [--prune] [--var NAME=VALUE]... "
 	"[--tag KEY=VALUE]...", sl_opts,
 	"Loads schema files (the CreateTable input as JSON, as `aws dynamodb create-table --cli-input-json` takes it, "
 	"or Terraform aws_dynamodb_table resources in *.tf) from the given files and folders (default: schemas/, "
 	"without its subfolders), validates all of them before sending anything (exit 65 naming file, line and "
 	"field), then creates each missing table and waits until it and every GSI are ACTIVE, then applies TTL and "
 	"point-in-time recovery.  A table that exists is compared with its schema: the same is 'up to date'; new "
-	"GSIs are added one at a time; throughput, billing, stream, TTL, PITR, tags are updated.  A different key "
+	"GSIs are added one at a time; throughput, billing, stream, TTL, PITR, tags are updated; a live GSI the schema "
+	"lacks is kept and reported, or deleted with --prune (in prod only with --yes).  A different key "
 	"schema cannot be changed in place: exit 1 unless --recreate.  --plan only reports (exit 2 on drift).  "
 	"Table names get the namespace prefix on the wire (--namespace / DDB_NAMESPACE); tags are the schema's Tags "
 	"plus --tag; in prod a warning names a missing 'project' or 'env' tag.",
@@ -81,11 +84,15 @@ static void lines_release(struct lines *l)
 	l->n = 0;
 }
 
+/* What a local engine can change, learnt once per run (0 unknown, 1 yes, -1 no): see engine_cannot. */
+struct caps { int stream, ttl, table_class, pitr; };
+
 struct sl {
 	struct ctx *ctx;
 	struct sl_args *a;
 	struct render *r;      /* json/jsonl output, else NULL (text) */
 	struct lines lines;    /* the current table's change lines */
+	struct caps caps;
 };
 
 /* One result line per table (text: "name: result" then indented changes; json: an object). */
@@ -280,6 +287,110 @@ done:
 	return rc;
 }
 
+/* ---- what a local engine cannot change ----------------------------------------------------- */
+
+/* A probe: op with body on a table that does not exist.  An engine that knows the request answers
+ * ResourceNotFoundException (nothing can change: there is no such table); one that does not know it refuses the
+ * request itself (UnknownOperationException, or a ValidationException saying which fields it expects).  1 when the
+ * engine knows it, -1 when not, 0 when the answer says neither (then apply finds out). */
+#define PROBE_TABLE "ddb-capability-probe.does-not-exist"
+
+static int probe(struct sl *st, const char *op, const char *body)
+{
+	struct err e = ERR_INIT;
+	struct err pe = ERR_INIT;
+	cJSON *in = json_parse_exact(body, strlen(body), &pe), *out = NULL;
+	if (!in)
+		return 0;
+	int rc = call(st->ctx, op, in, &out, &e);
+	cJSON_Delete(in);
+	cJSON_Delete(out);
+	if (rc == 0)
+		return 0;   /* cannot happen (no such table); do not guess */
+	if (e.kind == ERR_SERVICE && !strcmp(e.type, "ResourceNotFoundException"))
+		return 1;
+	if (table_unsupported(&e) || (e.kind == ERR_SERVICE && !strcmp(e.type, "ValidationException")))
+		return -1;
+	return 0;
+}
+
+/* 1 when the local engine cannot apply change c (and apply would skip it with a warning), else 0.  Both --plan
+ * and apply ask this, so that a table apply calls "up to date as far as this engine supports" is not drift for
+ * --plan.  Never in prod: AWS supports everything schema-load sends.  The probes are harmless (a table that does not
+ * exist; skipped should a table of that name exist).  DynamoDB Local (its ARNs name the region "ddblocal") accepts
+ * TableClass in requests but ignores it, so its table class never changes: known from the ARN. */
+static int engine_cannot(struct sl *st, const struct table_desc *d, const struct schema_change *c)
+{
+	int *cap;
+	const char *op, *body;
+
+	if (st->ctx->prod)
+		return 0;
+	switch (c->kind) {
+	case SCHEMA_CH_STREAM:
+		cap = &st->caps.stream;
+		op = "UpdateTable";
+		body = "{\"TableName\":\"" PROBE_TABLE "\",\"StreamSpecification\":{\"StreamEnabled\":true,"
+		       "\"StreamViewType\":\"KEYS_ONLY\"}}";
+		break;
+	case SCHEMA_CH_TTL:
+		cap = &st->caps.ttl;
+		op = "UpdateTimeToLive";
+		body = "{\"TableName\":\"" PROBE_TABLE "\",\"TimeToLiveSpecification\":{\"AttributeName\":\"x\","
+		       "\"Enabled\":true}}";
+		break;
+	case SCHEMA_CH_PITR:
+		cap = &st->caps.pitr;
+		op = "UpdateContinuousBackups";
+		body = "{\"TableName\":\"" PROBE_TABLE "\",\"PointInTimeRecoverySpecification\":"
+		       "{\"PointInTimeRecoveryEnabled\":true}}";
+		break;
+	case SCHEMA_CH_TABLE_CLASS:
+		if (d && d->arn && strstr(d->arn, ":ddblocal:"))
+			return 1;
+		cap = &st->caps.table_class;
+		op = "UpdateTable";
+		body = "{\"TableName\":\"" PROBE_TABLE "\",\"TableClass\":\"STANDARD\"}";
+		break;
+	default:
+		return 0;
+	}
+	if (!*cap) {
+		struct table_desc pd = TABLE_DESC_INIT;
+		struct err e = ERR_INIT;
+		int exists = table_describe(st->ctx, PROBE_TABLE, &pd, &e) == 0;
+		table_desc_release(&pd);
+		*cap = exists ? 1 : probe(st, op, body);
+		if (!*cap)
+			*cap = 1;   /* no clear answer: try it (apply still skips what the engine refuses) */
+	}
+	return *cap < 0;
+}
+
+/* The warning for a change the engine cannot make: the same from --plan and from apply. */
+static void warn_cannot(struct sl *st, const struct schema *s, const char *line, const char *why)
+{
+	ctx_warn(st->ctx, "%s: the engine refused '%s' (%s): not applied", s->table, line, why);
+}
+
+#define CANNOT_WHY "this engine does not support it"
+
+/* The IndexName of an UpdateTable request that deletes a GSI ("?" when absent). */
+static const char *gsi_delete_name(const cJSON *req)
+{
+	const cJSON *u = cJSON_GetArrayItem(get(req, "GlobalSecondaryIndexUpdates"), 0);
+	const char *n = get_str(get(u, "Delete"), "IndexName");
+	return n ? n : "?";
+}
+
+/* "- GSI x (a HASH, ALL) deleted (--prune: not in the schema)" from the plan's "- GSI x (...) is live but ..." */
+static char *pruned_line(const struct schema_change *c, const char *done)
+{
+	const char *cut = strstr(c->line, " is live but not in the schema");
+	int n = cut ? (int)(cut - c->line) : (int)strlen(c->line);
+	return xasprintf("%.*s %s (--prune: not in the schema)", n, c->line, done);
+}
+
 /* The IndexName of an UpdateTable request that creates a GSI, or NULL. */
 static const char *gsi_add_name(const cJSON *req)
 {
@@ -336,26 +447,44 @@ static int apply(struct sl *st, const struct schema *s, const char *op, const cJ
 
 /* Apply a plan (and tag changes).  *applied / *skipped count what happened.  Changes that need re-creation must
  * have been handled by the caller. */
-static int apply_plan(struct sl *st, const struct schema *s, const struct schema_plan *p, const cJSON *tag_req,
-                      int *applied, int *skipped, struct err *e)
+static int apply_plan(struct sl *st, const struct schema *s, const struct table_desc *d, const struct schema_plan *p,
+                      const cJSON *tag_req, int *applied, int *skipped, struct err *e)
 {
 	size_t last = p->n;   /* the last UpdateTable: --no-wait skips the wait after it */
 	for (size_t i = 0; i < p->n; i++)
-		if (!p->v[i].destructive && !p->v[i].needs_recreate && p->v[i].op && !strcmp(p->v[i].op, "UpdateTable"))
+		if ((!p->v[i].destructive || st->a->prune) && !p->v[i].needs_recreate && p->v[i].op && !strcmp(p->v[i].op, "UpdateTable"))
 			last = i;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct schema_change *c = &p->v[i];
-		if (c->destructive) {
+		if (c->destructive && !st->a->prune) {
 			lines_push(&st->lines, xasprintf("%s", c->line));
 			continue;
 		}
+		if (c->destructive) {   /* --prune: a live GSI the schema lacks */
+			char *label = ctx_table_label(st->ctx, s->table);
+			char *what = xasprintf("delete GSI '%s' of table %s", gsi_delete_name(c->request), label);
+			int ok = ctx_confirm(st->ctx, what, s->table, e);
+			free(what);
+			free(label);
+			if (ok < 0)
+				return -1;
+		}
 		if (c->needs_recreate || !c->op)
 			continue;
-		int rc = apply(st, s, c->op, c->request, c->line, c->kind == SCHEMA_CH_GSI_ADD,
-		               !(st->a->no_wait && i == last), e);
+		int rc;
+		if (engine_cannot(st, d, c)) {
+			warn_cannot(st, s, c->line, CANNOT_WHY);
+			rc = 1;
+		} else {
+			rc = apply(st, s, c->op, c->request, c->line, c->kind == SCHEMA_CH_GSI_ADD,
+			           !(st->a->no_wait && i == last), e);
+		}
 		if (rc < 0)
 			return -1;
-		lines_push(&st->lines, xasprintf("%s%s", c->line, rc == 1 ? " (not supported by this engine: skipped)" : ""));
+		if (c->destructive && rc == 0)
+			lines_push(&st->lines, pruned_line(c, "deleted"));
+		else
+			lines_push(&st->lines, xasprintf("%s%s", c->line, rc == 1 ? " (not supported by this engine: skipped)" : ""));
 		if (rc == 1)
 			(*skipped)++;
 		else
@@ -445,7 +574,7 @@ static int create_and_converge(struct sl *st, struct schema *s, int *exists, str
 			err_set(e, ERR_SERVICE, "%s: the new table does not match its schema: %s", s->table, p.v[i].line);
 			goto done;
 		}
-	if (apply_plan(st, s, &p, tag_req, &applied, &skipped, e) < 0)
+	if (apply_plan(st, s, &d, &p, tag_req, &applied, &skipped, e) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -459,11 +588,13 @@ done:
 static int recreate(struct sl *st, struct schema *s, struct err *e)
 {
 	struct ctx *ctx = st->ctx;
-	char what[600];
+	char what[1200];
 	cJSON *in;
 	int exists;
 
-	snprintf(what, sizeof what, "drop and re-create table '%s' (every item in it is lost)", s->table);
+	char *label = ctx_table_label(ctx, s->table);
+	snprintf(what, sizeof what, "drop and re-create table %s (every item in it is lost)", label);
+	free(label);
 	if (ctx_confirm(ctx, what, s->table, e) < 0)
 		return -1;
 	ctx_warn(ctx, "%s: dropping the table to re-create it: its items are lost", s->table);
@@ -539,14 +670,28 @@ static int load_one(struct sl *st, struct schema *s, struct err *e)
 			need_recreate = 1;
 
 	if (st->a->plan) {
-		for (size_t i = 0; i < p.n; i++)
-			lines_push(&st->lines, xasprintf("%s", p.v[i].line));
-		if (tag_req)
+		/* what apply would skip for this engine is not drift: listed as skipped, with apply's warning */
+		size_t n = 0;
+		for (size_t i = 0; i < p.n; i++) {
+			const struct schema_change *c = &p.v[i];
+			if (!c->needs_recreate && !c->destructive && c->op && engine_cannot(st, &d, c)) {
+				warn_cannot(st, s, c->line, CANNOT_WHY);
+				lines_push(&st->lines, xasprintf("%s (not supported by this engine: skipped)", c->line));
+				skipped++;
+				continue;
+			}
+			lines_push(&st->lines, c->destructive && st->a->prune ? pruned_line(c, "would be deleted")
+			                                                        : xasprintf("%s", c->line));
+			n++;
+		}
+		if (tag_req) {
 			lines_push(&st->lines, xasprintf("%s", get_str(tag_req, "x-ddb-line")));
-		size_t n = p.n + (tag_req ? 1 : 0);
+			n++;
+		}
 		char result[64];
 		snprintf(result, sizeof result, "%zu change%s%s", n, n == 1 ? "" : "s", need_recreate ? " (needs --recreate)" : "");
-		ret = report(st, s, n ? result : "up to date", e) < 0 ? -1 : (n ? 1 : 0);
+		ret = report(st, s, n ? result : skipped ? "up to date as far as this engine supports" : "up to date", e) < 0
+		              ? -1 : (n ? 1 : 0);
 		goto done;
 	}
 	if (need_recreate) {
@@ -567,7 +712,7 @@ static int load_one(struct sl *st, struct schema *s, struct err *e)
 		ret = report(st, s, "re-created", e);
 		goto done;
 	}
-	if (apply_plan(st, s, &p, tag_req, &applied, &skipped, e) < 0)
+	if (apply_plan(st, s, &d, &p, tag_req, &applied, &skipped, e) < 0)
 		goto done;
 	if (applied)
 		ret = report(st, s, "updated", e);
@@ -582,9 +727,16 @@ done:
 	return ret;
 }
 
+/* An invalid schema file while the others are still checked: reported as it is found. */
+static void report_more(void *arg, const struct err *e)
+{
+	struct ctx *ctx = arg;
+	err_report(ctx->err_out, ctx->cmd_name, e);
+}
+
 static int cmd_schema_load(int argc, char **argv, struct ctx *ctx)
 {
-	struct sl_args a = { 0, 0, 0, -1, { NULL, 0 }, { NULL, 0 } };
+	struct sl_args a = { 0, 0, 0, 0, -1, { NULL, 0 }, { NULL, 0 } };
 	int npos, code, rc = 0, worst = 0;
 	struct err e = ERR_INIT;
 	struct schema_vars vars = SCHEMA_VARS_INIT;
@@ -607,9 +759,15 @@ static int cmd_schema_load(int argc, char **argv, struct ctx *ctx)
 		goto out;
 	}
 
-	/* Load and validate everything before sending anything. */
-	if (schema_load_paths(npos ? (const char *const *)&argv[1] : dflt, npos ? (size_t)npos : 1, &vars, &list, &e) < 0)
-		goto fail;
+	/* Load and validate everything before sending anything; report every invalid file. */
+	size_t nbad = 0;
+	if (schema_load_paths_all(npos ? (const char *const *)&argv[1] : dflt, npos ? (size_t)npos : 1, &vars, &list,
+	                          report_more, ctx, &nbad, &e) < 0) {
+		rc = ctx_fail(ctx, &e);
+		if (nbad > 1)
+			fprintf(ctx->err_out, "ddb: schema-load: %zu schema files are invalid: nothing was sent\n", nbad);
+		goto out;
+	}
 	if (!list.n) {
 		err_set(&e, ERR_NOINPUT, "no schemas (*.json, *.tf with aws_dynamodb_table) in %s", npos ? argv[1] : "schemas/");
 		goto fail;

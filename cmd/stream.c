@@ -17,7 +17,7 @@
 static int cmd_stream(int argc, char **argv, struct ctx *ctx);
 
 struct stream_args {
-	const char *from, *from_sequence, *after_sequence, *exec;
+	const char *from, *from_sequence, *after_sequence, *exec, *stream_arn;
 	int follow, plain;
 	long limit, batch_size;
 };
@@ -31,6 +31,8 @@ static const struct opt stream_opts[] = {
 	          "start at this sequence number (resume after a failed handler)"),
 	OPT_F_STR(0, "after-sequence", struct stream_args, after_sequence, "SEQ",
 	          "start just after this sequence number (resume after Ctrl-C)"),
+	OPT_F_STR(0, "stream-arn", struct stream_args, stream_arn, "ARN",
+	          "read this stream of the table (e.g. one just disabled: its records stay readable 24 h)"),
 	OPT_F_BOOL(0, "follow", struct stream_args, follow, "keep reading new records until Ctrl-C"),
 	OPT_F_INT(0, "limit", struct stream_args, limit, "N", "stop after N records", 1, 1000000000L),
 	OPT_F_BOOL(0, "plain", struct stream_args, plain, "Keys, NewImage and OldImage as plain JSON"),
@@ -44,14 +46,15 @@ static const struct opt stream_opts[] = {
 const struct cmd cmd_def_stream = {
 	"stream", cmd_stream, CMD_AWS, "read a table's stream: tail, --exec a handler",
 	"ddb stream tail TABLE [--from trim-horizon|latest | --from-sequence SEQ | --after-sequence SEQ] [--follow]\n"
-	"                [--limit N] [--plain] [--exec CMD [--batch-size N]]\n"
+	"                [--limit N] [--plain] [--exec CMD [--batch-size N]] [--stream-arn ARN]\n"
 	"ddb stream list [TABLE]",
 	stream_opts,
 	"tail reads the table's stream (the Streams API: DescribeStream, GetShardIterator, GetRecords) shard by "
 	"shard, parents before children, and prints each record as one JSON line in the shape a Lambda handler "
 	"receives (eventID, eventName INSERT/MODIFY/REMOVE, eventVersion, eventSource, awsRegion, dynamodb{Keys, "
 	"NewImage, OldImage, SequenceNumber, SizeBytes, StreamViewType, ApproximateCreationDateTime in whole epoch "
-	"seconds}, eventSourceARN).  --plain turns the item images into plain JSON.  On a terminal (or with "
+	"seconds}, eventSourceARN).  --stream-arn ARN reads that stream instead of the table's current one: a stream "
+	"disabled (or replaced) less than 24 h ago keeps its records, and the table may even be gone.  --plain turns the item images into plain JSON.  On a terminal (or with "
 	"--output text) one line per change: event, key values, time.  Without --follow it stops at the end of the "
 	"data: every closed shard read to its end and every open shard answering two empty pages in a row.  "
 	"--follow keeps polling (backing off from 0.25 to 2 s while nothing comes, picking up new shards) until "
@@ -256,13 +259,25 @@ static int tail(struct ctx *ctx, struct stream_args *a, const char *shown)
 
 	t.ctx = ctx;
 	t.a = a;
-	if (stream_info_get(ctx, wire, shown, &si, &e) < 0)
-		goto out;
-	if (!si.enabled || !si.arn) {
-		err_set(&e, ERR_NOINPUT, "table '%s' has no stream; turn it on with: ddb enable-stream %s", shown, shown);
-		goto out;
+	if (stream_info_get(ctx, wire, shown, &si, &e) < 0) {
+		if (!a->stream_arn || e.kind != ERR_NOINPUT)
+			goto out;
+		err_clear(&e);   /* --stream-arn: the stream outlives its table by 24 h (no key names for the view) */
 	}
-	o.arn = si.arn;
+	if (a->stream_arn) {
+		o.arn = a->stream_arn;
+	} else if (!si.enabled || !si.arn) {
+		if (si.arn)   /* a disabled stream: its records stay readable for 24 h */
+			err_set(&e, ERR_NOINPUT, "table '%s' has no stream; its last one (disabled) keeps its records 24 h: "
+			        "ddb stream tail %s --stream-arn %s (or turn a stream on with: ddb enable-stream %s)", shown,
+			        shown, si.arn, shown);
+		else
+			err_set(&e, ERR_NOINPUT, "table '%s' has no stream; turn it on with: ddb enable-stream %s (a stream "
+			        "disabled less than 24 h ago is read with --stream-arn ARN)", shown, shown);
+		goto out;
+	} else {
+		o.arn = si.arn;
+	}
 	o.follow = a->follow;
 	o.from = a->from && !strcmp(a->from, "latest") ? STREAM_FROM_LATEST : STREAM_FROM_TRIM_HORIZON;
 	if (a->from_sequence || a->after_sequence) {
@@ -278,7 +293,7 @@ static int tail(struct ctx *ctx, struct stream_args *a, const char *shown)
 		if (stream_split_command(a->exec, &t.argv, &e) < 0)
 			goto out;
 		size_t nf = 0, nd = 0;
-		env_force[nf++] = xasprintf("DDB_STREAM_ARN=%s", si.arn);
+		env_force[nf++] = xasprintf("DDB_STREAM_ARN=%s", o.arn);
 		env_force[nf++] = xasprintf("DDB_TABLE=%s", shown);
 		if (ctx->ns && ctx->ns[0])
 			env_force[nf++] = xasprintf("DDB_NAMESPACE=%s", ctx->ns);
@@ -432,5 +447,9 @@ static int cmd_stream(int argc, char **argv, struct ctx *ctx)
 		return ctx_usage(ctx, &cmd_def_stream, "--batch-size goes with --exec");
 	if (a.exec && a.plain)
 		return ctx_usage(ctx, &cmd_def_stream, "--plain does not go with --exec (handlers get DynamoDB JSON)");
+	if (a.stream_arn && (strncmp(a.stream_arn, "arn:", 4) || !strstr(a.stream_arn, ":table/") ||
+	                     !strstr(a.stream_arn, "/stream/")))
+		return ctx_usage(ctx, &cmd_def_stream, "--stream-arn: '%s' is not a stream ARN "
+		                 "(arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/stream/LABEL)", a.stream_arn);
 	return tail(ctx, &a, argv[2]);
 }

@@ -17,6 +17,7 @@
 #include "aws.h"
 #include "awsquery.h"
 #include "cmd.h"
+#include "json.h"
 #include "render.h"
 #include "xml.h"
 
@@ -177,7 +178,8 @@ static int main_route_table(struct ctx *ctx, const char *vpc, char **rtb, struct
 	return 0;
 }
 
-/* An endpoint as a row: the fields people look at, tags as an object. */
+/* An endpoint as a row: the fields people look at, tags as an object.  A field EC2 did not send is left out (not
+ * ""), so that a missing value is not mistaken for an empty one. */
 static cJSON *vpce_json(const struct xml_node *it)
 {
 	static const struct { const char *xml, *json; } fields[] = {
@@ -187,14 +189,16 @@ static cJSON *vpce_json(const struct xml_node *it)
 	cJSON *o = cJSON_CreateObject();
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const char *v = xml_text(it, fields[i].xml);
-		cJSON_AddStringToObject(o, fields[i].json, v ? v : "");
+		if (v)
+			cJSON_AddStringToObject(o, fields[i].json, v);
 	}
 	cJSON *rt = cJSON_AddArrayToObject(o, "RouteTableIds");
 	const struct xml_node *set = xml_child(it, "routeTableIdSet");
 	for (const struct xml_node *r = set ? xml_child(set, "item") : NULL; r; r = xml_next(r))
 		cJSON_AddItemToArray(rt, cJSON_CreateString(r->text));
 	const char *ts = xml_text(it, "creationTimestamp");
-	cJSON_AddStringToObject(o, "CreationTimestamp", ts ? ts : "");
+	if (ts)
+		cJSON_AddStringToObject(o, "CreationTimestamp", ts);
 	cJSON *tags = cJSON_AddObjectToObject(o, "Tags");
 	set = xml_child(it, "tagSet");
 	for (const struct xml_node *t = set ? xml_child(set, "item") : NULL; t; t = xml_next(t)) {
@@ -203,7 +207,8 @@ static cJSON *vpce_json(const struct xml_node *it)
 			cJSON_AddStringToObject(tags, k, v ? v : "");
 	}
 	const char *pol = xml_text(it, "policyDocument");
-	cJSON_AddStringToObject(o, "PolicyDocument", pol ? pol : "");
+	if (pol)
+		cJSON_AddStringToObject(o, "PolicyDocument", pol);
 	return o;
 }
 
@@ -228,6 +233,8 @@ static int collect_endpoint(void *arg, const struct xml_node *item, struct err *
 	struct collect *c = arg;
 	const char *state = xml_text(item, "state");
 	(void)e;
+	if (!xml_text(item, "vpcEndpointId"))
+		return 0;   /* nothing can be done with an endpoint that has no id */
 	if (c->all || state_is_live(state ? state : ""))
 		cJSON_AddItemToArray(c->list, vpce_json(item));
 	return 0;
@@ -261,9 +268,15 @@ static int ec2_do(struct ctx *ctx, const char *action, const struct buf *form, i
 	int rc = awsquery_call(ctx, &aws_ec2, action, form, &d, e);
 	if (dry_run) {
 		xml_free(d);
-		if (rc == 0)
+		if (rc == 0) {   /* the server ignored DryRun: the change may have been made */
+			ctx_warn(ctx, "ec2 %s: the --dry-run was answered with success, not DryRunOperation: the server may "
+			         "have carried it out, so the endpoint may now %s; check with: ddb vpc-endpoint list%s", action,
+			         !strcmp(action, "DeleteVpcEndpoints") ? "be deleted" :
+			         !strcmp(action, "ModifyVpcEndpoint") ? "be changed" : "exist",
+			         ctx->prod ? " --prod" : "");
 			return err_set(e, ERR_DATA, "ec2 %s: DryRun=true was answered with success, not DryRunOperation",
 			               action);
+		}
 		if (!strcmp(e->type, "DryRunOperation")) {
 			err_clear(e);
 			return 0;
@@ -414,7 +427,7 @@ static int vpce_create(struct ctx *ctx, struct vpce_args *a, const char *service
 			ctx_note(ctx, "--tag applies to a new endpoint; %s keeps its tags", id);
 		if (!nadd && !new_policy) {
 			ctx_note(ctx, "endpoint %s for %s already exists in %s (%s); nothing to do", id, service, vpc,
-			         cJSON_GetObjectItemCaseSensitive(row, "State")->valuestring);
+			         json_get_string(row, "State") ? json_get_string(row, "State") : "state unknown");
 			buf_release(&added);
 			rc = a->dry_run ? 0 : render_one(ctx, row, vpce_cols, e);
 			goto out;

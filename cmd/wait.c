@@ -1,5 +1,7 @@
-/* wait.c — ddb wait TABLE --exists|--gone [--timeout SEC]: block until a table is ACTIVE (with every GSI) or gone. */
+/* wait.c — ddb wait TABLE --exists|--gone [--wait-timeout SEC]: block until a table is ACTIVE (with every GSI) or
+ * gone. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "table.h"
@@ -14,16 +16,19 @@ struct wait_args {
 static const struct opt wait_opts[] = {
 	OPT_F_BOOL(0, "exists", struct wait_args, exists, "wait until the table exists and it and every GSI are ACTIVE"),
 	OPT_F_BOOL(0, "gone", struct wait_args, gone, "wait until the table no longer exists"),
-	OPT_F_DOUBLE(0, "timeout", struct wait_args, timeout, "SEC", "give up after SEC seconds (default 600): exit 75"),
+	OPT_F_DOUBLE(0, "wait-timeout", struct wait_args, timeout, "SEC",
+	             "give up after SEC seconds (default 600): exit 75"),
 	OPT_F_END,
 };
 
 const struct cmd cmd_def_wait = {
 	"wait", cmd_wait, CMD_AWS, "wait until a table exists or is gone",
-	"ddb wait TABLE --exists|--gone [--timeout SEC]", wait_opts,
+	"ddb wait TABLE --exists|--gone [--wait-timeout SEC]", wait_opts,
 	"Polls DescribeTable with backoff.  --exists returns once the table and every global secondary index are "
 	"ACTIVE; --gone once DescribeTable says the table does not exist.  Exit 0 when reached, 75 on timeout, 130 on "
-	"Ctrl-C.  The table name gets the namespace prefix (--namespace / DDB_NAMESPACE).",
+	"Ctrl-C.  The limit is --wait-timeout, as for drop, schema-load and enable-stream; --timeout after the command "
+	"name is refused (it used to be the limit; before the command name it is the global timeout of one "
+	"request).  The table name gets the namespace prefix (--namespace / DDB_NAMESPACE).",
 	"table",
 };
 
@@ -33,6 +38,12 @@ static int cmd_wait(int argc, char **argv, struct ctx *ctx)
 	int npos, code, rc;
 	struct err e = ERR_INIT;
 
+	/* `wait --timeout SEC` used to be the wait's limit: now it would silently be the global timeout of one
+	 * request, so after the command name it is refused with the new name */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--timeout") || !strncmp(argv[i], "--timeout=", 10))
+			return ctx_usage(ctx, &cmd_def_wait, "--timeout: the wait's limit is --wait-timeout SEC (the global "
+			                 "--timeout, the limit of one request, goes before the command name)");
 	if (cmd_start(ctx, &cmd_def_wait, argc, argv, &a, &npos, &code))
 		return code;
 	if (npos < 1)

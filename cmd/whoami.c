@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "creds.h"
 #include "render.h"
+#include "trace.h"
 #include "xml.h"
 
 static int cmd_whoami(int argc, char **argv, struct ctx *ctx);
@@ -38,14 +39,13 @@ static void add_str(cJSON *o, const char *k, const char *v)
 		cJSON_AddNullToObject(o, k);
 }
 
+/* The access key id masked as --debug shows it (trace_mask_akid: one rule). */
 static void masked(const char *akid, char *out, size_t cap)
 {
-	size_t n = akid ? strlen(akid) : 0;
-	if (n <= 4) {
-		snprintf(out, cap, "****");
-		return;
-	}
-	snprintf(out, cap, "%.*s%s", (int)(n - 4 > 16 ? 16 : n - 4), "****************", akid + n - 4);
+	struct buf b = BUF_INIT;
+	trace_mask_akid(&b, akid ? akid : "", akid ? strlen(akid) : 0);
+	snprintf(out, cap, "%s", buf_cstr(&b));
+	buf_release(&b);
 }
 
 static int print_lines(struct ctx *ctx, const cJSON *row, struct err *e)

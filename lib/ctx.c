@@ -28,7 +28,7 @@ const struct opt ctx_global_opts[] = {
 	OPT_F_STR(0, "namespace", struct ctx, namespace_opt, "PREFIX", "prefix every table name on the wire (DDB_NAMESPACE)"),
 	OPT_F_CHOICE('o', "output", struct ctx, output_opt, "MODE", "output format", output_modes),
 	OPT_F_BOOL(0, "ddb-json", struct ctx, ddb_json, "items as typed DynamoDB JSON (lossless)"),
-	OPT_F_BOOL(0, "debug", struct ctx, debug, "print each request and response on stderr (secrets redacted)"),
+	OPT_F_BOOL(0, "debug", struct ctx, debug, "print each request and response on stderr (secrets redacted, key ids masked)"),
 	OPT_F_BOOL('q', "quiet", struct ctx, quiet, "no progress, notes or summaries on stderr"),
 	OPT_F_BOOL('y', "yes", struct ctx, yes,
 	           "confirm destructive actions without asking (in prod; drop --all without a namespace)"),
@@ -322,6 +322,13 @@ int ctx_usage(struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...)
 	if (cmd)
 		fprintf(ctx->err_out, "usage: %s\n", cmd->synopsis);
 	return EXIT_USAGE;
+}
+
+char *ctx_table_label(const struct ctx *ctx, const char *name)
+{
+	if (!ctx->ns || !ctx->ns[0])
+		return xasprintf("'%s'", name);
+	return xasprintf("'%s' (%s%s on the wire)", name, ctx->ns, name);
 }
 
 int ctx_confirm(struct ctx *ctx, const char *what, const char *expect, struct err *e)

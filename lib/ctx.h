@@ -70,6 +70,9 @@ void ctx_reset_options(struct ctx *ctx);
 /* Namespaces: the wire name for a user-written table name, and back (NULL when name is not in the namespace). */
 char *ctx_table_wire(const struct ctx *ctx, const char *name);     /* caller frees */
 const char *ctx_table_user(const struct ctx *ctx, const char *wire); /* borrowed from wire */
+/* A table named in a confirmation or a refusal: "'users'", or "'users' (dev_users on the wire)" with a namespace,
+ * so that a prod confirmation shows the table it really changes.  Caller frees. */
+char *ctx_table_label(const struct ctx *ctx, const char *name);
 /* DynamoDB's rules for a table name on the wire (3 to 255 of a-z A-Z 0-9 _ - .; or a table ARN: printable ASCII, at
  * most 1024), checked before anything is sent: 0, or -1 with e (ERR_USAGE) naming the problem, never the raw bytes. */
 int ctx_check_table_name(const char *wire, struct err *e);

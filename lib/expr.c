@@ -53,7 +53,11 @@ int expr_add_names(struct expr *x, const char *json, struct err *e)
 			cJSON_Delete(v);
 			return -1;
 		}
-		cJSON_DeleteItemFromObjectCaseSensitive(x->names, c->string);
+		if (cJSON_GetObjectItemCaseSensitive(x->names, c->string)) {
+			err_set(e, ERR_USAGE, "--names: '%s' is given twice", c->string);
+			cJSON_Delete(v);
+			return -1;
+		}
 		cJSON_AddStringToObject(x->names, c->string, c->valuestring);
 	}
 	cJSON_Delete(v);
@@ -65,19 +69,26 @@ int expr_add_values(struct expr *x, const char *json, struct err *e)
 	cJSON *v = parse_option_object("--values", json, e);
 	if (!v)
 		return -1;
-	for (cJSON *c = v->child; c; c = c->next)
+	for (cJSON *c = v->child; c; c = c->next) {
 		if (c->string[0] != ':' || !c->string[1]) {
 			err_set(e, ERR_USAGE, "--values: '%s' must start with ':' (like \":v\")", c->string);
 			cJSON_Delete(v);
 			return -1;
 		}
+		if (cJSON_GetObjectItemCaseSensitive(x->values, c->string)) {   /* a repeated --values merges */
+			err_set(e, ERR_USAGE, "--values: '%s' is given twice", c->string);
+			cJSON_Delete(v);
+			return -1;
+		}
+	}
 	cJSON *typed = item_as_ddb(v, ITEM_FORMAT_AUTO, e);
 	cJSON_Delete(v);
-	if (!typed)
+	if (!typed) {
+		e->kind = ERR_USAGE;   /* an option's value, not input data */
 		return err_prefix(e, "--values");
+	}
 	while (typed->child) {
 		cJSON *c = cJSON_DetachItemViaPointer(typed, typed->child);
-		cJSON_DeleteItemFromObjectCaseSensitive(x->values, c->string);
 		cJSON_AddItemToObject(x->values, c->string, c);   /* cJSON copies the key */
 	}
 	cJSON_Delete(typed);
@@ -178,17 +189,33 @@ int expr_filter(struct expr *x, const char *const *filters, size_t n, struct buf
 			buf_adds(out, " AND ");
 		if (expr_is_sugar(f, &nl)) {
 			char np[32], vp[32];
-			char *name = xstrndup(f, nl);
-			int rc = expr_name(x, "f", name, np, sizeof(np), e);
-			free(name);
-			if (rc < 0)
-				return -1;
+			/* a dotted NAME is a path into maps: m.a.b -> #f0.#f1.#f2 */
+			for (size_t s0 = 0; s0 <= nl;) {
+				const char *dot = memchr(f + s0, '.', nl - s0);
+				size_t seg = dot ? (size_t)(dot - f) - s0 : nl - s0;
+				if (!seg)
+					return err_set(e, ERR_USAGE,
+					               "--filter '%s': empty name in the path '%.*s' (a dotted name is a path "
+					               "into maps; an attribute whose name holds a dot needs --names)",
+					               f, (int)nl, f);
+				char *name = xstrndup(f + s0, seg);
+				int rc = expr_name(x, "f", name, np, sizeof(np), e);
+				free(name);
+				if (rc < 0)
+					return -1;
+				buf_adds(out, np);
+				s0 += seg + 1;
+				if (dot)
+					buf_addc(out, '.');
+			}
 			cJSON *av = expr_sugar_value(f + nl + 1, e);
-			if (!av)
+			if (!av) {
+				e->kind = ERR_USAGE;   /* an option's value */
 				return err_prefix(e, "--filter '%s'", f);
+			}
 			if (expr_value(x, "f", av, vp, sizeof(vp), e) < 0)
 				return -1;
-			buf_addf(out, "%s = %s", np, vp);
+			buf_addf(out, " = %s", vp);
 		} else {
 			const char *p = f;
 			while (*p == ' ' || *p == '\t')
@@ -245,7 +272,7 @@ cJSON *expr_key_value(const char *text, char type, const char *what, const char 
 		struct err ne = ERR_INIT;
 		if (item_number_check(text, &ne) < 0) {
 			cJSON_Delete(av);
-			err_set(e, ERR_DATA, "%s: '%s' is not a valid number (the key '%s' is of type N): %s", what, text,
+			err_set(e, ERR_USAGE, "%s: '%s' is not a valid number (the key '%s' is of type N): %s", what, text,
 			        attr, ne.msg);
 			return NULL;
 		}
@@ -257,14 +284,14 @@ cJSON *expr_key_value(const char *text, char type, const char *what, const char 
 		buf_release(&raw);
 		if (rc < 0) {
 			cJSON_Delete(av);
-			err_set(e, ERR_DATA, "%s: '%s' is not valid base64 (the key '%s' is of type B)", what, text, attr);
+			err_set(e, ERR_USAGE, "%s: '%s' is not valid base64 (the key '%s' is of type B)", what, text, attr);
 			return NULL;
 		}
 		cJSON_AddStringToObject(av, "B", text);
 	} else {
 		if (!*text) {
 			cJSON_Delete(av);
-			err_set(e, ERR_DATA, "%s: the key '%s' cannot be empty", what, attr);
+			err_set(e, ERR_USAGE, "%s: the key '%s' cannot be empty", what, attr);
 			return NULL;
 		}
 		cJSON_AddStringToObject(av, "S", text);

@@ -15,14 +15,15 @@
  *   expr_release(&x);
  *
  * Sugar rule (`--filter name=value`): the text is sugar when it is NAME=VALUE with NAME made only of letters,
- * digits, '_', '-' and '.' (taken as one top-level attribute name, dots included) and VALUE not starting with
- * ':' or '='.  Anything else is a raw expression.  The value is typed: a JSON number -> N (exact text),
- * true/false -> BOOL, null -> NULL, a JSON string literal ("30", with the quotes) -> S with its content,
- * anything else -> S as written.  NAME=VALUE builds `#f0 = :f0`.
+ * digits, '_', '-' and '.' and VALUE not starting with ':' or '='.  Anything else is a raw expression.  A dotted
+ * NAME is a document path into maps (m.a.b -> #f0.#f1.#f2, one placeholder per element; an empty element is a
+ * usage error); an attribute whose name holds a dot needs the explicit form with --names.  The value is typed:
+ * a JSON number -> N (exact text), true/false -> BOOL, null -> NULL, a JSON string literal ("30", with the
+ * quotes) -> S with its content, anything else -> S as written.  NAME=VALUE builds `#f0 = :f0`.
  *
  * Ownership: struct expr owns its two maps; returned text buffers belong to the caller (buf_release).
- * Errors: ERR_USAGE for malformed option values (bad --values/--names JSON), ERR_DATA for values that are not
- * valid for their type (an N key that is not a number), as the comments say.
+ * Errors: ERR_USAGE for every bad option value: malformed --values/--names JSON, a placeholder given twice
+ * (repeated --values/--names merge), a value that is not valid for its type (an N key that is not a number).
  */
 #ifndef DDB_EXPR_H
 #define DDB_EXPR_H
@@ -44,13 +45,13 @@ void expr_init(struct expr *x);
 void expr_release(struct expr *x);
 
 /* --names: a JSON object {"#n":"name",...}; every key must start with '#', every value be a non-empty string.
- * Merged into x->names.  -1 with ERR_USAGE ("--names: ...") otherwise. */
+ * Merged into x->names (a key already there is a usage error).  -1 with ERR_USAGE ("--names: ...") otherwise. */
 int expr_add_names(struct expr *x, const char *json, struct err *e);
 
 /* --values: a JSON object {":v":...}; keys must start with ':'.  Plain JSON values are converted (string S,
  * number N exact, bool BOOL, null NULL, object M, array L); an object whose every value is a typed
- * AttributeValue ({":v":{"S":"x"}}) is taken as DynamoDB JSON and validated.  ERR_USAGE for bad JSON/keys,
- * ERR_DATA for invalid typed values. */
+ * AttributeValue ({":v":{"S":"x"}}) is taken as DynamoDB JSON and validated.  Merged into x->values (a key
+ * already there, from an earlier --values, is an error).  ERR_USAGE for bad JSON, keys or typed values. */
 int expr_add_values(struct expr *x, const char *json, struct err *e);
 
 /* A new generated name placeholder ("#<prefix><n>") for attr; written into out (NUL-terminated). */
@@ -72,7 +73,7 @@ int expr_filter(struct expr *x, const char *const *filters, size_t n, struct buf
 int expr_projection(struct expr *x, const char *attrs, struct buf *out, struct err *e);
 
 /* The typed value of a key given on the command line: type 'S' -> S, 'N' -> N (must be a valid DynamoDB number:
- * ERR_DATA "--pk: 'x' is not a number (the key 'id' is of type N)"), 'B' -> B (base64, validated).
+ * ERR_USAGE "--pk: 'x' is not a number (the key 'id' is of type N)"), 'B' -> B (base64, validated).
  * what names the option in errors ("--pk"), attr the key attribute.  Caller owns the result. */
 cJSON *expr_key_value(const char *text, char type, const char *what, const char *attr, struct err *e);
 

@@ -866,7 +866,7 @@ static char *continuation_prompt(EditLine *el)
 /* One logical line (continuations joined) into *line; 0, or -1 at the end of input. */
 static int read_line(struct repl *r, struct buf *line, int *incomplete_eof)
 {
-	struct err e = ERR_INIT;
+	struct repl_scan st = REPL_SCAN_INIT;
 	*incomplete_eof = 0;
 	buf_reset(line);
 	for (;;) {
@@ -889,6 +889,7 @@ static int read_line(struct repl *r, struct buf *line, int *incomplete_eof)
 			sigaction(SIGWINCH, &wold, NULL);
 			if (r->line_cancelled) {
 				buf_reset(line);
+				st = (struct repl_scan)REPL_SCAN_INIT;
 				fputs("^C\n", stdout);
 				fflush(stdout);
 				continue;
@@ -911,10 +912,8 @@ static int read_line(struct repl *r, struct buf *line, int *incomplete_eof)
 			buf_addc(line, '\n');
 		buf_add(line, s, n);
 		free(own);
-		struct repl_words w = REPL_WORDS_INIT;
-		int rc = repl_split(line->ptr ? line->ptr : "", line->len, &w, &e);
-		repl_words_release(&w);
-		if (rc != REPL_SPLIT_INCOMPLETE)
+		/* only the new piece is scanned: 20k continued lines take linear time */
+		if (repl_split_more(line->ptr ? line->ptr : "", line->len, &st) != REPL_SPLIT_INCOMPLETE)
 			return 0;
 		/* an open quote or a trailing backslash: read on (backslash-newline joins, a quote keeps the newline) */
 	}

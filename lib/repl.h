@@ -4,7 +4,8 @@
  *   - blanks (space, tab, CR, LF) separate words;
  *   - '...' keeps everything literally up to the next single quote;
  *   - "..." keeps everything except that \" and \\ stand for " and \ (other backslashes stay);
- *   - outside quotes a backslash takes the next character literally; backslash-newline joins lines;
+ *   - outside quotes a backslash takes the next character literally; backslash-newline is removed (it joins
+ *     lines as in a shell: "scan \<newline> items" is two words, "sc\<newline>an" one);
  *   - adjacent pieces join into one word ("--filter "a = b"" is one word, '' an empty word);
  *   - '#' at the start of a word comments out the rest of the line.
  * An unterminated quote or a trailing backslash makes the line incomplete: the REPL reads a continuation line.
@@ -30,6 +31,20 @@ enum { REPL_SPLIT_OK = 0, REPL_SPLIT_INCOMPLETE = 1 };
 /* Split line[0..len).  Returns REPL_SPLIT_OK with w filled, REPL_SPLIT_INCOMPLETE (open quote or trailing
  * backslash; w left empty), or -1 with e filled (a NUL byte).  w must be empty (init or released). */
 int repl_split(const char *line, size_t len, struct repl_words *w, struct err *e);
+/* Reading a line in pieces: whether line[0..len) is still incomplete, scanning only what was not scanned yet
+ * (linear however many continuation lines).  *st starts as REPL_SCAN_INIT and is kept while the same line grows
+ * (only appended to); a new line starts again from REPL_SCAN_INIT.  Gives REPL_SPLIT_OK or REPL_SPLIT_INCOMPLETE;
+ * a NUL ends the scan (repl_split reports it). */
+struct repl_scan {
+	char quote;          /* open quote at the end, or 0 */
+	int trailing_bs;     /* the line ended in a lone backslash */
+	int in_word;         /* the line ended inside a word */
+	int in_comment;
+	size_t word_start;   /* where the last word started */
+	size_t resume;       /* where the scan goes on when the line grows */
+};
+#define REPL_SCAN_INIT { 0, 0, 0, 0, 0, 0 }
+int repl_split_more(const char *line, size_t len, struct repl_scan *st);
 /* Completion: split line[0..len) leniently (a cursor may sit inside a quote).  The last word of w is the one
  * being completed ("" after a blank).  *quote: the open quote character or 0; *word_start: the offset in line
  * where that last word starts (len when it is empty).  A cursor inside a comment yields *in_comment = 1. */

@@ -16,6 +16,10 @@ void repl_words_release(struct repl_words *w)
 
 static void push(struct repl_words *w, struct buf *cur)
 {
+	if (!w) {
+		buf_reset(cur);
+		return;
+	}
 	if (w->n + 2 > w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 8;
 		w->v = xrealloc(w->v, (size_t)w->cap * sizeof(*w->v));
@@ -30,21 +34,13 @@ static int blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-struct scan_state {
-	char quote;          /* open quote at the end, or 0 */
-	int trailing_bs;     /* the line ended in a lone backslash */
-	int in_word;         /* the line ended inside a word */
-	int in_comment;
-	size_t word_start;   /* where the last word started */
-};
-
-/* Split s[0..len) into w.  A NUL ends the scan (the caller decides whether that is an error). */
-static void scan(const char *s, size_t len, struct repl_words *w, struct scan_state *st)
+/* Split s[from..len) into w (NULL: only the state is wanted), starting from the state in *st (zeroed for a
+ * whole line).  A NUL ends the scan (the caller decides whether that is an error). */
+static void scan_from(const char *s, size_t from, size_t len, struct repl_words *w, struct repl_scan *st)
 {
 	struct buf cur = BUF_INIT;
-	size_t i = 0;
+	size_t i = from;
 
-	memset(st, 0, sizeof(*st));
 	st->word_start = len;
 	while (i < len && s[i]) {
 		char c = s[i];
@@ -81,6 +77,16 @@ static void scan(const char *s, size_t len, struct repl_words *w, struct scan_st
 			st->in_comment = 1;
 			break;
 		}
+		if (c == '\\' && (i + 1 >= len || !s[i + 1])) {
+			st->trailing_bs = 1;   /* the state before the backslash is kept: a continuation resumes there */
+			st->resume = i;
+			i++;
+			continue;
+		}
+		if (c == '\\' && s[i + 1] == '\n') {
+			i += 2;   /* line continuation: removed as a shell does; it neither starts nor ends a word */
+			continue;
+		}
 		if (!st->in_word) {
 			st->in_word = 1;
 			st->word_start = i;
@@ -89,28 +95,29 @@ static void scan(const char *s, size_t len, struct repl_words *w, struct scan_st
 			st->quote = c;
 			i++;
 		} else if (c == '\\') {
-			if (i + 1 >= len || !s[i + 1]) {
-				st->trailing_bs = 1;
-				i++;
-			} else if (s[i + 1] == '\n') {
-				i += 2;   /* line continuation */
-			} else {
-				buf_addc(&cur, s[i + 1]);
-				i += 2;
-			}
+			buf_addc(&cur, s[i + 1]);
+			i += 2;
 		} else {
 			buf_addc(&cur, c);
 			i++;
 		}
 	}
-	if (st->in_word)
+	if (st->quote)
+		st->resume = i;   /* inside a quote: what follows is read on from here */
+	if (st->in_word && w)
 		push(w, &cur);
 	buf_release(&cur);
 }
 
+static void scan(const char *s, size_t len, struct repl_words *w, struct repl_scan *st)
+{
+	memset(st, 0, sizeof(*st));
+	scan_from(s, 0, len, w, st);
+}
+
 int repl_split(const char *line, size_t len, struct repl_words *w, struct err *e)
 {
-	struct scan_state st;
+	struct repl_scan st;
 
 	if (memchr(line, '\0', len))
 		return err_set(e, ERR_USAGE, "the line holds a NUL byte");
@@ -126,10 +133,21 @@ int repl_split(const char *line, size_t len, struct repl_words *w, struct err *e
 	return REPL_SPLIT_OK;
 }
 
+int repl_split_more(const char *line, size_t len, struct repl_scan *st)
+{
+	if (st->in_comment || memchr(line + st->resume, '\0', len - st->resume))
+		return REPL_SPLIT_OK;   /* a NUL: complete, so that repl_split reports it */
+	st->trailing_bs = 0;
+	scan_from(line, st->resume, len, NULL, st);
+	if (st->quote || st->trailing_bs)
+		return REPL_SPLIT_INCOMPLETE;
+	return REPL_SPLIT_OK;
+}
+
 void repl_split_partial(const char *line, size_t len, struct repl_words *w, char *quote, size_t *word_start,
                         int *in_comment)
 {
-	struct scan_state st;
+	struct repl_scan st;
 	struct buf empty = BUF_INIT;
 
 	scan(line, len, w, &st);

@@ -1849,7 +1849,29 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int load_dir(const char *dir, const struct schema_vars *vars, struct schema_list *out, struct err *e)
+/* Failures while loading several files: each but the last goes to more() as the next one is found; the last stays
+ * in last (returned to the caller in e). */
+struct load_errs {
+	void (*more)(void *arg, const struct err *e);
+	void *arg;
+	size_t n;
+	struct err last;
+};
+
+/* A file failed with *e: hold it (passing the one held before on).  0 when loading goes on, -1 to stop. */
+static int load_failed(struct load_errs *le, struct err *e)
+{
+	if (!le || !le->more)
+		return -1;
+	if (le->n++)
+		le->more(le->arg, &le->last);
+	le->last = *e;
+	err_clear(e);
+	return 0;
+}
+
+static int load_dir(const char *dir, const struct schema_vars *vars, struct schema_list *out, struct load_errs *le,
+                    struct err *e)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -1875,7 +1897,7 @@ static int load_dir(const char *dir, const struct schema_vars *vars, struct sche
 	if (n)
 		qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++)
-		if (!rc && schema_load_file(names[i], vars, out, e) < 0)
+		if (!rc && schema_load_file(names[i], vars, out, e) < 0 && load_failed(le, e) < 0)
 			rc = -1;
 	for (i = 0; i < n; i++)
 		free(names[i]);
@@ -1886,17 +1908,35 @@ static int load_dir(const char *dir, const struct schema_vars *vars, struct sche
 int schema_load_paths(const char *const *paths, size_t npaths, const struct schema_vars *vars,
                       struct schema_list *out, struct err *e)
 {
+	return schema_load_paths_all(paths, npaths, vars, out, NULL, NULL, NULL, e);
+}
+
+int schema_load_paths_all(const char *const *paths, size_t npaths, const struct schema_vars *vars,
+                          struct schema_list *out, void (*more)(void *arg, const struct err *e), void *arg,
+                          size_t *nbad, struct err *e)
+{
 	struct schema_list got = SCHEMA_LIST_INIT;
+	struct load_errs le = { more, arg, 0, ERR_INIT };
 	size_t i, j, k;
+	if (nbad)
+		*nbad = 0;
 	for (i = 0; i < npaths; i++) {
 		struct stat st;
 		if (stat(paths[i], &st) < 0) {
 			err_set(e, ERR_NOINPUT, "%s: %s", paths[i], errno == ENOENT ? "no such file or folder" : strerror(errno));
-			goto fail;
+			if (load_failed(&le, e) < 0)
+				goto fail;
+			continue;
 		}
-		if (S_ISDIR(st.st_mode) ? load_dir(paths[i], vars, &got, e) < 0
-		                        : schema_load_file(paths[i], vars, &got, e) < 0)
+		if (S_ISDIR(st.st_mode) ? load_dir(paths[i], vars, &got, &le, e) < 0
+		                        : schema_load_file(paths[i], vars, &got, e) < 0 && load_failed(&le, e) < 0)
 			goto fail;
+	}
+	if (le.n) {   /* every file was read: the last failure is the answer, nothing is loaded */
+		*e = le.last;
+		if (nbad)
+			*nbad = le.n;
+		goto fail;
 	}
 	for (i = 0; i < got.n; i++) {
 		for (j = 0; j < i; j++) {
@@ -2306,7 +2346,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 		cJSON_AddItemToArray(cJSON_AddArrayToObject(r, "GlobalSecondaryIndexUpdates"), u);
 		buf_addf(&line, "- GSI %s ", n);
 		index_desc(&line, ix);
-		buf_adds(&line, " is live but not in the schema (kept unless deletion is asked for)");
+		buf_adds(&line, " is live but not in the schema (kept; --prune deletes it)");
 		c = plan_add(plan, SCHEMA_CH_GSI_EXTRA, "UpdateTable", r, &line);
 		c->destructive = 1;
 	}

@@ -93,6 +93,14 @@ int schema_load_file(const char *path, const struct schema_vars *vars, struct sc
 int schema_load_paths(const char *const *paths, size_t npaths, const struct schema_vars *vars,
                       struct schema_list *out, struct err *e);
 
+/* As schema_load_paths, but a file that fails to load or validate does not stop the others: every file is read,
+ * each failure but the last is passed to more(arg, err) as the next one is found, and the last one is returned in
+ * e (-1, *nbad = the number of failures, out unchanged).  Used to report every invalid file before sending
+ * anything. */
+int schema_load_paths_all(const char *const *paths, size_t npaths, const struct schema_vars *vars,
+                          struct schema_list *out, void (*more)(void *arg, const struct err *e), void *arg,
+                          size_t *nbad, struct err *e);
+
 /* Parse and validate one schema from memory (file names it in messages).  is_tf picks the format. */
 int schema_load_mem(const char *src, size_t len, const char *file, int is_tf, const struct schema_vars *vars,
                     struct schema_list *out, struct err *e);

@@ -18,23 +18,42 @@ static const char *const secret_fields[] = {
 	"IdToken", "WebIdentityToken", "Password", "TemporaryPassword", "ClientSecret", "Signature", NULL,
 };
 
+/* Field names whose values are access key ids: not secret, but shown masked to their last four characters (as
+ * whoami shows them), so that a pasted --debug log does not name the key. */
+static const char *const id_fields[] = {
+	"AccessKeyId", "aws_access_key_id", "Credential", "X-Amz-Credential", NULL,
+};
+
+void trace_mask_akid(struct buf *out, const char *akid, size_t len)
+{
+	if (len <= 4) {
+		buf_adds(out, "****");
+		return;
+	}
+	buf_add(out, "****************", len - 4 > 16 ? 16 : len - 4);
+	buf_add(out, akid + len - 4, 4);
+}
+
 static int is_word(char c)
 {
 	return isalnum((unsigned char)c) || c == '_' || c == '-';
 }
 
-/* At text[i] starts a secret field name (as a whole word)?  Returns its length. */
-static size_t secret_at(const char *text, size_t len, size_t i)
+/* At text[i] starts a secret field name (as a whole word)?  Returns its length; *id: an access key id field. */
+static size_t secret_at(const char *text, size_t len, size_t i, int *id)
 {
 	/* a JSON-escaped line break before the name ("...\nx-amz-security-token:...") is a boundary too */
 	if (i > 0 && is_word(text[i - 1]) &&
 	    !(i > 1 && text[i - 2] == '\\' && (text[i - 1] == 'n' || text[i - 1] == 'r' || text[i - 1] == 't')))
 		return 0;
-	for (const char *const *f = secret_fields; *f; f++) {
-		size_t n = strlen(*f);
-		if (i + n <= len && !strncasecmp(text + i, *f, n) && (i + n == len || !is_word(text[i + n])))
-			return n;
-	}
+	for (int k = 0; k < 2; k++)
+		for (const char *const *f = k ? id_fields : secret_fields; *f; f++) {
+			size_t n = strlen(*f);
+			if (i + n <= len && !strncasecmp(text + i, *f, n) && (i + n == len || !is_word(text[i + n]))) {
+				*id = k;
+				return n;
+			}
+		}
 	return 0;
 }
 
@@ -42,7 +61,8 @@ void trace_redact(struct buf *out, const char *text, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
-		size_t n = secret_at(text, len, i);
+		int id = 0;
+		size_t n = secret_at(text, len, i, &id);
 		if (!n) {
 			buf_addc(out, text[i++]);
 			continue;
@@ -63,6 +83,14 @@ void trace_redact(struct buf *out, const char *text, size_t len)
 			j++;
 		buf_add(out, text + i, j - i);
 		size_t k = j;
+		if (id) {   /* the key id is the leading letters and digits (then "/scope" or "%2Fscope" may follow) */
+			while (k < len && isalnum((unsigned char)text[k]))
+				k++;
+			if (k > j)
+				trace_mask_akid(out, text + j, k - j);
+			i = k;
+			continue;
+		}
 		while (k < len) {
 			char c = text[k];
 			if (quoted ? (c == '"' && text[k - 1] != '\\') : (c == '<' || c == '&' || c == '"' || c == ',' ||
@@ -83,7 +111,7 @@ void trace_redact_header(struct buf *out, const char *name, const char *value)
 		/* keep "AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=..." minus the signature */
 		const char *sig = strstr(value, "Signature=");
 		if (sig) {
-			buf_add(out, value, (size_t)(sig - value));
+			trace_redact(out, value, (size_t)(sig - value));   /* Credential=<masked key id>/scope */
 			buf_adds(out, "Signature=<redacted>");
 		} else {
 			buf_adds(out, "<redacted>");

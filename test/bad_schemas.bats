@@ -260,6 +260,29 @@ bad() {
 	assert_output --partial ResourceNotFoundException
 }
 
+@test "bad schemas: every invalid file is reported (in order, folders and files), then nothing is sent" {
+	local ns dir=$BATS_TEST_TMPDIR/several
+	ns=$(unique_ns)
+	mkdir -p "$dir"
+	cp schemas/cruddur-messages.json "$dir/a-good.json"
+	cp "$BAD/dup-attr.json" "$dir/b-bad.json"
+	cp "$BAD/tf-dup-arg.tf" "$dir/c-bad.tf"
+	run -65 --separate-stderr "$DDB" schema-load --namespace "$ns" "$dir" "$BAD/bad-billing.json"
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 4
+	assert_equal "${stderr_lines[0]}" "ddb: schema-load: $dir/b-bad.json:9: AttributeDefinitions[1].AttributeName: 'pk' is defined twice"
+	assert_equal "${stderr_lines[1]}" "ddb: schema-load: $dir/c-bad.tf:5: attribute 'name' defined twice (first at line 2)"
+	assert_equal "${stderr_lines[2]}" "ddb: schema-load: $BAD/bad-billing.json:49: BillingMode: 'ON_DEMAND' is not one of PROVISIONED, PAY_PER_REQUEST"
+	assert_equal "${stderr_lines[3]}" "ddb: schema-load: 3 schema files are invalid: nothing was sent"
+	run ddb_local DescribeTable '{"TableName":"'"$ns"'cruddur-messages"}'
+	assert_failure
+	assert_output --partial ResourceNotFoundException
+	# a missing path is reported with the rest (its own exit code when it is the last failure)
+	run -66 --separate-stderr "$DDB" schema-load --namespace "$ns" "$BAD/bad-billing.json" "$BATS_TEST_TMPDIR/nope.json"
+	assert_equal "${#stderr_lines[@]}" 3
+	[[ ${stderr_lines[1]} == *"nope.json: no such file or folder" ]]
+}
+
 @test "bad schemas: an unset Terraform variable works once given with --var" {
 	local ns
 	ns=$(unique_ns)

@@ -228,6 +228,16 @@ all_users() {
 	assert_output --partial "Invalid search attribute: nickname (InvalidParameterException"
 }
 
+@test "cognito list-users: a reader that goes away (| head -1) ends it quietly with exit 0, as every command" {
+	use_pager
+	local mode
+	for mode in jsonl json text map; do
+		run -0 --separate-stderr bash -c "set -o pipefail; '$DDB' cognito list-users --user-pool-id '$POOL' -o $mode | head -n 1"
+		[[ ${#lines[@]} -eq 1 ]]
+		assert_equal "$stderr" ""
+	done
+}
+
 @test "cognito list-users: a missing pool is ResourceNotFoundException, exit 1" {
 	use_cognito_local
 	run -1 "$DDB" cognito list-users --user-pool-id us-east-1_doesnotexist

@@ -53,12 +53,23 @@ setup() {
 @test "describe: on-demand table, no stream, LSI; tags on dynalite" {
 	local arn
 	use_dynalite
-	run -0 "$DDB" schema-load -q --namespace "$NS" --tag env=ci test/data/schemas/good/lsi.json
+	# lsi.json is provisioned: made on-demand here
+	mkdir -p "$BATS_TEST_TMPDIR/od"
+	jq 'del(.ProvisionedThroughput) | .BillingMode = "PAY_PER_REQUEST"' test/data/schemas/good/lsi.json \
+		>"$BATS_TEST_TMPDIR/od/lsi.json"
+	run -0 "$DDB" schema-load -q --namespace "$NS" --tag env=ci "$BATS_TEST_TMPDIR/od/lsi.json"
 	local t
 	t=$(jq -r .TableName test/data/schemas/good/lsi.json)
 	run -0 "$DDB" describe --namespace "$NS" "$t"
-	run -0 jq -c '{billing, stream, tags, lsi: [.indexes[] | select(.type == "LSI") | .status]}' <<<"$output"
-	run -0 jq -e '.stream == null and .tags.env == "ci" and (.lsi | length) >= 1' <<<"$output"
+	local desc=$output
+	# on-demand: the billing mode says so and no capacity is shown
+	run -0 jq -r '.billing' <<<"$desc"
+	assert_output PAY_PER_REQUEST
+	run -0 jq -e 'has("read_capacity") | not' <<<"$desc"
+	run -0 jq -c '{stream, tags, lsi: [.indexes[] | select(.type == "LSI") | .name] | sort}' <<<"$desc"
+	json_eq "$output" '{"stream": null, "tags": {"env": "ci"}, "lsi": ["by-created", "by.blob"]}'
+	run -0 "$DDB" describe --namespace "$NS" "$t" -o text
+	assert_line "$(printf 'billing\tPAY_PER_REQUEST')"
 }
 
 @test "describe: an index's INCLUDE attributes on a terminal and in JSON" {

@@ -3,11 +3,29 @@
 
 load test_helper
 
-@test "dispatch: --version and version" {
+@test "dispatch: --version and version print the version in VERSION" {
+	local v
+	v=$(<"$DDB_TEST_ROOT/VERSION")
+	[[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]
 	run -0 "$DDB" --version
-	assert_output --regexp '^ddb [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_output "ddb $v"
+	run -0 "$DDB" -V
+	assert_output "ddb $v"
 	run -0 "$DDB" version
-	assert_output --regexp '^ddb [0-9]+\.[0-9]+\.[0-9]+ \(libcurl/'
+	[[ $output == "ddb $v (libcurl/"* ]]
+}
+
+@test "dispatch: a global option whose value is a command name, with no command left, is a usage error" {
+	run -64 --separate-stderr "$DDB" --region list-tables </dev/null
+	[[ ${stderr_lines[0]} == "ddb: option '--region' took the command name 'list-tables' as its value and no command is left; give its value first ('ddb --region VALUE list-tables ...')" ]]
+	assert_output ""
+	run -64 --separate-stderr "$DDB" --prod --namespace scan </dev/null
+	[[ ${stderr_lines[0]} == *"'--namespace' took the command name 'scan'"* ]]
+	# a command after it is fine: the value is just a value
+	run -0 --separate-stderr "$DDB" --namespace version version
+	assert_output --partial "ddb "
+	# no option value at all: the REPL on an empty script, exit 0 (as before)
+	run -0 "$DDB" --region eu-west-1 </dev/null
 }
 
 @test "dispatch: --help lists every visible command, on stdout, exit 0" {
@@ -110,9 +128,9 @@ load test_helper
 	printf '[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = secretfile\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = secretother\n' >"$HOME/.aws/credentials"
 	chmod 600 "$HOME/.aws/credentials"
 	run -0 --separate-stderr "$DDB" list-tables --prod --endpoint-url "$DDB_TEST_LOCAL_URL" --debug --namespace none_
-	[[ $stderr == *"Credential=AKIDFILE/"*"/eu-west-1/dynamodb/aws4_request"* ]]
+	[[ $stderr == *"Credential=****FILE/"*"/eu-west-1/dynamodb/aws4_request"* ]]
 	AWS_PROFILE=other run -0 --separate-stderr "$DDB" list-tables --prod --endpoint-url "$DDB_TEST_LOCAL_URL" --debug --namespace none_
-	[[ $stderr == *"Credential=AKIDOTHER/"*"/ap-south-1/dynamodb/aws4_request"* ]]
+	[[ $stderr == *"Credential=*****THER/"*"/ap-south-1/dynamodb/aws4_request"* ]]
 	AWS_PROFILE=other AWS_DEFAULT_REGION=us-west-1 run -0 --separate-stderr "$DDB" list-tables --prod --endpoint-url "$DDB_TEST_LOCAL_URL" --debug --namespace none_
 	[[ $stderr == *"/us-west-1/dynamodb/aws4_request"* ]]
 	AWS_REGION=ca-central-1 AWS_DEFAULT_REGION=us-west-1 run -0 --separate-stderr "$DDB" list-tables --prod --endpoint-url "$DDB_TEST_LOCAL_URL" --debug --namespace none_
@@ -121,9 +139,9 @@ load test_helper
 	[[ $stderr == *"/sa-east-1/dynamodb/aws4_request"* ]]
 	# environment keys win over the file, unless --profile is given explicitly
 	AWS_ACCESS_KEY_ID=AKIDENV AWS_SECRET_ACCESS_KEY=x run -0 --separate-stderr "$DDB" list-tables --prod --endpoint-url "$DDB_TEST_LOCAL_URL" --debug --namespace none_
-	[[ $stderr == *"Credential=AKIDENV/"* ]]
+	[[ $stderr == *"Credential=***DENV/"* ]]
 	AWS_ACCESS_KEY_ID=AKIDENV AWS_SECRET_ACCESS_KEY=x run -0 --separate-stderr "$DDB" list-tables --prod --profile other --endpoint-url "$DDB_TEST_LOCAL_URL" --debug --namespace none_
-	[[ $stderr == *"Credential=AKIDOTHER/"* ]]
+	[[ $stderr == *"Credential=*****THER/"* ]]
 }
 
 @test "dispatch: a group- or world-readable credentials file draws a warning in prod" {

@@ -113,7 +113,7 @@ ci_12_a"
 	export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret
 	mktable "${ns}keep"
 	run -64 "$DDB" drop --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" keep </dev/null
-	assert_output "ddb: drop: refusing to drop table 'keep' in prod without --yes"
+	assert_output "ddb: drop: refusing to drop table 'keep' (${ns}keep on the wire) in prod without --yes"
 	run -0 ddb_local DescribeTable '{"TableName":"'"$ns"'keep"}'
 	DDB_ENV=prod run -64 "$DDB" drop --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" keep </dev/null
 	run -0 "$DDB" drop --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --yes keep </dev/null
@@ -141,10 +141,10 @@ ci_12_a"
 	use_dynalite
 	ns=$(unique_ns)
 	mktable "${ns}slow"
-	run -0 "$DDB" wait --namespace "$ns" slow --exists --timeout 30
+	run -0 "$DDB" wait --namespace "$ns" slow --exists --wait-timeout 30
 	run -0 "$DDB" drop --namespace "$ns" --no-wait slow
 	assert_output $'slow\tdropping'
-	run -0 "$DDB" wait --namespace "$ns" slow --gone --timeout 30
+	run -0 "$DDB" wait --namespace "$ns" slow --gone --wait-timeout 30
 	gone "${ns}slow"
 }
 

@@ -141,14 +141,19 @@ load test_helper
 	link=$(ddb_link ddb-infra-probe)
 	[[ -x $link ]]
 	[[ $(basename "$link") == ddb-infra-probe ]]
+	# it really runs ddb, and the name it is run by selects the command (ddb-version is `ddb version`)
+	run -0 "$link" --version
+	assert_output "ddb $(<"$DDB_TEST_ROOT/VERSION")"
+	link=$(ddb_link ddb-version)
+	run -0 "$link"
+	[[ $output == "ddb $(<"$DDB_TEST_ROOT/VERSION") (libcurl/"* ]]
 }
 
 @test "infra: the ddb under test exists and --version exits 0" {
 	[[ $DDB == /* ]]
 	[[ -x $DDB_BIN ]]
-	run "$DDB" --version
-	assert_success
-	[[ -n $output ]]
+	run -0 "$DDB" --version
+	assert_output "ddb $(<"$DDB_TEST_ROOT/VERSION")"
 }
 
 @test "infra: make demo's script loads, seeds, lists and queries the reference table, readable when piped" {

@@ -42,17 +42,18 @@ stream_on() { # USER_NAME -> prints true/false
 	make_table keep
 	ddb_local UpdateTable '{"TableName":"'"${ns}keep"'","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}' >/dev/null
 	run -64 "$DDB" drop "${P[@]}" keep </dev/null
-	assert_output --partial "refusing to drop table 'keep' in prod without --yes"
+	# the name on the wire (with the namespace) is shown: that is the table the command would change
+	assert_output --partial "refusing to drop table 'keep' (${ns}keep on the wire) in prod without --yes"
 	run -64 "$DDB" drop "${P[@]}" --all </dev/null
 	assert_output --partial "without --yes"
 	run -64 "$DDB" enable-stream "${P[@]}" keep --disable </dev/null
-	assert_output --partial "without --yes"
+	assert_output --partial "refusing to disable the stream of table 'keep' (${ns}keep on the wire) in prod without --yes"
 	run -64 "$DDB" enable-stream "${P[@]}" keep --replace --view-type KEYS_ONLY </dev/null
-	assert_output --partial "without --yes"
+	assert_output --partial "refusing to replace the stream of table 'keep' (${ns}keep on the wire) in prod without --yes"
 	# schema-load --recreate of a table whose keys differ
 	printf '%s\n' '{"TableName":"keep","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"N"}],"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}' >"$d/keep.json"
 	run -64 "$DDB" schema-load "${P[@]}" --recreate "$d/keep.json" </dev/null
-	assert_output --partial "without --yes"
+	assert_output --partial "refusing to drop and re-create table 'keep' (${ns}keep on the wire) (every item in it is lost) in prod without --yes"
 	# (vpc-endpoint delete confirms after looking the VPC up: vpc_endpoint.bats tests that against EC2; create is
 	# additive and idempotent, so it needs no --yes)
 	exists keep
@@ -71,6 +72,7 @@ stream_on() { # USER_NAME -> prints true/false
 	# script(1) gives ddb a terminal; CI unset so it may ask
 	run env -u CI script -qec "$DDB drop --prod --endpoint-url $DDB_TEST_LOCAL_URL --namespace $ns typed" /dev/null \
 		<<<"nope"
+	assert_output --partial "about to drop table 'typed' (${ns}typed on the wire) in PRODUCTION"
 	assert_output --partial "Type 'typed' to confirm"
 	assert_output --partial "not confirmed ('typed' was expected); nothing was changed"
 	exists typed

@@ -118,6 +118,20 @@ sks() { # ddb query args... -> the sk values as a compact array
 	# the key placeholders are ours
 	run -64 "$DDB" query "$nt" --pk a --filter 'odd = :pk' --values '{":pk":true}'
 	assert_output --partial "':pk' is used by the key condition"
+	# --count and --limit: one rule with scan (refused, not a silently ignored limit)
+	run -64 --separate-stderr "$DDB" query "$nt" --pk a --count --limit 5
+	[[ $stderr == *"--count cannot be combined with --limit"* ]]
+	run -64 --separate-stderr "$DDB" scan "$nt" --count --limit 5
+	[[ $stderr == *"--count cannot be combined with --limit"* ]]
+	# repeated --values/--names merge; a placeholder given twice is a usage error
+	run -0 --separate-stderr "$DDB" query "$nt" --pk a --count --filter '#o = :f OR #p = :t' \
+		--values '{":f":false}' --values '{":t":true}' --names '{"#o":"odd"}' --names '{"#p":"odd"}'
+	assert_output 10
+	run -64 --separate-stderr "$DDB" query "$nt" --pk a --filter 'odd = :f' --values '{":f":false}' --values '{":f":true}'
+	[[ $stderr == *"--values: ':f' is given twice"* ]]
+	run -64 --separate-stderr "$DDB" query "$nt" --pk a --filter '#o = :f' --names '{"#o":"odd"}' --names '{"#o":"sk"}' \
+		--values '{":f":false}'
+	[[ $stderr == *"--names: '#o' is given twice"* ]]
 }
 
 @test "query: begins_with and the index's key schema (a GSI with S keys)" {
@@ -135,7 +149,7 @@ sks() { # ddb query args... -> the sk values as a compact array
 	assert_output --partial "table 'cruddur-messages' has no index 'nope' (its indexes: message-group-sk-index)"
 }
 
-@test "query: N-typed keys are passed exactly and checked (exit 65)" {
+@test "query: N-typed keys are passed exactly and checked (a bad one is a usage error, 64)" {
 	local t=${ns}numkey
 	create '{"TableName":"'"$t"'","BillingMode":"PAY_PER_REQUEST",
 		"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"N"}],
@@ -145,7 +159,7 @@ sks() { # ddb query args... -> the sk values as a compact array
 	json_eq "$output" '{"id":{"N":"12345678901234567890123456789012345678"},"v":{"S":"big"}}'
 	run -0 "$DDB" query "$t" --pk 12345678901234567890123456789012345677
 	assert_output ""
-	run -65 "$DDB" query "$t" --pk abc
+	run -64 "$DDB" query "$t" --pk abc
 	assert_output --partial "'abc' is not a valid number (the key 'id' is of type N)"
 	run -64 "$DDB" query "$t" --pk 1 --sk-eq 2
 	assert_output --partial "has no sort key"
@@ -159,7 +173,7 @@ sks() { # ddb query args... -> the sk values as a compact array
 	assert_output --partial "missing TABLE"
 	run -64 "$DDB" query "$nt" --pk a --sk-eq 1 --sk-gt 2
 	assert_output --partial "cannot be combined"
-	run -65 "$DDB" query "$nt" --pk a --sk-between 1 x
+	run -64 "$DDB" query "$nt" --pk a --sk-between 1 x
 	run -1 "$DDB" query "${ns}missing" --pk a
 	assert_output --partial "table '${ns}missing' does not exist"
 	run -64 "$DDB" query "$nt" --pk a --year 2024

@@ -129,7 +129,7 @@ put_item() { # WIRE-NAME PK
 		.use users
 		describe -o json
 		describe orders -o json
-		wait --exists --timeout 5
+		wait --exists --wait-timeout 5
 	EOF
 	[[ $(grep -cE "\"wire_name\":[[:space:]]*\"${ns}users\"" <<<"$output") -eq 1 ]]
 	[[ $(grep -cE "\"wire_name\":[[:space:]]*\"${ns}orders\"" <<<"$output") -eq 1 ]]
@@ -198,6 +198,24 @@ put_item() { # WIRE-NAME PK
 	assert_output --partial "ddb "
 }
 
+@test "script: backslash-newline joins lines as a shell does (no empty word); 20,000 continued lines in linear time" {
+	local ns
+	ns=$(unique_ns)
+	create_table "${ns}items"
+	put_item "${ns}items" a
+	put_item "${ns}items" b
+	run -0 --separate-stderr "$DDB" --namespace "$ns" < <(printf 'scan \\\n items --count\n')
+	assert_output 2
+	run -0 --separate-stderr "$DDB" --namespace "$ns" < <(printf 'sc\\\nan items \\\n\\\n   --count\n')
+	assert_output 2
+	# 20,000 continuation lines, each with a word: re-splitting from the start each time took ~15 s (quadratic);
+	# a single pass takes well under a second, so a generous bound catches the old behaviour without timing it
+	local f=$BATS_TEST_TMPDIR/long.ddb
+	{ printf '.use \\\n'; for ((i = 0; i < 20000; i++)); do printf '%40s\\\n' ''; done; printf 'x\n.use\n'; } >"$f"
+	run -0 --separate-stderr timeout 20 "$DDB" <"$f"
+	assert_output x
+}
+
 @test "script: .prod needs --yes without a terminal; .local goes back; exit N ends with N" {
 	run -64 --separate-stderr "$DDB" <<<'.prod'
 	[[ $stderr == *"--yes"* ]]
@@ -223,7 +241,7 @@ put_item() { # WIRE-NAME PK
 	local ns pid rc=0
 	ns=$(unique_ns)
 	create_table "${ns}t"
-	printf 'wait t --gone --timeout 60\nversion\n' >"$BATS_TEST_TMPDIR/script"
+	printf 'wait t --gone --wait-timeout 60\nversion\n' >"$BATS_TEST_TMPDIR/script"
 	"$DDB" --namespace "$ns" <"$BATS_TEST_TMPDIR/script" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	sleep 1.5
@@ -318,7 +336,7 @@ expect() { # REGEX: wait until the screen shows it (prints the screen when it do
 	create_table "${ns}t"
 	tmux_start "$DDB" --namespace "$ns"
 	expect "^ddb\[local ns=$ns\]>$"
-	keys 'wait t --gone --timeout 120' Enter
+	keys 'wait t --gone --wait-timeout 120' Enter
 	sleep 1
 	keys C-c
 	expect 'interrupted'

@@ -126,6 +126,28 @@ seed_items() { # N [with-gsi]
 	assert_output '[]'
 }
 
+@test "scan: dotted sugar names are paths into maps; an attribute named with a dot needs --names" {
+	make_table "$t"
+	cat >"$BATS_TEST_TMPDIR/m.jsonl" <<-'EOF'
+		{"pk":{"S":"nested"},"sk":{"N":"1"},"m":{"M":{"a":{"M":{"b":{"N":"5"}}}}}}
+		{"pk":{"S":"literal"},"sk":{"N":"2"},"m.a.b":{"N":"5"}}
+		{"pk":{"S":"other"},"sk":{"N":"3"},"m":{"M":{"a":{"M":{"b":{"N":"6"}}}}}}
+	EOF
+	put_items "$t" "$BATS_TEST_TMPDIR/m.jsonl"
+	run -0 "$DDB" scan "$t" --filter m.a.b=5
+	run -0 jq -s -c 'map(.pk)' <<<"$output"
+	assert_output '["nested"]'
+	run -0 "$DDB" scan "$t" --filter '#n = :v' --names '{"#n":"m.a.b"}' --values '{":v":5}'
+	run -0 jq -s -c 'map(.pk)' <<<"$output"
+	assert_output '["literal"]'
+	run -64 --separate-stderr "$DDB" scan "$t" --filter m..b=5
+	[[ $stderr == *"--filter 'm..b=5': empty name in the path"*"--names"* ]]
+	# bad option values are usage errors (64); an expression DynamoDB refuses is its ValidationException (1)
+	run -64 "$DDB" scan "$t" --filter 'n = :a' --values '{":a":{"N":"x"}}'
+	run -64 "$DDB" scan "$t" --filter n=1e400
+	run -1 "$DDB" scan "$t" --filter 'n = = :a' --values '{":a":1}'
+}
+
 @test "scan: --projection with reserved words" {
 	seed_items 5
 	run -0 "$DDB" scan "$t" --projection 'pk, status,name'

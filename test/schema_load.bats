@@ -358,6 +358,77 @@ plan_codes() {
 	run -0 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
 }
 
+# What apply skips for the engine, --plan skips too (with the same warning): DynamoDB Local ignores TableClass,
+# dynalite has no stream or TTL updates and no table class.
+plan_engine_skips() {
+	local ns skipped
+	ns=$(unique_ns)
+	schema cruddur-messages '.StreamSpecification = {"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}
+		| .TimeToLiveSpecification = {"AttributeName":"expires_at","Enabled":true}
+		| .TableClass = "STANDARD_INFREQUENT_ACCESS"'
+	if [[ $DDB_TEST_ENGINE == dynalite ]]; then
+		skipped=$'  ~ stream off -> NEW_IMAGE (not supported by this engine: skipped)\n  ~ ttl off -> expires_at (not supported by this engine: skipped)\n  ~ table class STANDARD -> STANDARD_INFREQUENT_ACCESS (not supported by this engine: skipped)'
+	else
+		skipped='  ~ table class STANDARD -> STANDARD_INFREQUENT_ACCESS (not supported by this engine: skipped)'
+	fi
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date as far as this engine supports
+$skipped"
+	local apply_warnings=$stderr
+	[[ $apply_warnings == *"warning: cruddur-messages: the engine refused '~ table class STANDARD -> STANDARD_INFREQUENT_ACCESS' (this engine does not support it): not applied"* ]]
+	# --plan agrees: exit 0, the same lines and the same warnings
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date as far as this engine supports
+$skipped"
+	assert_equal "$stderr" "$apply_warnings"
+	# a real change is still drift
+	schema cruddur-messages '.TableClass = "STANDARD_INFREQUENT_ACCESS" | .ProvisionedThroughput.ReadCapacityUnits = 6'
+	run -2 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_line --index 0 "cruddur-messages: 1 change"
+	assert_line "  ~ throughput 5/5 -> 6/5"
+}
+
+@test "schema-load --prune deletes live GSIs the schema lacks (in prod only with --yes); without it they are kept" {
+	local ns
+	ns=$(unique_ns)
+	schema cruddur-messages "$ADD_GSI"
+	run -0 "$DDB" schema-load -q --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	schema cruddur-messages
+	local kept='  - GSI by-date (created_at HASH, KEYS_ONLY) is live but not in the schema (kept; --prune deletes it)'
+	run -0 "$DDB" schema-load -q --namespace "$ns" "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date
+$kept"
+	run -2 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: 1 change
+$kept"
+	run -2 "$DDB" schema-load --namespace "$ns" --plan --prune "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: 1 change
+  - GSI by-date (created_at HASH, KEYS_ONLY) would be deleted (--prune: not in the schema)"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -c '[.GlobalSecondaryIndexes[].IndexName] | sort' <<<"$output"
+	assert_output '["by-date","message-group-sk-index"]'
+	# in prod, --prune needs --yes (the question names the table on the wire)
+	AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=secret \
+		run -64 --separate-stderr "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --prune "$BATS_TEST_TMPDIR/s" </dev/null
+	[[ $stderr == *"refusing to delete GSI 'by-date' of table 'cruddur-messages' (${ns}cruddur-messages on the wire) in prod without --yes"* ]]
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -c '[.GlobalSecondaryIndexes[].IndexName] | sort' <<<"$output"
+	assert_output '["by-date","message-group-sk-index"]'
+	run -0 "$DDB" schema-load -q --namespace "$ns" --prune "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: updated
+  - GSI by-date (created_at HASH, KEYS_ONLY) deleted (--prune: not in the schema)"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -c '[.GlobalSecondaryIndexes[].IndexName]' <<<"$output"
+	assert_output '["message-group-sk-index"]'
+	run -0 "$DDB" schema-load --namespace "$ns" --plan --prune "$BATS_TEST_TMPDIR/s"
+	assert_output "cruddur-messages: up to date"
+}
+
+@test "schema-load --plan skips what apply skips for the engine, with the same warning (both engines)" {
+	on_both_engines plan_engine_skips
+}
+
 @test "schema-load --plan: exit 0 when the live table matches, 2 on drift, and changes nothing (both engines)" {
 	on_both_engines plan_codes
 }
@@ -405,7 +476,7 @@ plan_codes() {
 	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
 	schema cruddur-messages '.KeySchema = [{"AttributeName":"pk","KeyType":"HASH"}]'
 	run -64 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --recreate "$BATS_TEST_TMPDIR/s" </dev/null
-	assert_output --partial "refusing to drop and re-create table 'cruddur-messages' (every item in it is lost) in prod without --yes"
+	assert_output --partial "refusing to drop and re-create table 'cruddur-messages' (${ns}cruddur-messages on the wire) (every item in it is lost) in prod without --yes"
 	run -0 live "${ns}cruddur-messages"
 	run -0 jq -e '.KeySchema | length == 2' <<<"$output"
 	run -0 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --recreate --yes "$BATS_TEST_TMPDIR/s" </dev/null
@@ -424,7 +495,7 @@ plan_codes() {
 	run -0 live "${ns}cruddur-messages"
 	run -0 jq -r .TableStatus <<<"$output"
 	assert_output CREATING
-	run -0 "$DDB" wait --namespace "$ns" cruddur-messages --exists --timeout 30
+	run -0 "$DDB" wait --namespace "$ns" cruddur-messages --exists --wait-timeout 30
 	run -0 live "${ns}cruddur-messages"
 	run -0 jq -r .TableStatus <<<"$output"
 	assert_output ACTIVE

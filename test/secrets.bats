@@ -46,6 +46,17 @@ leak_check() {
 		echo "leak_check: a 64-hex string (a signature or signing key?) appears in the output above" >&2
 		bad=1
 	fi
+	# access key ids are masked to their last four characters (as whoami shows them), in headers and bodies
+	for s in "$AKID" AKIDLEAKFILE8 AKIDPROC; do
+		if grep -n -F -- "$s" "$f"; then
+			echo "leak_check: the access key id '$s' appears unmasked in the output above" >&2
+			bad=1
+		fi
+	done
+	if grep -n -E -i '(AccessKeyId|Credential|aws_access_key_id)("?[:=>][ "]*)[A-Za-z0-9]' "$f"; then
+		echo "leak_check: an access key id field not masked above" >&2
+		bad=1
+	fi
 	# a secret-looking field must show <redacted>, whatever its value
 	if grep -n -E -i '(SecretAccessKey|SessionToken|X-Amz-Security-Token|aws_secret_access_key)("?[:=>] ?"?)[^<" ]' "$f" |
 		grep -v -i -E '(SecretAccessKey|SessionToken|Token)[":=> ]*<redacted>'; then
@@ -83,7 +94,7 @@ run_all() {
 		"stream list lkt"
 		"stream tail lkt --limit 2"
 		"stream tail lkt --limit 1 --exec cat"
-		"wait lkt --exists --timeout 10"
+		"wait lkt --exists --wait-timeout 10"
 		"whoami --max-attempts 1"   # its --endpoint-url (the engine's) is STS's: one traced, refused attempt
 		"whoami --no-sts"
 		"cognito list-users --user-pool-id eu-west-1_leak"
@@ -128,6 +139,7 @@ run_all() {
 	leak_check "$d/all.out"
 	# not vacuous: requests were signed and traced, with the token sent
 	grep -q 'Signature=<redacted>' "$d/all.out"
+	grep -q 'Credential=\*\*\*\*\*\*\*\*\*\*ECK7/' "$d/all.out"   # masked like whoami's: ****ECK7
 	grep -q -i 'X-Amz-Security-Token: <redacted>' "$d/all.out"
 	grep -q 'DynamoDB_20120810.Scan' "$d/all.out"
 	grep -q 'GetCallerIdentity' "$d/all.out"

@@ -42,9 +42,30 @@ has_lines() {
 	ddb_local CreateTable '{"TableName":"'"${ns}plain"'","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],
 		"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}' >/dev/null
 	run -66 "$DDB" stream tail "${ns}plain"
-	assert_output "ddb: stream: table '${ns}plain' has no stream; turn it on with: ddb enable-stream ${ns}plain"
+	assert_output "ddb: stream: table '${ns}plain' has no stream; turn it on with: ddb enable-stream ${ns}plain (a stream disabled less than 24 h ago is read with --stream-arn ARN)"
 	run -66 "$DDB" stream tail "${ns}nope"
 	assert_output "ddb: stream: table '${ns}nope' does not exist"
+	run -64 --separate-stderr "$DDB" stream tail "${ns}plain" --stream-arn not-an-arn
+	[[ ${stderr_lines[0]} == "ddb: stream: --stream-arn: 'not-an-arn' is not a stream ARN"* ]]
+}
+
+@test "stream tail: a stream just disabled keeps its records: the error names --stream-arn and its ARN, which reads them" {
+	local t=${ns}off arn
+	stream_table "$t" NEW_IMAGE
+	arn=$(stream_arn "$t")
+	put "$t" a 1
+	put "$t" b 2
+	ddb_local UpdateTable '{"TableName":"'"$t"'","StreamSpecification":{"StreamEnabled":false}}' >/dev/null
+	run -66 --separate-stderr "$DDB" stream tail "$t"
+	assert_equal "$stderr" "ddb: stream: table '$t' has no stream; its last one (disabled) keeps its records 24 h: ddb stream tail $t --stream-arn $arn (or turn a stream on with: ddb enable-stream $t)"
+	run -0 --separate-stderr "$DDB" stream tail "$t" --stream-arn "$arn"
+	run -0 jq -sc 'map([.eventName, .dynamodb.Keys.pk.S, .eventSourceARN == "'"$arn"'"])' <<<"$output"
+	assert_output '[["INSERT","a",true],["INSERT","b",true]]'
+	# the table itself may be gone: the stream is read all the same
+	ddb_local DeleteTable '{"TableName":"'"$t"'"}' >/dev/null
+	run -0 --separate-stderr "$DDB" stream tail "$t" --stream-arn "$arn" --limit 1
+	run -0 jq -r '.dynamodb.Keys.pk.S' <<<"$output"
+	assert_output a
 }
 
 @test "stream tail --from trim-horizon: one INSERT per item, in the shape a Lambda handler receives" {

@@ -308,6 +308,29 @@ warm() { curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":0
 	assert_line --index 0 --regexp '^vpce-[0-9a-f]{17}	vpc-[0-9a-f]{17}	available	\[\]	2024-01-01T00:00:00.000Z$'
 }
 
+@test "vpc-endpoint list -o json: a field EC2 leaves out is left out, not printed as \"\"" {
+	curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":1,"omit_type":true}' >/dev/null
+	curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":1}' >/dev/null
+	run --separate-stderr -0 "$DDB" vpc-endpoint list -o json
+	run -0 jq -c 'map(has("VpcEndpointType"))' <<<"$output"
+	assert_output '[false,true]'
+	run --separate-stderr -0 "$DDB" vpc-endpoint list -o json
+	run -0 jq -c '[.[] | .VpcEndpointType] ' <<<"$output"
+	assert_output '[null,"Gateway"]'
+	[[ $output != *'""'* ]]
+}
+
+@test "vpc-endpoint --dry-run answered with success (DryRun ignored): a warning that the change may now be made" {
+	warm
+	curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/ignore-dry-run" >/dev/null
+	run --separate-stderr -65 "$DDB" vpc-endpoint create --dry-run
+	[[ $stderr == *"warning: ec2 CreateVpcEndpoint: the --dry-run was answered with success, not DryRunOperation: the server may have carried it out, so the endpoint may now exist; check with: ddb vpc-endpoint list"* ]]
+	# it did: the warning is true
+	assert_equal "$(live_endpoints | jq length)" 1
+	run --separate-stderr -65 "$DDB" vpc-endpoint delete --dry-run
+	[[ $stderr == *"the endpoint may now be deleted; check with: ddb vpc-endpoint list"* ]]
+}
+
 @test "vpc-endpoint: endpoints that are gone (deleted, failed...) do not count, whatever the case of their state" {
 	local gone
 	gone=$(curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":1,"state":"Deleted"}' | jq -r '.[0]')

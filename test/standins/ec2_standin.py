@@ -32,6 +32,10 @@ Test controls (not EC2; plain HTTP, no signature, loopback only):
                                              routed through each; default none)}; answers their ids
     POST /_standin/fail-next-create          the next CreateVpcEndpoint is carried out, then answered with 503
                                              (a lost response: a client retry must not create a second endpoint)
+    POST /_standin/ignore-dry-run            from now on (until reset) DryRun is ignored: the call is carried out
+                                             and answered with success, as a server that does not know DryRun
+    add-endpoints with "omit_type": true     those endpoints are described without vpcEndpointType (EC2 may omit
+                                             optional fields)
     GET  /_standin/requests                  JSON list of {action, params, key} for every verified request
     GET  /_standin/state                     JSON dump of the state
 XML shapes follow the EC2 API reference: <XResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"> with
@@ -288,7 +292,8 @@ def rtb_xml(region, r):
 
 def vpce_xml(e):
     return "".join([
-        el("vpcEndpointId", e["id"]), el("vpcEndpointType", "Gateway"), el("vpcId", e["vpc"]),
+        el("vpcEndpointId", e["id"]), "" if e.get("omit_type") else el("vpcEndpointType", "Gateway"),
+        el("vpcId", e["vpc"]),
         el("serviceName", e["service"]), el("state", e["state"]), el("policyDocument", e["policy"]),
         item_set("routeTableIdSet", [escape(r) for r in e["route_tables"]]), item_set("subnetIdSet", []),
         item_set("groupSet", []), el("ipAddressType", "ipv4"), el("privateDnsEnabled", False),
@@ -361,13 +366,16 @@ def describe_vpc_endpoints(st, region, p, key, page_size):
     return item_set("vpcEndpointSet", [vpce_xml(e) for e in got]) + el("nextToken", nxt)
 
 
+IGNORE_DRY_RUN = [False]   # /_standin/ignore-dry-run
+
+
 def dry(p, key, action):
     """Permissions first, then DryRun: 412 DryRunOperation when the call would have been allowed."""
     allowed = key not in READ_ONLY or action.startswith("Describe")
     if not allowed:
         raise ApiError("UnauthorizedOperation", "You are not authorized to perform this operation. User: "
                        "arn:aws:iam::%s:user/readonly is not authorized to perform: ec2:%s" % (ACCOUNT, action), 403)
-    if p.bool("DryRun"):
+    if p.bool("DryRun") and not IGNORE_DRY_RUN[0]:
         raise ApiError("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
 
 
@@ -579,6 +587,10 @@ class Handler(BaseHTTPRequestHandler):
                     default = "default_vpc=0" not in (url.query or "")
                     st.default_vpc, st.regions, st.requests = default, {}, []
                     st.fail_next_create = False
+                    IGNORE_DRY_RUN[0] = False
+                    return self.send(200, "{}", "application/json")
+                if url.path == "/_standin/ignore-dry-run":
+                    IGNORE_DRY_RUN[0] = True
                     return self.send(200, "{}", "application/json")
                 if url.path == "/_standin/add-endpoints":
                     # {"region": R, "default_vpc": true, "service": "dynamodb"|"s3", "n": N, "state": "available"}
@@ -592,7 +604,7 @@ class Handler(BaseHTTPRequestHandler):
                         e = {"id": region.next_id("vpce"), "vpc": vpc["id"], "state": spec.get("state", "available"),
                              "service": "com.amazonaws.%s.%s" % (region.name, spec.get("service", "dynamodb")),
                              "policy": FULL_POLICY, "route_tables": [], "tags": {},
-                             "created": "2024-01-01T00:00:00.000Z"}
+                             "created": "2024-01-01T00:00:00.000Z", "omit_type": bool(spec.get("omit_type"))}
                         for rid in spec.get("route_tables", []):   # routed through it, as EC2 would
                             region.rtb(rid)["routes"].append((region.prefix_list(e["service"]), e["id"]))
                             e["route_tables"].append(rid)

@@ -136,7 +136,13 @@ static void redact(const char *in, const char *want)
 static void test_redaction(void)
 {
 	redact("{\"AccessKeyId\":\"ASIA1\",\"SecretAccessKey\":\"abc/def+g\",\"SessionToken\":\"tok\"}",
-	       "{\"AccessKeyId\":\"ASIA1\",\"SecretAccessKey\":\"<redacted>\",\"SessionToken\":\"<redacted>\"}");
+	       "{\"AccessKeyId\":\"*SIA1\",\"SecretAccessKey\":\"<redacted>\",\"SessionToken\":\"<redacted>\"}");
+	/* access key ids are masked to their last four characters (at most 16 stars), as whoami shows them */
+	redact("{\"AccessKeyId\":\"ASIAIOSFODNN7EXAMPLE\"}", "{\"AccessKeyId\":\"****************MPLE\"}");
+	redact("<AccessKeyId>ASIAXYZ12345</AccessKeyId>", "<AccessKeyId>********2345</AccessKeyId>");
+	redact("{\"accessKeyId\":\"AKIAB\"}", "{\"accessKeyId\":\"*KIAB\"}");
+	redact("?X-Amz-Credential=AKIAABCDEFGH%2F20240101%2Fus-east-1", "?X-Amz-Credential=********EFGH%2F20240101%2Fus-east-1");
+	redact("aws_access_key_id = AKIAABCDEFGH\n", "aws_access_key_id = ********EFGH\n");
 	redact("<Credentials><SecretAccessKey>xyz</SecretAccessKey><SessionToken>t==</SessionToken></Credentials>",
 	       "<Credentials><SecretAccessKey><redacted></SecretAccessKey><SessionToken><redacted></SessionToken></Credentials>");
 	redact("Action=AssumeRoleWithWebIdentity&WebIdentityToken=eyJ.abc.def&RoleArn=arn",
@@ -151,8 +157,13 @@ static void test_redaction(void)
 	struct buf b = BUF_INIT;
 	trace_redact_header(&b, "Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/dynamodb/aws4_request, "
 	                    "SignedHeaders=host;x-amz-date, Signature=0123456789abcdef");
-	CHECK_STREQ(buf_cstr(&b), "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/dynamodb/aws4_request, "
+	CHECK_STREQ(buf_cstr(&b), "AWS4-HMAC-SHA256 Credential=****/20240101/us-east-1/dynamodb/aws4_request, "
 	            "SignedHeaders=host;x-amz-date, Signature=<redacted>");
+	buf_reset(&b);
+	trace_redact_header(&b, "Authorization", "AWS4-HMAC-SHA256 Credential=AKIDLEAKCHECK7/20240101/x/y/aws4_request, "
+	                    "SignedHeaders=host, Signature=0123");
+	CHECK_STREQ(buf_cstr(&b), "AWS4-HMAC-SHA256 Credential=**********ECK7/20240101/x/y/aws4_request, "
+	            "SignedHeaders=host, Signature=<redacted>");
 	buf_reset(&b);
 	trace_redact_header(&b, "X-Amz-Security-Token", "FwoGZXIvYXdzE");
 	CHECK_STREQ(buf_cstr(&b), "<redacted>");

@@ -83,6 +83,24 @@ static void test_filter_projection(void)
 	CHECK_JSON(x.names, "{\"#f0\":\"size\",\"#f1\":\"ok\"}");
 	CHECK_JSON(x.values, "{\":f0\":{\"N\":\"30\"},\":f1\":{\"BOOL\":true}}");
 	expr_release(&x);
+	buf_reset(&b);
+
+	/* a dotted name is a path into maps, one placeholder per element */
+	expr_init(&x);
+	const char *fp[] = { "m.a.b=5" };
+	CHECK(expr_filter(&x, fp, 1, &b, &e) == 0);
+	CHECK_STREQ(buf_cstr(&b), "#f0.#f1.#f2 = :f0");
+	CHECK_JSON(x.names, "{\"#f0\":\"m\",\"#f1\":\"a\",\"#f2\":\"b\"}");
+	buf_reset(&b);
+	const char *fe[] = { "m..b=5" };
+	CHECK(expr_filter(&x, fe, 1, &b, &e) == -1 && e.kind == ERR_USAGE && strstr(e.msg, "--names"));
+	buf_reset(&b);
+	const char *fe2[] = { "m.=5" };
+	CHECK(expr_filter(&x, fe2, 1, &b, &e) == -1 && e.kind == ERR_USAGE);
+	buf_reset(&b);
+	const char *fn[] = { "n=1e200" };   /* a bad value in an option: usage */
+	CHECK(expr_filter(&x, fn, 1, &b, &e) == -1 && e.kind == ERR_USAGE);
+	expr_release(&x);
 	buf_release(&b);
 
 	/* raw expressions are parenthesised when several; user placeholders are never reused */
@@ -136,7 +154,14 @@ static void test_values_names(void)
 	/* typed */
 	CHECK(expr_add_values(&x, "{\":t\":{\"SS\":[\"a\",\"b\"]},\":b\":{\"B\":\"AAEC\"}}", &e) == 0);
 	CHECK_JSON(json_get(x.values, ":t"), "{\"SS\":[\"a\",\"b\"]}");
-	CHECK(expr_add_values(&x, "{\":bad\":{\"N\":\"x\"}}", &e) == -1 && e.kind == ERR_DATA);
+	CHECK(expr_add_values(&x, "{\":bad\":{\"N\":\"x\"}}", &e) == -1 && e.kind == ERR_USAGE);
+	/* a repeated --values merges; a placeholder given twice is a usage error */
+	CHECK(expr_add_values(&x, "{\":more\":1}", &e) == 0);
+	CHECK_JSON(json_get(x.values, ":more"), "{\"N\":\"1\"}");
+	CHECK(json_get(x.values, ":s") != NULL);
+	CHECK(expr_add_values(&x, "{\":s\":\"again\"}", &e) == -1 && e.kind == ERR_USAGE);
+	CHECK(strstr(e.msg, "':s' is given twice") != NULL);
+	CHECK_JSON(json_get(x.values, ":s"), "{\"S\":\"active\"}");
 	CHECK(expr_add_values(&x, "{\"nocolon\":1}", &e) == -1 && e.kind == ERR_USAGE);
 	CHECK(expr_add_values(&x, "[1]", &e) == -1 && e.kind == ERR_USAGE);
 	CHECK(expr_add_values(&x, "{", &e) == -1 && e.kind == ERR_USAGE);
@@ -144,6 +169,9 @@ static void test_values_names(void)
 	CHECK(expr_add_names(&x, "{\"#n\":\"name\"}", &e) == 0);
 	CHECK_STREQ(json_get_string(x.names, "#n"), "name");
 	CHECK(expr_add_names(&x, "{\"n\":\"name\"}", &e) == -1 && e.kind == ERR_USAGE);
+	CHECK(expr_add_names(&x, "{\"#m\":\"m\"}", &e) == 0);
+	CHECK(expr_add_names(&x, "{\"#n\":\"other\"}", &e) == -1 && e.kind == ERR_USAGE);
+	CHECK_STREQ(json_get_string(x.names, "#n"), "name");
 	CHECK(expr_add_names(&x, "{\"#n\":1}", &e) == -1 && e.kind == ERR_USAGE);
 	CHECK(expr_add_names(&x, "{\"#n\":\"\"}", &e) == -1 && e.kind == ERR_USAGE);
 	expr_release(&x);
@@ -156,17 +184,17 @@ static void test_keys(void)
 	CHECK_JSON(v, "{\"N\":\"12345678901234567890123456789012345678\"}");
 	cJSON_Delete(v);
 	v = expr_key_value("abc", 'N', "--pk", "id", &e);
-	CHECK(!v && e.kind == ERR_DATA && strstr(e.msg, "'abc' is not a valid number (the key 'id' is of type N)"));
+	CHECK(!v && e.kind == ERR_USAGE && strstr(e.msg, "'abc' is not a valid number (the key 'id' is of type N)"));
 	v = expr_key_value("AAEC", 'B', "--sk-eq", "b", &e);
 	CHECK_JSON(v, "{\"B\":\"AAEC\"}");
 	cJSON_Delete(v);
 	v = expr_key_value("!!", 'B', "--sk-eq", "b", &e);
-	CHECK(!v && e.kind == ERR_DATA);
+	CHECK(!v && e.kind == ERR_USAGE);
 	v = expr_key_value("MSG#1", 'S', "--pk", "pk", &e);
 	CHECK_JSON(v, "{\"S\":\"MSG#1\"}");
 	cJSON_Delete(v);
 	v = expr_key_value("", 'S', "--pk", "pk", &e);
-	CHECK(!v && e.kind == ERR_DATA);
+	CHECK(!v && e.kind == ERR_USAGE);
 
 	const char *desc_text =
 		"{\"Table\":{\"TableName\":\"t\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},"

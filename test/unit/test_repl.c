@@ -61,6 +61,11 @@ static void test_split(void)
 	split_is("scan \\#x", W("scan", "#x"));
 	split_is("a \\\nb", W("a", "b"));
 	split_is("a\\\nb", W("ab"));
+	/* backslash-newline is removed as a shell removes it: no empty word where the next line starts blank */
+	split_is("scan \\\n items --count", W("scan", "items", "--count"));
+	split_is("scan\\\n items", W("scan", "items"));
+	split_is("a \\\n\\\n b", W("a", "b"));
+	split_is("\\\n", (const char *const[]){ NULL });
 	split_is("'multi\nline'", W("multi\nline"));
 	split_is("--values '{\"a\": 1}'", W("--values", "{\"a\": 1}"));
 }
@@ -76,6 +81,48 @@ static void test_incomplete(void)
 	CHECK_INTEQ(repl_split("a\0b", 3, &w, &e), -1);
 	CHECK(strstr(e.msg, "NUL") != NULL);
 	CHECK(w.n == 0);
+}
+
+/* The line read in pieces, as the REPL does: each piece is "\n" + the next input line. */
+static void test_more(void)
+{
+	struct repl_scan st = REPL_SCAN_INIT;
+	struct buf b = BUF_INIT;
+	buf_adds(&b, "scan \\");
+	CHECK_INTEQ(repl_split_more(b.ptr, b.len, &st), REPL_SPLIT_INCOMPLETE);
+	buf_adds(&b, "\n items 'a");
+	CHECK_INTEQ(repl_split_more(b.ptr, b.len, &st), REPL_SPLIT_INCOMPLETE);
+	buf_adds(&b, "\nb\\");   /* a backslash inside single quotes is literal: the quote stays open */
+	CHECK_INTEQ(repl_split_more(b.ptr, b.len, &st), REPL_SPLIT_INCOMPLETE);
+	buf_adds(&b, "\n' x\\");
+	CHECK_INTEQ(repl_split_more(b.ptr, b.len, &st), REPL_SPLIT_INCOMPLETE);
+	buf_adds(&b, "\ny # c \\");   /* a backslash in a comment continues nothing */
+	CHECK_INTEQ(repl_split_more(b.ptr, b.len, &st), REPL_SPLIT_OK);
+	struct repl_words w = REPL_WORDS_INIT;
+	struct err e = ERR_INIT;
+	CHECK_INTEQ(repl_split(b.ptr, b.len, &w, &e), REPL_SPLIT_OK);
+	CHECK_INTEQ(w.n, 4);
+	CHECK_STREQ(w.v[0], "scan");
+	CHECK_STREQ(w.v[1], "items");
+	CHECK_STREQ(w.v[2], "a\nb\\\n");
+	CHECK_STREQ(w.v[3], "xy");
+	repl_words_release(&w);
+
+	/* 20,000 continued lines: each piece is scanned once (the work is counted by the loop staying cheap) */
+	struct repl_scan st2 = REPL_SCAN_INIT;
+	buf_reset(&b);
+	buf_adds(&b, "scan \\");
+	for (int i = 0; i < 20000; i++) {
+		CHECK_INTEQ(repl_split_more(b.ptr, b.len, &st2), REPL_SPLIT_INCOMPLETE);
+		CHECK(st2.resume == b.len - 1);   /* the next scan starts at the trailing backslash, not at 0 */
+		buf_adds(&b, "\n x\\");
+	}
+	buf_adds(&b, "\nend");
+	CHECK_INTEQ(repl_split_more(b.ptr, b.len, &st2), REPL_SPLIT_OK);
+	/* a NUL is left for repl_split to report */
+	struct repl_scan st3 = REPL_SCAN_INIT;
+	CHECK_INTEQ(repl_split_more("'a\0b", 4, &st3), REPL_SPLIT_OK);
+	buf_release(&b);
 }
 
 static void partial_is(const char *line, int nwords, const char *last, char quote, size_t start)
@@ -177,6 +224,7 @@ int main(void)
 	test_history_filter();
 	test_split();
 	test_incomplete();
+	test_more();
 	test_partial();
 	test_quote();
 	return unit_done();

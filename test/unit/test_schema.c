@@ -406,7 +406,7 @@ static void test_plan(void)
 	got = plan_for(s, live, NULL, NULL, &req, NULL);
 	CHECK_STREQ(got, "+ add GSI message-group-sk-index (message_group_uuid HASH, sk RANGE, ALL)\n"
 	                 "- GSI old-index (message_group_uuid HASH, sk RANGE, ALL) is live but not in the schema "
-	                 "(kept unless deletion is asked for)\n");
+	                 "(kept; --prune deletes it)\n");
 	CHECK_STREQ(req, "{\"TableName\":\"dev-cruddur-messages\",\"AttributeDefinitions\":[{\"AttributeName\":"
 	                 "\"message_group_uuid\",\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"S\"}],"
 	                 "\"GlobalSecondaryIndexUpdates\":[{\"Create\":{\"IndexName\":\"message-group-sk-index\",\"KeySchema\":"
