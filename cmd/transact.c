@@ -96,6 +96,8 @@ static int cmd_transact(int argc, char **argv, struct ctx *ctx)
 				if (i >= n)
 					break;
 				const char *c = json_get_string(r, "Code"), *m = json_get_string(r, "Message");
+				if (c && !strcmp(c, "None") && !m)
+					m = "not the cause";
 				char *cc = term_clean(c ? c : "?"), *mc = m ? term_clean(m) : NULL;
 				char *tc = term_clean(tables[i]);
 				fprintf(ctx->err_out, "ddb: transact: %s:%ld: %s '%s': %s%s%s\n", shown, lines[i], kinds[i], tc, cc,
