@@ -83,14 +83,17 @@ const struct cmd *cmd_suggest(const char *name)
 		const char *p = (*c)->name;
 		for (const char *q = name; *q && p; q++)
 			p = strchr(p, *q) ? strchr(p, *q) + 1 : NULL;
-		if (p && strlen(name) >= 2 && name[0] == (*c)->name[0] && d > 2)
+		int abbrev = p && strlen(name) >= 2 && name[0] == (*c)->name[0];
+		if (abbrev && d > 2)
 			d = 2;
+		/* on a tie, an abbreviation wins ("lst": list-tables, not get) */
+		d = d * 2 + !abbrev;
 		if (d < bestd) {
 			bestd = d;
 			best = *c;
 		}
 	}
-	return bestd <= 3 ? best : NULL;
+	return bestd <= 7 ? best : NULL;
 }
 
 /* `ddb --help` and `ddb help`: what ddb is, the visible commands, the links. */

@@ -23,7 +23,7 @@ static const struct opt get_opts[] = {
 
 const struct cmd cmd_def_get = {
 	"get", cmd_get, CMD_AWS, "read one item by its key",
-	"ddb get TABLE --pk VALUE [--sk VALUE] [--projection ATTRS] [--consistent] [--ddb-json]",
+	"ddb get TABLE --pk VALUE [--sk VALUE] [--projection ATTRS] [--names JSON] [--consistent] [--ddb-json]",
 	get_opts,
 	"GetItem with the key built from --pk/--sk: the key names and types come from DescribeTable (N keys must be "
 	"valid numbers, B keys base64: exit 65).  The item prints as one line of plain JSON when piped (numbers exact, "

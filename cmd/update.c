@@ -25,7 +25,7 @@ static const char *const update_returns[] = { "new", "old", "updated-new", "upda
 static const struct opt update_opts[] = {
 	OPT_F_STR(0, "pk", struct update_args, pk, "VALUE", "the partition key value"),
 	OPT_F_STR(0, "sk", struct update_args, sk, "VALUE", "the sort key value (tables with a sort key)"),
-	LIST_OPT("set", set, "PATH=VALUE", "SET PATH to VALUE (typed as --filter's name=value; JSON for maps, lists, "
+	LIST_OPT("set", set, "PATH=VALUE", "SET PATH to VALUE (typed as a name=value filter; JSON for maps, lists, "
 	         "sets) (repeatable)", "attr="),
 	LIST_OPT("remove", remove, "PATH", "REMOVE PATH (repeatable)", "attr"),
 	LIST_OPT("add", add, "PATH=N|SET", "ADD a number to PATH, or elements to a set (repeatable)", "attr="),
