@@ -109,8 +109,37 @@ static int read_line(FILE *f, long *lineno, struct line *l, struct err *e)
 	}
 }
 
-/* A group of lines that are all writes: BatchExecuteStatement; each failed line reported. */
-static int run_batch(struct ctx *ctx, struct line *lines, size_t n, int *worst)
+static int run_one(struct ctx *ctx, const struct sql_args *a, const char *stmt, size_t len, const cJSON *params,
+                   struct sink *s, struct err *e);
+
+/* Run lines one at a time (ExecuteStatement), each failure reported by its line. */
+static void run_singly(struct ctx *ctx, const struct sql_args *a, struct line *lines, size_t n, struct sink *s,
+                       int *worst, int *stop)
+{
+	struct err e = ERR_INIT;
+	for (size_t i = 0; i < n && !*stop; i++) {
+		err_clear(&e);
+		if (run_one(ctx, a, lines[i].text, lines[i].len, NULL, s, &e) == 0)
+			continue;
+		if (e.kind == ERR_IO || e.kind == ERR_INTERRUPTED) {
+			*worst = ctx_fail(ctx, &e);
+			*stop = 1;
+			break;
+		}
+		err_prefix(&e, "stdin:%ld", lines[i].no);
+		int code = ctx_fail(ctx, &e);
+		if (*worst == 0 || code != EXIT_CONDITION)
+			*worst = code;
+		if (code == EXIT_USAGE || code == EXIT_UNAVAILABLE)
+			*stop = 1;   /* nothing else would work either */
+	}
+}
+
+/* A group of lines that are all writes: BatchExecuteStatement; each failed line reported.  A batch refused as a
+ * whole (ValidationException: two statements on one key, say) is run line by line, so only the bad lines fail.
+ * Returns 1 when the script must stop. */
+static int run_batch(struct ctx *ctx, const struct sql_args *a, struct line *lines, size_t n, struct sink *sk,
+                     int *worst)
 {
 	struct err e = ERR_INIT;
 	cJSON *in = cJSON_CreateObject(), *out = NULL;
@@ -121,9 +150,8 @@ static int run_batch(struct ctx *ctx, struct line *lines, size_t n, int *worst)
 			err_prefix(&e, "stdin:%ld", lines[i].no);
 			buf_release(&text);
 			cJSON_Delete(in);
-			int code = ctx_fail(ctx, &e);
-			*worst = code;
-			return -1;   /* a refused statement stops the script: nothing of the group was sent */
+			*worst = ctx_fail(ctx, &e);
+			return 1;   /* a refused statement stops the script: nothing of the group was sent */
 		}
 		cJSON *st = cJSON_CreateObject();
 		cJSON_AddStringToObject(st, "Statement", buf_cstr(&text));
@@ -132,12 +160,17 @@ static int run_batch(struct ctx *ctx, struct line *lines, size_t n, int *worst)
 	}
 	int rc = aws_json(ctx, &aws_dynamodb, "BatchExecuteStatement", in, &out, &e);
 	cJSON_Delete(in);
+	if (rc < 0 && e.kind == ERR_SERVICE && !strcmp(e.type, "ValidationException")) {
+		int stop = 0;
+		run_singly(ctx, a, lines, n, sk, worst, &stop);
+		return stop;
+	}
 	if (rc < 0) {
 		partiql_error(&e, NULL, NULL);
 		err_prefix(&e, "stdin:%ld-%ld", lines[0].no, lines[n - 1].no);
 		*worst = ctx_fail(ctx, &e);
 		cJSON_Delete(out);
-		return -1;
+		return e.kind == ERR_UNAVAILABLE || e.kind == ERR_INTERRUPTED;
 	}
 	const cJSON *resp = json_get(out, "Responses"), *r;
 	size_t i = 0;
@@ -188,27 +221,13 @@ static int run_script(struct ctx *ctx, const struct sql_args *a, struct sink *s)
 		int writes = n > 1;
 		for (size_t i = 0; i < n && writes; i++)
 			writes = partiql_is_write(lines[i].text, lines[i].len);
-		if (writes) {
-			if (run_batch(ctx, lines, n, &worst) < 0 && worst == EXIT_USAGE)
-				end = 2;
-		} else {
-			for (size_t i = 0; i < n && end != 2; i++) {
-				err_clear(&e);
-				if (run_one(ctx, a, lines[i].text, lines[i].len, NULL, s, &e) < 0) {
-					if (e.kind == ERR_IO || e.kind == ERR_INTERRUPTED) {
-						worst = ctx_fail(ctx, &e);
-						end = 2;
-						break;
-					}
-					err_prefix(&e, "stdin:%ld", lines[i].no);
-					int code = ctx_fail(ctx, &e);
-					if (worst == 0 || code != EXIT_CONDITION)
-						worst = code;
-					if (code == EXIT_USAGE || code == EXIT_UNAVAILABLE)
-						end = 2;   /* nothing else would work either */
-				}
-			}
-		}
+		int stop = 0;
+		if (writes)
+			stop = run_batch(ctx, a, lines, n, s, &worst);
+		else
+			run_singly(ctx, a, lines, n, s, &worst, &stop);
+		if (stop)
+			end = 2;
 		for (size_t i = 0; i < n; i++)
 			free(lines[i].text);
 		if (ctx_interrupted(ctx) && end != 2) {
