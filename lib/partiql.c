@@ -176,6 +176,9 @@ int partiql_namespace(const char *stmt, size_t len, const char *ns, struct buf *
 	}
 	if (slot.kind == TOK_END)
 		return refuse(e, slot_kw ? "no table name after the keyword" : "no FROM, INTO or UPDATE");
+	/* written quoted, the name would merge with a quoted name right after it ("t""x" is one name) */
+	if (slot.start + slot.len < len && stmt[slot.start + slot.len] == '"')
+		return refuse(e, "a quoted name right after the table name");
 
 	struct buf name = BUF_INIT;
 	buf_adds(&name, ns);

@@ -74,6 +74,7 @@ static void test_partiql(void)
 	NS("DELETE t WHERE a = 1", "p_", "ERR", NULL);
 	NS("SELECT * FROM \"a\"\"b\"", "p_", "ERR", NULL);   /* a quote is no table name */
 	NS("SELECT * FROM t\x01", "p_", "ERR", NULL);
+	NS("DELETE FROM dx\"i.\"t W1", "p_", "ERR", NULL);   /* fuzz_partiql: "p_dx""i." would be one name */
 	{
 		struct buf out = BUF_INIT;
 		struct err e = ERR_INIT;
