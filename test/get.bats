@@ -91,9 +91,10 @@ round_trip() {
 	assert_line --regexp '^n +7$'
 }
 
-@test "get/put/update/delete/sql in a script on stdin, with .use filling TABLE" {
+@test "get/put/update/delete/sql/transact in a script on stdin, with .use filling TABLE" {
 	local t=${ns}items
 	create "$t" S
+	echo '{"Put":{"TableName":"'"$t"'","Item":{"pk":"t","n":7}}}' >"$BATS_TEST_TMPDIR/tx.jsonl"
 	run -0 --separate-stderr "$DDB" <<-EOF
 		put $t '{"pk":"s","n":1}'
 		.use $t
@@ -102,13 +103,16 @@ round_trip() {
 		sql "SELECT n FROM \"$t\" WHERE pk = 's'"
 		delete --pk s --return old
 		get --pk s
+		transact $BATS_TEST_TMPDIR/tx.jsonl
+		get --pk t
 		.quit 0
 	EOF
 	assert_line --index 0 '{"pk":"s","n":1}'
 	assert_line --index 1 '{"n":42}'
 	assert_line --index 2 '{"n":42}'
 	assert_line --index 3 '{"pk":"s","n":42}'
-	[[ ${#lines[@]} == 4 ]]
+	assert_line --index 4 '{"pk":"t","n":7}'
+	[[ ${#lines[@]} == 5 ]]
 	run -3 "$DDB" <<<"get $t --pk s"
 }
 

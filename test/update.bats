@@ -137,3 +137,22 @@ failed_condition() {
 	run -66 --separate-stderr "$DDB" update "${ns}nosuch" --pk a --sk 1 --set n=1
 	json_eq "$(raw_get "$t" "$K")" "$before"
 }
+
+@test "update: completion offers the table's key attributes for --set/--remove/--add/--delete and --condition" {
+	seed_item
+	run -0 "$DDB" __complete -- update "$t" --set ''
+	assert_output $'pk=\nsk='
+	run -0 "$DDB" __complete -- update "$t" --remove s
+	assert_output sk
+	run -0 "$DDB" __complete -- update "$t" --condition 'p'
+	assert_output 'pk='
+	run -0 "$DDB" __complete -- update "$t" --set 'pk=x'
+	assert_output ''
+	run -0 "$DDB" __complete -- get "$t" --projection ''
+	assert_output $'pk\nsk'
+	run -0 "$DDB" __complete -- delete "$t" --condition ''
+	assert_output $'pk=\nsk='
+	# no table on the line: nothing (and no error)
+	run -0 "$DDB" __complete -- update --set ''
+	assert_output ''
+}
