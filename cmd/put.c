@@ -61,7 +61,7 @@ static int cmd_put(int argc, char **argv, struct ctx *ctx)
 		return code;
 	}
 	expr_init(&x);
-	if (npos < 1 || npos < 2) {
+	if (npos < 2) {
 		err_set(&e, ERR_USAGE, "missing %s", npos < 1 ? "TABLE" : "ITEM (a JSON object, or - for standard input)");
 		goto done;
 	}
@@ -78,6 +78,10 @@ static int cmd_put(int argc, char **argv, struct ctx *ctx)
 	if (itemop_describe(ctx, wire, argv[1], &d, &e) < 0 || itemop_keys(&d, argv[1], keys, &nkeys, &e) < 0)
 		goto done;
 	if (!strcmp(argv[2], "-")) {
+		if (ctx->in_repl) {
+			err_set(&e, ERR_USAGE, "ITEM: standard input is the REPL's own input here: give the item as an argument");
+			goto done;
+		}
 		if (itemop_read_input("-", 16u << 20, &text, &e) < 0)
 			goto done;
 	} else {

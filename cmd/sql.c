@@ -254,6 +254,8 @@ static int cmd_sql(int argc, char **argv, struct ctx *ctx)
 		return ctx_usage(ctx, &cmd_def_sql, "unexpected argument '%s' (quote the statement as one argument)",
 		                 argv[2]);
 	int script = !strcmp(argv[1], "-");
+	if (script && ctx->in_repl)
+		return ctx_usage(ctx, &cmd_def_sql, "standard input is the REPL's own input here: give one statement");
 	if (script && a.params)
 		return ctx_usage(ctx, &cmd_def_sql, "--params applies to one statement, not to 'sql -'");
 	if (!script && !argv[1][strspn(argv[1], " \t\r\n")])

@@ -50,6 +50,8 @@ static int cmd_transact(int argc, char **argv, struct ctx *ctx)
 	const char *path = argv[1];
 	int is_stdin = !strcmp(path, "-");
 	const char *shown = is_stdin ? "stdin" : path;
+	if (is_stdin && ctx->in_repl)
+		return ctx_usage(ctx, &cmd_def_transact, "standard input is the REPL's own input here: give a FILE");
 	f = is_stdin ? stdin : fopen(path, "rb");
 	if (!f) {
 		err_set(&e, ERR_NOINPUT, "%s: %s", path, strerror(errno));

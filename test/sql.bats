@@ -135,3 +135,20 @@ targets() { # OP: how many requests of OP the --debug trace on stdin shows
 	run -69 --separate-stderr "$DDB" sql - <<<"INSERT INTO \"$t\" VALUE {'pk': 'a', 'sk': 1}"
 	[[ $stderr == *"this engine has no PartiQL"* ]]
 }
+
+@test "sql, put, transact: '-' inside the REPL is refused (stdin is the script itself), the script goes on" {
+	local t=${ns}items
+	create "$t" S N
+	run -0 --separate-stderr "$DDB" <<-EOF
+		sql -
+		put $t -
+		transact -
+		{"pk":"x","sk":1}
+		get $t --pk x --sk 1 --ddb-json
+		.quit 0
+	EOF
+	[[ $stderr == *"ddb: sql: standard input is the REPL's own input here: give one statement"* ]]
+	[[ $stderr == *"ddb: put: ITEM: standard input is the REPL's own input here"* ]]
+	[[ $stderr == *"ddb: transact: standard input is the REPL's own input here: give a FILE"* ]]
+	[[ -z $output ]]
+}
