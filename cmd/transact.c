@@ -28,6 +28,7 @@ const struct cmd cmd_def_transact = {
 };
 
 #define LINE_MAX_BYTES (4u << 20)
+#define TOTAL_MAX_BYTES (16u << 20)   /* a TransactWriteItems request holds at most 4 MB of items */
 
 static int cmd_transact(int argc, char **argv, struct ctx *ctx)
 {
@@ -58,12 +59,19 @@ static int cmd_transact(int argc, char **argv, struct ctx *ctx)
 		return ctx_fail(ctx, &e);
 	}
 	items = cJSON_CreateArray();
+	size_t total = 0;
 	for (long no = 1;; no++) {
 		int r = itemop_read_line(f, LINE_MAX_BYTES, &line, &e);
 		if (r == 1)
 			break;
 		if (r < 0) {
 			err_prefix(&e, "%s:%ld", shown, no);
+			goto done;
+		}
+		total += line.len + 1;
+		if (total > TOTAL_MAX_BYTES) {
+			err_set(&e, ERR_DATA, "%s:%ld: more than %u MiB of actions (a transaction holds at most 4 MB); nothing "
+			        "was sent", shown, no, TOTAL_MAX_BYTES >> 20);
 			goto done;
 		}
 		if (!line.ptr[strspn(line.ptr, " \t")])
