@@ -101,9 +101,9 @@ raw_get() { # TABLE KEY-JSON (typed) -> the typed item or null
 	# memory stays bounded: at most 16 MiB of input is read
 	local big
 	big=$(head -c 3000000 /dev/zero | tr '\0' x)
-	for i in 1 2 3 4 5 6; do printf '{"Put":{"TableName":"%s","Item":{"pk":"b%s","sk":1,"b":"%s"}}}\n' "$t" "$i" "$big"; done >"$f"
-	run -65 --separate-stderr "$DDB" transact "$f"
-	[[ $stderr == "ddb: transact: $f:6: more than 16 MiB of actions (a transaction holds at most 4 MB); nothing was sent" ]]
+	for i in 1 2 3 4 5 6; do printf '{"Put":{"TableName":"%s","Item":{"pk":"b%s","sk":1,"b":"%s"}}}\n' "$t" "$i" "$big"; done >"$f.big"
+	run -65 --separate-stderr "$DDB" transact "$f.big"
+	[[ $stderr == "ddb: transact: $f.big:6: more than 16 MiB of actions (a transaction holds at most 4 MB); nothing was sent" ]]
 	run -66 "$DDB" transact "$BATS_TEST_TMPDIR/nosuch"
 	run -64 "$DDB" transact
 	# exactly 100 go through
