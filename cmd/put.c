@@ -39,7 +39,8 @@ const struct cmd cmd_def_put = {
 	"--if-not-exists writes only when no item has the key; --condition takes a ConditionExpression (with --values "
 	"and --names) or the name=value sugar of --filter.  A failed condition exits 4 with one line naming it, and "
 	"nothing is written.  --return old prints the item that was replaced (as 'ddb get' prints it); in prod that is "
-	"the default, so what a put overwrote is never lost from sight (--return none to skip it).",
+	"the default, so what a put overwrote is never lost from sight (--return none to skip it).  In the REPL, after "
+	".use TABLE, 'put ITEM' (a JSON object) writes to that table.",
 	"table;file",
 };
 
@@ -61,6 +62,13 @@ static int cmd_put(int argc, char **argv, struct ctx *ctx)
 		return code;
 	}
 	expr_init(&x);
+	/* the REPL's `.use TABLE`: `put ITEM` alone (an object) takes the session's table */
+	const char *table = npos >= 1 ? argv[1] : NULL, *itemarg = npos >= 2 ? argv[2] : NULL;
+	if (npos == 1 && ctx->default_table && argv[1][0] == '{') {
+		table = ctx->default_table;
+		itemarg = argv[1];
+		npos = 2;
+	}
 	if (npos < 2) {
 		err_set(&e, ERR_USAGE, "missing %s", npos < 1 ? "TABLE" : "ITEM (a JSON object, or - for standard input)");
 		goto done;
@@ -70,14 +78,14 @@ static int cmd_put(int argc, char **argv, struct ctx *ctx)
 		goto done;
 	}
 	const char *ret = a.ret ? a.ret : ctx->prod ? "old" : "none";
-	wire = ctx_table_wire(ctx, argv[1]);
+	wire = ctx_table_wire(ctx, table);
 	if (a.names && expr_add_names(&x, a.names, &e) < 0)
 		goto done;
 	if (a.values && expr_add_values(&x, a.values, &e) < 0)
 		goto done;
-	if (itemop_describe(ctx, wire, argv[1], &d, &e) < 0 || itemop_keys(&d, argv[1], keys, &nkeys, &e) < 0)
+	if (itemop_describe(ctx, wire, table, &d, &e) < 0 || itemop_keys(&d, table, keys, &nkeys, &e) < 0)
 		goto done;
-	if (!strcmp(argv[2], "-")) {
+	if (!strcmp(itemarg, "-")) {
 		if (ctx->in_repl) {
 			err_set(&e, ERR_USAGE, "ITEM: standard input is the REPL's own input here: give the item as an argument");
 			goto done;
@@ -85,10 +93,10 @@ static int cmd_put(int argc, char **argv, struct ctx *ctx)
 		if (itemop_read_input("-", 16u << 20, &text, &e) < 0)
 			goto done;
 	} else {
-		buf_adds(&text, argv[2]);
+		buf_adds(&text, itemarg);
 	}
 	if (!(item = itemop_parse_item(text.ptr ? text.ptr : "", text.len, keys, nkeys, &e))) {
-		err_prefix(&e, "%s", strcmp(argv[2], "-") ? "ITEM" : "standard input");
+		err_prefix(&e, "%s", strcmp(itemarg, "-") ? "ITEM" : "standard input");
 		goto done;
 	}
 	if (a.if_not_exists) {

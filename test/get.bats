@@ -91,7 +91,7 @@ round_trip() {
 	assert_line --regexp '^n +7$'
 }
 
-@test "get/put/update/delete/sql/transact in a script on stdin, with .use filling TABLE" {
+@test "get/put/update/delete/sql/transact in a script on stdin, with .use filling TABLE (put ITEM too)" {
 	local t=${ns}items
 	create "$t" S
 	echo '{"Put":{"TableName":"'"$t"'","Item":{"pk":"t","n":7}}}' >"$BATS_TEST_TMPDIR/tx.jsonl"
@@ -105,6 +105,8 @@ round_trip() {
 		get --pk s
 		transact $BATS_TEST_TMPDIR/tx.jsonl
 		get --pk t
+		put '{"pk":"u","n":12345678901234567890123456789012345678}'
+		get --pk u
 		.quit 0
 	EOF
 	assert_line --index 0 '{"pk":"s","n":1}'
@@ -112,7 +114,8 @@ round_trip() {
 	assert_line --index 2 '{"n":42}'
 	assert_line --index 3 '{"pk":"s","n":42}'
 	assert_line --index 4 '{"pk":"t","n":7}'
-	[[ ${#lines[@]} == 5 ]]
+	assert_line --index 5 '{"pk":"u","n":12345678901234567890123456789012345678}'
+	[[ ${#lines[@]} == 6 ]]
 	run -3 "$DDB" <<<"get $t --pk s"
 }
 
