@@ -5,7 +5,8 @@
 
 #include "cmd.h"
 
-extern const struct cmd cmd_def_cognito, cmd_def_complete, cmd_def_describe, cmd_def_drop, cmd_def_enable_stream,
+extern const struct cmd cmd_def_cognito, cmd_def_complete, cmd_def_delete, cmd_def_describe, cmd_def_drop,
+	cmd_def_enable_stream, cmd_def_get, cmd_def_put, cmd_def_sql, cmd_def_transact, cmd_def_update,
 	cmd_def_help, cmd_def_install_links, cmd_def_list_tables, cmd_def_local, cmd_def_query, cmd_def_repl,
 	cmd_def_scan, cmd_def_schema_load, cmd_def_seed, cmd_def_stream, cmd_def_version, cmd_def_vpc_endpoint,
 	cmd_def_wait, cmd_def_whoami;
@@ -17,19 +18,25 @@ const struct cmd *const ddb_commands[] = {
 	&cmd_def_complete,        /* __complete (hidden) */
 	&cmd_def_man,             /* __man (hidden) */
 	&cmd_def_cognito,
+	&cmd_def_delete,
 	&cmd_def_describe,
 	&cmd_def_drop,
 	&cmd_def_enable_stream,
+	&cmd_def_get,
 	&cmd_def_help,
 	&cmd_def_install_links,
 	&cmd_def_list_tables,
 	&cmd_def_local,
+	&cmd_def_put,
 	&cmd_def_query,
 	&cmd_def_repl,
 	&cmd_def_scan,
 	&cmd_def_schema_load,
 	&cmd_def_seed,
+	&cmd_def_sql,
 	&cmd_def_stream,
+	&cmd_def_transact,
+	&cmd_def_update,
 	&cmd_def_version,
 	&cmd_def_vpc_endpoint,
 	&cmd_def_wait,
@@ -76,14 +83,17 @@ const struct cmd *cmd_suggest(const char *name)
 		const char *p = (*c)->name;
 		for (const char *q = name; *q && p; q++)
 			p = strchr(p, *q) ? strchr(p, *q) + 1 : NULL;
-		if (p && strlen(name) >= 2 && name[0] == (*c)->name[0] && d > 2)
+		int abbrev = p && strlen(name) >= 2 && name[0] == (*c)->name[0];
+		if (abbrev && d > 2)
 			d = 2;
+		/* on a tie, an abbreviation wins ("lst": list-tables, not get) */
+		d = d * 2 + !abbrev;
 		if (d < bestd) {
 			bestd = d;
 			best = *c;
 		}
 	}
-	return bestd <= 3 ? best : NULL;
+	return bestd <= 7 ? best : NULL;
 }
 
 /* `ddb --help` and `ddb help`: what ddb is, the visible commands, the links. */

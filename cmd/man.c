@@ -61,12 +61,14 @@ static const char *const files[][2] = {
 
 static const char *const exit_codes[][2] = {
 	{ "0", "success" },
-	{ "1", "the service refused (validation, not found, condition failed); also some items not written by seed" },
+	{ "1", "the service refused (validation, not found); also some items not written by seed" },
 	{ "2", "schema-load --plan: the live table differs from the schema (drift)" },
+	{ "3", "get: no such item (nothing printed)" },
+	{ "4", "put, update, delete, sql, transact: a condition failed or a transaction was cancelled; nothing changed" },
 	{ "64", "usage: unknown command or option, missing or bad argument" },
 	{ "65", "bad input data: a schema, a seed line, an expression" },
 	{ "66", "an input file, folder or table is missing" },
-	{ "69", "the endpoint is unreachable (connection refused, DNS, TLS)" },
+	{ "69", "the endpoint is unreachable (connection refused, DNS, TLS); sql on an engine without PartiQL" },
 	{ "70", "an internal error (a bug in ddb)" },
 	{ "74", "the output could not be written (disk full)" },
 	{ "75", "throttled, 5xx or timeouts after every retry" },

@@ -385,12 +385,54 @@ static void offer_commands(const char *cur, struct complete_list *out)
 			offer(out, "", (*c)->name, cur);
 }
 
-/* Completion by a hint ("table", "file", "dir", "region", "profile", "commands"). */
+/* Attribute names for "attr" / "attr=" hints: the key attributes of the line's table (DescribeTable with the short
+ * timeouts of table names, silent on errors); with '=', "name=" so the value follows. */
+static void offer_attrs(struct ctx *ctx, const char *table, int with_eq, const char *prefix, const char *cur,
+                        struct complete_list *out)
+{
+	struct err e = ERR_INIT;
+	if (!table || !*table || strchr(cur + strlen(prefix), '=') || ctx_resolve(ctx, &e) < 0 ||
+	    (ctx->prod && !ctx->region))
+		return;
+	struct http_opts ho = { 0 };
+	ho.connect_timeout_ms = 1000;
+	ho.timeout_ms = 3000;
+	ho.interrupted = ctx->interrupted;
+	struct http *h = http_new(&ho);
+	long saved_attempts = ctx->max_attempts;
+	int saved_debug = ctx->debug;
+	ctx->max_attempts = 1;
+	ctx->debug = 0;
+	char *wire = ctx_table_wire(ctx, table);
+	cJSON *in = cJSON_CreateObject(), *resp = NULL;
+	cJSON_AddStringToObject(in, "TableName", wire);
+	if (aws_json_on(ctx, h, &aws_dynamodb, "DescribeTable", in, &resp, NULL, &e) == 0) {
+		const cJSON *k;
+		cJSON_ArrayForEach(k, json_get(json_get(resp, "Table"), "KeySchema")) {
+			const char *n = json_get_string(k, "AttributeName");
+			if (!n)
+				continue;
+			char *w = xasprintf("%s%s", n, with_eq ? "=" : "");
+			offer(out, prefix, w, cur);
+			free(w);
+		}
+	}
+	cJSON_Delete(in);
+	cJSON_Delete(resp);
+	free(wire);
+	http_free(h);
+	ctx->max_attempts = saved_attempts;
+	ctx->debug = saved_debug;
+}
+
+/* Completion by a hint ("table", "file", "dir", "region", "profile", "commands", "attr", "attr="). */
 static void offer_hint(struct ctx *ctx, unsigned flags, const char *hint, size_t len, const char *prefix,
-                       const char *cur, struct complete_list *out)
+                       const char *cur, const char *table, struct complete_list *out)
 {
 #define IS(s) (len == strlen(s) && !strncmp(hint, s, len))
-	if (IS("table"))
+	if (IS("attr") || IS("attr="))
+		offer_attrs(ctx, table, IS("attr="), prefix, cur, out);
+	else if (IS("table"))
 		offer_tables(ctx, flags, prefix, cur, out);
 	else if (IS("file"))
 		out->kind = COMPLETE_FILES;
@@ -407,13 +449,13 @@ static void offer_hint(struct ctx *ctx, unsigned flags, const char *hint, size_t
 }
 
 static void offer_value(struct ctx *ctx, unsigned flags, const struct opt *o, const char *prefix, const char *cur,
-                        struct complete_list *out)
+                        const char *table, struct complete_list *out)
 {
 	if (o->choices) {
 		for (const char *const *c = o->choices; *c; c++)
 			offer(out, prefix, *c, cur);
 	} else if (o->complete) {
-		offer_hint(ctx, flags, o->complete, strlen(o->complete), prefix, cur, out);
+		offer_hint(ctx, flags, o->complete, strlen(o->complete), prefix, cur, table, out);
 	}
 }
 
@@ -457,7 +499,7 @@ static void offer_spec(struct ctx *ctx, unsigned flags, const char *spec, size_t
 				}
 			}
 		} else if (n) {
-			offer_hint(ctx, flags, spec, n, "", cur, out);
+			offer_hint(ctx, flags, spec, n, "", cur, NULL, out);
 		}
 		spec += n + (bar ? 1 : 0);
 	}
@@ -485,6 +527,7 @@ void complete_words(struct ctx *ctx, int n, char *const *words, unsigned flags, 
 	const struct opt *pending = NULL;
 	int pending_left = 0, pending_global = 0, npos = 0, only_pos = 0;
 	const char *cur = n > 0 ? words[n - 1] : "";
+	const char *table = ctx->default_table;   /* the line's first positional, for attribute names */
 
 	out->kind = COMPLETE_WORDS;
 	for (int i = 0; i < n - 1; i++) {
@@ -529,11 +572,13 @@ void complete_words(struct ctx *ctx, int n, char *const *words, unsigned flags, 
 				return;   /* not a command: nothing to offer */
 			continue;
 		}
+		if (!npos && cmd->positional_complete && !strncmp(cmd->positional_complete, "table", 5))
+			table = w;
 		npos++;
 	}
 
 	if (pending_left) {
-		offer_value(ctx, flags, pending, "", cur, out);
+		offer_value(ctx, flags, pending, "", cur, table, out);
 	} else if (!only_pos && cur[0] == '-') {
 		const char *eq = strchr(cur, '=');
 		if (cur[1] == '-' && eq) {
@@ -542,7 +587,7 @@ void complete_words(struct ctx *ctx, int n, char *const *words, unsigned flags, 
 			const struct opt *o = word_opt(cmd, cur, &global, &iv);
 			if (o && nvalues(o) == 1) {
 				char *prefix = xstrndup(cur, (size_t)(eq - cur) + 1);
-				offer_value(ctx, flags, o, prefix, cur, out);
+				offer_value(ctx, flags, o, prefix, cur, table, out);
 				free(prefix);
 			}
 		} else {

@@ -78,6 +78,7 @@ int err_exit_code(const struct err *e)
 	case ERR_CONFIG:      return EXIT_CONFIG;
 	case ERR_IO:          return EXIT_IOERR;
 	case ERR_INTERRUPTED: return EXIT_INTERRUPTED;
+	case ERR_CONDITION:   return EXIT_CONDITION;
 	}
 	return EXIT_SOFTWARE;
 }

@@ -23,10 +23,13 @@ enum err_kind {
 	ERR_CONFIG,       /* no region, no credentials, broken config file                     -> 78 */
 	ERR_IO,           /* output could not be written (disk full, closed pipe)             -> 74 */
 	ERR_INTERRUPTED,  /* Ctrl-C                                                            -> 130 */
+	ERR_CONDITION,    /* a write's condition failed (ConditionalCheckFailedException, a cancelled
+	                     transaction): nothing changed                                     -> 4  */
 };
 
 enum {
-	EXIT_OK = 0, EXIT_SERVICE = 1, EXIT_DRIFT = 2, EXIT_USAGE = 64, EXIT_DATAERR = 65, EXIT_NOINPUT = 66,
+	EXIT_OK = 0, EXIT_SERVICE = 1, EXIT_DRIFT = 2, EXIT_NOITEM = 3, EXIT_CONDITION = 4, EXIT_USAGE = 64,
+	EXIT_DATAERR = 65, EXIT_NOINPUT = 66,
 	EXIT_UNAVAILABLE = 69, EXIT_SOFTWARE = 70, EXIT_IOERR = 74, EXIT_TEMPFAIL = 75, EXIT_NOPERM = 77, EXIT_CONFIG = 78,
 	EXIT_INTERRUPTED = 130,
 };

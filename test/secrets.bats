@@ -75,6 +75,8 @@ run_all() {
 	printf '%s\n' '{"TableName":"lkt","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}]}' \
 		>"$d/lk.json"
 	printf '%s\n' '{"pk":"a","v":1}' '{"pk":"b","v":2}' >"$d/lk.jsonl"
+	printf '%s\n' '{"Put":{"TableName":"lkt","Item":{"pk":"t","v":1}}}' '{"Delete":{"TableName":"lkt","Key":{"pk":"c"}}}' \
+		>"$d/tx.jsonl"
 	: >"$out"
 	# every command `ddb --help` lists must appear below (a new command without a line here fails the test)
 	local listed
@@ -89,6 +91,12 @@ run_all() {
 		"scan lkt"
 		"scan lkt --ddb-json --segments 2"
 		"query lkt --pk a"
+		"get lkt --pk a"
+		'put lkt {"pk":"c","v":3} --return old'
+		"update lkt --pk a --set v=5 --condition v=1"
+		"delete lkt --pk b"
+		"sql SELECT*FROM\"lkt\"WHERE\"pk\"='a'"
+		"transact $d/tx.jsonl"
 		"enable-stream lkt --yes"
 		"enable-stream lkt --yes --replace --view-type NEW_AND_OLD_IMAGES"
 		"stream list lkt"
