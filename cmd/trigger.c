@@ -214,8 +214,17 @@ static int table_streams(struct ctx *ctx, const char *wire, cJSON *out, struct e
 
 /* ---- waiting ---------------------------------------------------------------------------------------------- */
 
-/* Poll GetEventSourceMapping until its State is `want` (NULL: until it is gone).  *last (may be NULL) gets the
- * last description (caller frees). */
+#define SETTLED "Enabled or Disabled"
+
+static int state_is(const char *want, const char *s)
+{
+	if (!strcmp(want, SETTLED))
+		return !strcmp(s, "Enabled") || !strcmp(s, "Disabled");
+	return !strcmp(s, want);
+}
+
+/* Poll GetEventSourceMapping until its State is `want` (SETTLED: Enabled or Disabled; NULL: until it is gone).
+ * *last (may be NULL) gets the last description (caller frees). */
 static int esm_wait(struct ctx *ctx, const char *uuid, const char *want, double timeout, cJSON **last,
                     struct err *e)
 {
@@ -234,7 +243,7 @@ static int esm_wait(struct ctx *ctx, const char *uuid, const char *want, double 
 		}
 		const char *s = json_get_string(m, "State");
 		snprintf(state, sizeof(state), "%s", s ? s : "?");
-		if (want && s && !strcmp(s, want)) {
+		if (want && s && state_is(want, s)) {
 			if (last) {
 				cJSON_Delete(*last);
 				*last = m;
@@ -408,7 +417,18 @@ static int trigger_create(struct ctx *ctx, const struct trigger_args *a, const c
 			ctx_note(ctx, "note: its starting position is %s and cannot change; delete the trigger and create it "
 			         "again to start from %s", pos, start_position(a->from));
 		if (settings(a, filter, have, body) > 0) {
-			if (esm_item(ctx, "UpdateEventSourceMapping", "PUT", uuid, body, &res, e) < 0)
+			char *u = xstrdup(uuid);
+			int up = esm_item(ctx, "UpdateEventSourceMapping", "PUT", u, body, &res, e);
+			if (up < 0 && !strcmp(e->type, "ResourceInUseException")) {
+				/* still Creating or Updating: once it has settled, the update goes through */
+				err_clear(e);
+				ctx_note(ctx, "mapping %s is busy; waiting for it to settle before updating it", u);
+				up = esm_wait(ctx, u, SETTLED, a->wait_timeout, NULL, e);
+				if (up == 0)
+					up = esm_item(ctx, "UpdateEventSourceMapping", "PUT", u, body, &res, e);
+			}
+			free(u);
+			if (up < 0)
 				goto out;
 			changed = "updated";
 			ctx_note(ctx, "updated mapping %s", uuid);
