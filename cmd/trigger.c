@@ -25,7 +25,7 @@ static int cmd_trigger(int argc, char **argv, struct ctx *ctx);
 
 #define UNSET LONG_MIN
 #define WAIT_DEFAULT 300.0
-#define ESM_PATH "/2015-03-31/event-source-mappings"
+#define ESM_PATH "/2015-03-31/event-source-mappings/"   /* the model's requestUri, as botocore sends it */
 #define ESM_ITEM_PATH "/2015-03-31/event-source-mappings/{UUID}"
 #define MAX_PAGES 100000   /* a listing longer than this is a server that pages forever */
 

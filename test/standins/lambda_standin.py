@@ -31,7 +31,8 @@ Test controls (not Lambda; plain HTTP, no signature, loopback only):
     POST /_standin/add-function              JSON {"name", "region" (default us-east-1)}
     POST /_standin/set                       JSON {"delay": SEC, "page_size": N, "repeat_marker": bool (every page
                                              answers the marker it was asked with: a server paging forever)}
-    GET  /_standin/requests                  JSON list of {op, method, path, query, body, key, region}
+    GET  /_standin/requests                  JSON list of {op, method, path, query (pairs), body, key, region,
+                                             status} for every request that passed the signature and model checks
     GET  /_standin/state                     JSON {"functions": [...], "mappings": [...]}
 """
 import argparse
@@ -53,6 +54,7 @@ from serve import serve  # noqa: E402
 
 ACCOUNT = "123456789012"
 KEYS = {"AKIDDDBLAMBDA": "lambda-standin-secret"}
+OUTPUT_MEMBERS = set(lambda_model.MODEL.operation_model("GetEventSourceMapping").output_shape.members)
 
 
 class ApiError(Exception):
@@ -149,8 +151,9 @@ def create(st, p, region):
         "BisectBatchOnFunctionError": p.get("BisectBatchOnFunctionError", False),
         "MaximumRetryAttempts": p.get("MaximumRetryAttempts", -1),
         "TumblingWindowInSeconds": p.get("TumblingWindowInSeconds", 0), "FunctionResponseTypes": [],
-        "EventSourceMappingArn": "arn:aws:lambda:%s:%s:event-source-mapping:%s" % (region, ACCOUNT, u),
     }
+    if "EventSourceMappingArn" in OUTPUT_MEMBERS:   # newer models only
+        m["EventSourceMappingArn"] = "arn:aws:lambda:%s:%s:event-source-mapping:%s" % (region, ACCOUNT, u)
     if "FilterCriteria" in p:
         m["FilterCriteria"] = p["FilterCriteria"]
     m["_until"], m["_next"] = busy(st, "Enabled" if p.get("Enabled", True) else "Disabled")
@@ -219,7 +222,7 @@ def list_mappings(st, p, region):
     if st.repeat_marker and marker is not None:
         out["NextMarker"] = marker
     elif start + size < len(items) or (st.repeat_marker and items):
-        out["NextMarker"] = base64.b64encode(("%s:%d" % (fp, start + size)).encode()).decode()
+        out["NextMarker"] = base64.b64encode(("%s:%d" % (fp, min(start + size, len(items)))).encode()).decode()
     return 200, out
 
 
@@ -325,9 +328,15 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(e.code, e.message, e.status)
             with st.lock:
                 st.settle()
-                st.requests.append({"op": op, "method": method, "path": url.path, "query": query,
-                                    "body": json.loads(body) if body else None, "key": key, "region": region})
-                status, doc = OPS[op](st, params, region)
+                rec = {"op": op, "method": method, "path": url.path, "query": query,
+                       "body": json.loads(body) if body else None, "key": key, "region": region, "status": None}
+                st.requests.append(rec)
+                try:
+                    status, doc = OPS[op](st, params, region)
+                except ApiError as e:
+                    rec["status"] = e.status
+                    raise
+                rec["status"] = status
             try:
                 lambda_model.check_response(op, status, doc)
             except lambda_model.ModelError as e:
