@@ -386,7 +386,7 @@ static int trigger_create(struct ctx *ctx, const struct trigger_args *a, const c
 		goto out;
 	if (!si.enabled || !si.arn) {
 		if (!a->enable_stream) {
-			err_set(e, ERR_SERVICE, "table '%s' has no stream: turn it on with 'ddb enable-stream %s' first, or give "
+			err_set(e, ERR_NOINPUT, "table '%s' has no stream: turn it on with 'ddb enable-stream %s' first, or give "
 			        "--enable-stream NEW_IMAGE to do both", shown, shown);
 			goto out;
 		}

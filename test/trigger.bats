@@ -189,9 +189,9 @@ stream_view() {
 }
 
 # ---- streams ----------------------------------------------------------------------------------------------------
-@test "trigger create: a table without a stream is an error naming enable-stream, and nothing is created" {
+@test "trigger create: a table without a stream is an error naming enable-stream (66), and nothing is created" {
 	make_table plain
-	run -1 "$DDB" trigger create plain --function ingest
+	run -66 "$DDB" trigger create plain --function ingest
 	assert_output --partial "table 'plain' has no stream: turn it on with 'ddb enable-stream plain' first, or give --enable-stream NEW_IMAGE to do both"
 	assert_equal "$(requests | jq length)" 0
 	assert_equal "$(stream_arn plain)" ""
