@@ -82,7 +82,7 @@ const struct cmd cmd_def_trigger = {
 	"waits until a created mapping is Enabled, or a deleted one is gone.  Lambda has no local engine: in local "
 	"mode set AWS_ENDPOINT_URL_LAMBDA (or lambda's endpoint_url in the [services] section of the config file).  "
 	"Piped, prints the mapping as JSON (list: one mapping per line); on a terminal, a table.",
-	"words:create list delete",
+	"words:create list delete;table",
 };
 
 static const char *const list_cols[] = { "TableName", "FunctionArn", "State", "StartingPosition", "BatchSize",

@@ -422,3 +422,23 @@ EOF
 	[[ $output == 404\ * || $output == 405\ * ]]
 	assert_equal "$(mappings | jq length)" 0
 }
+
+# ---- completion and help ----------------------------------------------------------------------------------------
+@test "trigger: completion offers the actions, the table names, and the option values" {
+	make_table msgs --stream
+	run -0 "$DDB" __complete -- trigger ''
+	assert_equal "$output" $'create\ndelete\nlist'
+	run -0 "$DDB" __complete -- trigger create ''
+	assert_line msgs
+	run -0 "$DDB" __complete -- trigger create msgs --from ''
+	assert_equal "$output" $'latest\ntrim-horizon'
+	run -0 "$DDB" __complete -- trigger create msgs --enable-stream N
+	assert_equal "$output" $'NEW_AND_OLD_IMAGES\nNEW_IMAGE'
+	run -0 "$DDB" __complete -- trigger create msgs --bat
+	assert_equal "$output" $'--batch-size\n--batching-window'
+	# help and the man page come from the same table
+	run -0 "$DDB" trigger --help
+	assert_output --partial "ddb trigger delete TABLE --function NAME|ARN"
+	run -0 "$DDB" __man
+	assert_output --partial 'ddb trigger list [TABLE]'
+}

@@ -55,7 +55,8 @@ static void test_paths(void)
 static void test_query(void)
 {
 	struct buf q = BUF_INIT;
-	awsrest_query_add(&q, "EventSourceArn", "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2024-01-01T00:00:00.000");
+	awsrest_query_add(&q, "EventSourceArn",
+	                  "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2024-01-01T00:00:00.000");
 	awsrest_query_add(&q, "Marker", "a+b/c= d");
 	CHECK_STREQ(buf_cstr(&q), "EventSourceArn=arn%3Aaws%3Adynamodb%3Aus-east-1%3A123456789012%3Atable%2Ft%2Fstream%2F"
 	                          "2024-01-01T00%3A00%3A00.000&Marker=a%2Bb%2Fc%3D%20d");
