@@ -28,6 +28,7 @@ static int cmd_trigger(int argc, char **argv, struct ctx *ctx);
 #define ESM_PATH "/2015-03-31/event-source-mappings/"   /* the model's requestUri, as botocore sends it */
 #define ESM_ITEM_PATH "/2015-03-31/event-source-mappings/{UUID}"
 #define MAX_PAGES 100000   /* a listing longer than this is a server that pages forever */
+#define MAX_HELD 10000     /* mappings of one function, or streams of the namespace, held at once */
 
 struct trigger_args {
 	const char *function, *from, *on_failure, *filter, *enable_stream;
@@ -104,6 +105,7 @@ static int esm_item(struct ctx *ctx, const char *op, const char *method, const c
 	return rc;
 }
 
+/* Returns 0 to go on, 1 to stop listing (esm_list then returns 0), -1 with e filled. */
 typedef int (*esm_fn)(void *arg, const cJSON *mapping, struct err *e);
 
 /* Every mapping of source_arn (and function, when given), page by page. */
@@ -111,8 +113,8 @@ static int esm_list(struct ctx *ctx, const char *source_arn, const char *functio
                     struct err *e)
 {
 	char *marker = NULL;
-	int rc = 0;
-	for (int pages = 0; rc == 0; pages++) {
+	int rc = 0, stop = 0;
+	for (int pages = 0; rc == 0 && !stop; pages++) {
 		struct buf q = BUF_INIT;
 		cJSON *page = NULL;
 		if (pages >= MAX_PAGES) {
@@ -135,18 +137,19 @@ static int esm_list(struct ctx *ctx, const char *source_arn, const char *functio
 		if (list && !cJSON_IsArray(list))
 			rc = err_set(e, ERR_DATA, "lambda ListEventSourceMappings: EventSourceMappings is not a list");
 		cJSON_ArrayForEach(m, list) {
-			if (rc < 0)
+			if (rc < 0 || stop)
 				break;
 			if (!cJSON_IsObject(m) || !json_get_string(m, "UUID"))
 				rc = err_set(e, ERR_DATA, "lambda ListEventSourceMappings: a mapping without a UUID");
-			else if (fn(arg, m, e) < 0)
+			else if ((stop = fn(arg, m, e)) < 0)
 				rc = -1;
 		}
 		if (rc == 0 && next && !cJSON_IsNull(next) && !cJSON_IsString(next))
 			rc = err_set(e, ERR_DATA, "lambda ListEventSourceMappings: NextMarker is not a string");
 		if (rc == 0 && marker && cJSON_IsString(next) && !strcmp(next->valuestring, marker))
 			rc = aws_token_repeated("lambda ListEventSourceMappings", "NextMarker", next, next, e);
-		char *nm = rc == 0 && cJSON_IsString(next) && *next->valuestring ? xstrdup(next->valuestring) : NULL;
+		char *nm = rc == 0 && !stop && cJSON_IsString(next) && *next->valuestring ? xstrdup(next->valuestring)
+		                                                                          : NULL;
 		cJSON_Delete(page);
 		free(marker);
 		marker = nm;
@@ -157,11 +160,25 @@ static int esm_list(struct ctx *ctx, const char *source_arn, const char *functio
 	return rc;
 }
 
+/* Keep every mapping (delete: one function's mappings on the table's streams; Lambda allows one per stream). */
 static int collect(void *arg, const cJSON *m, struct err *e)
 {
-	(void)e;
+	if (cJSON_GetArraySize(arg) >= MAX_HELD)
+		return err_set(e, ERR_DATA, "lambda ListEventSourceMappings: more than %d mappings of one function: stopped",
+		               MAX_HELD);
 	cJSON_AddItemToArray((cJSON *)arg, cJSON_Duplicate(m, 1));
 	return 0;
+}
+
+/* Keep the first live mapping (not Deleting) and stop there (create). */
+static int collect_live(void *arg, const cJSON *m, struct err *e)
+{
+	const char *s = json_get_string(m, "State");
+	(void)e;
+	if (s && !strcmp(s, "Deleting"))
+		return 0;
+	cJSON_AddItemToArray((cJSON *)arg, cJSON_Duplicate(m, 1));
+	return 1;
 }
 
 /* The table's stream ARNs: ListStreams with TableName (every page), or every stream of the namespace's tables
@@ -190,6 +207,10 @@ static int table_streams(struct ctx *ctx, const char *wire, cJSON *out, struct e
 			const char *shown = t ? ctx_table_user(ctx, t) : NULL;
 			if (rc < 0 || !arn || !shown || (wire && strcmp(t, wire)))
 				continue;   /* another namespace's (or table's) stream */
+			if (cJSON_GetArraySize(out) >= MAX_HELD) {
+				rc = err_set(e, ERR_DATA, "streams ListStreams: more than %d streams: stopped", MAX_HELD);
+				continue;
+			}
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "TableName", shown);
 			cJSON_AddStringToObject(o, "StreamArn", arn);
@@ -405,7 +426,7 @@ static int trigger_create(struct ctx *ctx, const struct trigger_args *a, const c
 		goto out;
 	}
 
-	if (esm_list(ctx, si.arn, a->function, collect, found, e) < 0)
+	if (esm_list(ctx, si.arn, a->function, collect_live, found, e) < 0)
 		goto out;
 	const cJSON *have = find_live(found);
 	body = cJSON_CreateObject();
@@ -448,7 +469,7 @@ static int trigger_create(struct ctx *ctx, const struct trigger_args *a, const c
 			struct err le = ERR_INIT;
 			cJSON_Delete(found);
 			found = cJSON_CreateArray();
-			if (esm_list(ctx, si.arn, a->function, collect, found, &le) < 0 || !find_live(found))
+			if (esm_list(ctx, si.arn, a->function, collect_live, found, &le) < 0 || !find_live(found))
 				goto out;
 			err_clear(e);
 			res = cJSON_Duplicate(find_live(found), 1);
@@ -528,6 +549,20 @@ out:
 
 /* ---- delete ----------------------------------------------------------------------------------------------- */
 
+/* DeleteEventSourceMapping; a mapping still Creating or Updating (ResourceInUseException) is waited for first. */
+static int delete_one(struct ctx *ctx, const char *uuid, double timeout, cJSON **res, struct err *e)
+{
+	if (esm_item(ctx, "DeleteEventSourceMapping", "DELETE", uuid, NULL, res, e) == 0)
+		return 0;
+	if (strcmp(e->type, "ResourceInUseException"))
+		return -1;
+	err_clear(e);
+	ctx_note(ctx, "mapping %s is busy; waiting for it to settle before deleting it", uuid);
+	if (esm_wait(ctx, uuid, SETTLED, timeout, NULL, e) < 0)
+		return -1;
+	return esm_item(ctx, "DeleteEventSourceMapping", "DELETE", uuid, NULL, res, e);
+}
+
 static int trigger_delete(struct ctx *ctx, const struct trigger_args *a, const char *shown, const char *wire,
                           struct err *e)
 {
@@ -557,7 +592,7 @@ static int trigger_delete(struct ctx *ctx, const struct trigger_args *a, const c
 		cJSON *res = NULL;
 		if (state && !strcmp(state, "Deleting")) {
 			res = cJSON_Duplicate(m, 1);
-		} else if (esm_item(ctx, "DeleteEventSourceMapping", "DELETE", uuid, NULL, &res, e) < 0) {
+		} else if (delete_one(ctx, uuid, a->wait_timeout, &res, e) < 0) {
 			if (strcmp(e->type, "ResourceNotFoundException"))
 				goto fail;
 			err_clear(e);   /* gone already */

@@ -295,6 +295,18 @@ stream_view() {
 	wait_for 5 bash -c '[[ $(curl -sSf "$0/_standin/state" | jq ".mappings | length") == 0 ]]' "$DDB_TEST_LAMBDA_URL"
 }
 
+@test "trigger delete: a mapping still Creating is waited for, then deleted" {
+	make_table msgs --stream
+	standin_set '{"delay": 1.5}'
+	run -0 --separate-stderr "$DDB" trigger create msgs --function ingest
+	local uuid
+	uuid=$(jq -r .UUID <<<"$output")
+	run -0 --separate-stderr "$DDB" trigger delete msgs --function ingest --wait
+	[[ $stderr == *"mapping $uuid is busy; waiting for it to settle before deleting it"* ]]
+	run -0 jq -e '[.[] | select(.op == "DeleteEventSourceMapping") | .status] == [400, 202]' < <(requests)
+	assert_equal "$(mappings | jq length)" 0
+}
+
 # ---- configuration, usage, prod ---------------------------------------------------------------------------------
 @test "trigger: local mode without a Lambda endpoint is a configuration error (78), before anything changes" {
 	make_table plain

@@ -22,7 +22,8 @@ Known credentials (the tests export them; DynamoDB Local accepts any):
 State: functions (added through the test controls; their ARNs are arn:aws:lambda:<region>:123456789012:function:N,
 the region being the request's credential scope), and event source mappings.  A new mapping is Creating and an
 updated one Updating for --delay seconds (default 0.5), then Enabled (or Disabled); a deleted one is Deleting for
---delay seconds, then gone.  While Creating or Updating, UpdateEventSourceMapping is 400 ResourceInUseException.
+--delay seconds, then gone.  While Creating, Updating or Deleting, UpdateEventSourceMapping and
+DeleteEventSourceMapping are 400 ResourceInUseException.
 A second mapping of the same stream and function is 409 ResourceConflictException, as Lambda answers.
 ListEventSourceMappings answers pages of --page-size (default 2) with a NextMarker bound to its filters.
 
@@ -189,8 +190,9 @@ def update(st, p, region):
 
 def delete(st, p, region):
     m = get_mapping(st, p["UUID"])
-    if m["State"] == "Deleting":
-        raise ApiError("ResourceInUseException", "The event source mapping is already being deleted.", 400)
+    if m["State"] not in ("Enabled", "Disabled"):
+        raise ApiError("ResourceInUseException", "Cannot delete the event source mapping because it is in use "
+                       "(state %s)." % m["State"], 400)
     m["State"] = "Deleting"
     m["_until"], m["_next"] = busy(st, None)
     return 202, st.public(m)
