@@ -473,6 +473,9 @@ static int trigger_create(struct ctx *ctx, const struct trigger_args *a, const c
 				goto out;
 			err_clear(e);
 			res = cJSON_Duplicate(find_live(found), 1);
+			changed = "created";
+			ctx_note(ctx, "a retried create was refused as a duplicate: mapping %s exists (the first attempt made it, "
+			         "its answer was lost)", json_get_string(res, "UUID") ? json_get_string(res, "UUID") : "?");
 		} else {
 			changed = "created";
 			ctx_note(ctx, "created mapping %s", json_get_string(res, "UUID") ? json_get_string(res, "UUID") : "?");

@@ -170,6 +170,18 @@ stream_view() {
 	assert_output --partial "timed out after 0.5 s waiting for it to be Enabled (it is Creating)"
 }
 
+@test "trigger create: a lost answer (500 after the mapping was made): the retry finds it, one mapping" {
+	make_table msgs --stream
+	standin_set '{"fail_next_create": true}'
+	run -0 --separate-stderr "$DDB" trigger create msgs --function ingest --batch-size 7
+	[[ $stderr == *"a retried create was refused as a duplicate: mapping "*" exists"* ]]
+	local uuid
+	uuid=$(jq -r .UUID <<<"$output")
+	assert_equal "$(jq -r '.Changed + " " + (.BatchSize | tostring)' <<<"$output")" "created 7"
+	run -0 jq -e --arg u "$uuid" 'length == 1 and .[0].UUID == $u' < <(mappings)
+	run -0 jq -e '[.[] | select(.op == "CreateEventSourceMapping") | .status] == [500, 409]' < <(requests)
+}
+
 @test "trigger create: a function the account does not have is Lambda's refusal (1)" {
 	make_table msgs --stream
 	run -1 "$DDB" trigger create msgs --function nosuch
@@ -374,6 +386,18 @@ stream_view() {
 	assert_equal "$(mappings | jq length)" 0
 	# prod over plain http:// to a host that is not loopback is refused (78)
 	AWS_ENDPOINT_URL_LAMBDA=http://example.com run -78 "$DDB" trigger list msgs --prod
+}
+
+@test "trigger --debug: Lambda's requests are traced (method, path, query), the signature and secret never shown" {
+	make_table msgs --stream
+	run -0 --separate-stderr "$DDB" trigger create msgs --function ingest --debug
+	[[ $stderr == *"> POST $DDB_TEST_LAMBDA_URL/2015-03-31/event-source-mappings/ (attempt 1)"* ]]
+	[[ $stderr == *"> Content-Type: application/json"* ]]
+	run -0 --separate-stderr "$DDB" trigger list msgs --debug
+	[[ $stderr == *"> GET $DDB_TEST_LAMBDA_URL/2015-03-31/event-source-mappings/?EventSourceArn=arn%3Aaws%3Adynamodb%3A"* ]]
+	[[ $stderr == *"Credential=AKIDDDBLAMBDA/"*"/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=<redacted>"* ]]
+	[[ $stderr != *lambda-standin-secret* ]]
+	run -1 grep -E '[0-9a-f]{64}' <<<"$stderr"
 }
 
 # ---- the stand-in itself ----------------------------------------------------------------------------------------

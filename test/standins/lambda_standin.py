@@ -31,7 +31,9 @@ Test controls (not Lambda; plain HTTP, no signature, loopback only):
     POST /_standin/reset                     fresh state (functions, mappings, requests, settings)
     POST /_standin/add-function              JSON {"name", "region" (default us-east-1)}
     POST /_standin/set                       JSON {"delay": SEC, "page_size": N, "repeat_marker": bool (every page
-                                             answers the marker it was asked with: a server paging forever)}
+                                             answers the marker it was asked with: a server paging forever),
+                                             "fail_next_create": bool (the next CreateEventSourceMapping is carried
+                                             out, then answered 500 ServiceException: a lost answer)}
     GET  /_standin/requests                  JSON list of {op, method, path, query (pairs), body, key, region,
                                              status} for every request that passed the signature and model checks
     GET  /_standin/state                     JSON {"functions": [...], "mappings": [...]}
@@ -73,6 +75,7 @@ class State:
         self.delay = delay
         self.page_size = page_size
         self.repeat_marker = False
+        self.fail_next_create = False
 
     def settle(self):
         now = time.time()
@@ -159,6 +162,10 @@ def create(st, p, region):
         m["FilterCriteria"] = p["FilterCriteria"]
     m["_until"], m["_next"] = busy(st, "Enabled" if p.get("Enabled", True) else "Disabled")
     st.mappings[u] = m
+    if st.fail_next_create:   # carried out, then the answer is "lost": a client retry must not make a second one
+        st.fail_next_create = False
+        raise ApiError("ServiceException", "The service encountered an internal error (the mapping was created).",
+                       500)
     return 202, st.public(m)
 
 
@@ -286,6 +293,7 @@ class Handler(BaseHTTPRequestHandler):
             if method == "POST" and path == "/_standin/reset":
                 st.functions, st.mappings, st.requests = set(), {}, []
                 st.delay, st.page_size, st.repeat_marker = self.server.delay, self.server.page_size, False
+                st.fail_next_create = False
                 return self.send(200, {})
             if method == "POST" and path == "/_standin/add-function":
                 spec = json.loads(body or b"{}")
@@ -297,6 +305,7 @@ class Handler(BaseHTTPRequestHandler):
                 st.delay = float(spec.get("delay", st.delay))
                 st.page_size = max(1, int(spec.get("page_size", st.page_size)))
                 st.repeat_marker = bool(spec.get("repeat_marker", st.repeat_marker))
+                st.fail_next_create = bool(spec.get("fail_next_create", st.fail_next_create))
                 return self.send(200, {})
         return self.send(404, {"Type": "User", "message": "no such control"})
 
