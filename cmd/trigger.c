@@ -395,14 +395,8 @@ static int trigger_create(struct ctx *ctx, const struct trigger_args *a, const c
 	const char *changed = "unchanged";
 	int rc = -1;
 
-	if (a->filter) {
-		filter = cJSON_Parse(a->filter);
-		if (!cJSON_IsObject(filter)) {
-			rc = err_set(e, ERR_USAGE, "option '--filter': not a JSON object (an event filter pattern such as "
-			             "'{\"eventName\":[\"INSERT\"]}')");
-			goto out;
-		}
-	}
+	if (a->filter)
+		filter = cJSON_Parse(a->filter);   /* checked by cmd_trigger: a JSON object */
 	if (stream_info_get(ctx, wire, shown, &si, e) < 0)
 		goto out;
 	if (!si.enabled || !si.arn) {
@@ -672,6 +666,14 @@ static int cmd_trigger(int argc, char **argv, struct ctx *ctx)
 		return ctx_usage(ctx, cmd, "trigger list: --wait is for create and delete");
 	if (a.function && check_function(a.function, &e) < 0)
 		return ctx_usage(ctx, cmd, "%s", e.msg);
+	if (a.filter) {
+		cJSON *f = cJSON_Parse(a.filter);
+		int ok = cJSON_IsObject(f);
+		cJSON_Delete(f);
+		if (!ok)
+			return ctx_usage(ctx, cmd, "option '--filter': not a JSON object (an event filter pattern such as "
+			                 "'{\"eventName\":[\"INSERT\"]}')");
+	}
 
 	const char *shown = npos >= 2 ? argv[2] : NULL;
 	if (shown) {

@@ -400,6 +400,18 @@ stream_view() {
 	run -1 grep -E '[0-9a-f]{64}' <<<"$stderr"
 }
 
+@test "trigger: on a terminal a readable table (list) and a field/value record (create), not JSON" {
+	make_table msgs --stream
+	run -0 script -qec "$DDB trigger create msgs --function ingest --batch-size 3 --wait" /dev/null
+	assert_output --regexp $'FunctionArn +arn:aws:lambda:us-east-1:123456789012:function:ingest'
+	assert_output --regexp $'Changed +created'
+	[[ ${lines[0]} != "{"* ]]
+	COLUMNS=200 run -0 script -qec "$DDB trigger list msgs" /dev/null
+	assert_output --regexp 'TableName +FunctionArn +State +StartingPosition +BatchSize +UUID'
+	assert_output --regexp 'msgs +arn:aws:lambda:us-east-1:123456789012:function:ingest +Enabled +TRIM_HORIZON +3 '
+	[[ ${lines[0]} != "{"* ]]
+}
+
 # ---- the stand-in itself ----------------------------------------------------------------------------------------
 @test "lambda stand-in: a wrong secret is refused (403, exit 77) and changes nothing" {
 	make_table msgs --stream
