@@ -8,7 +8,7 @@
 extern const struct cmd cmd_def_cognito, cmd_def_complete, cmd_def_delete, cmd_def_describe, cmd_def_drop,
 	cmd_def_enable_stream, cmd_def_get, cmd_def_put, cmd_def_sql, cmd_def_transact, cmd_def_update,
 	cmd_def_help, cmd_def_install_links, cmd_def_list_tables, cmd_def_local, cmd_def_query, cmd_def_repl,
-	cmd_def_scan, cmd_def_schema_load, cmd_def_seed, cmd_def_stream, cmd_def_version, cmd_def_vpc_endpoint,
+	cmd_def_scan, cmd_def_schema_load, cmd_def_seed, cmd_def_stream, cmd_def_trigger, cmd_def_version, cmd_def_vpc_endpoint,
 	cmd_def_wait, cmd_def_whoami;
 extern const struct cmd cmd_def_commands, cmd_def_man;   /* __commands, __man (cmd/complete.c, cmd/man.c) */
 
@@ -36,6 +36,7 @@ const struct cmd *const ddb_commands[] = {
 	&cmd_def_sql,
 	&cmd_def_stream,
 	&cmd_def_transact,
+	&cmd_def_trigger,
 	&cmd_def_update,
 	&cmd_def_version,
 	&cmd_def_vpc_endpoint,

@@ -46,26 +46,6 @@ const struct cmd cmd_def_enable_stream = {
 	"table",
 };
 
-/* UpdateTable with a StreamSpecification, then wait until ACTIVE; *si is refreshed. */
-static int update_stream(struct ctx *ctx, const char *wire, const char *shown, const char *view, double timeout,
-                         struct stream_info *si, struct err *e)
-{
-	cJSON *in = cJSON_CreateObject(), *out = NULL;
-	cJSON *spec = cJSON_AddObjectToObject(in, "StreamSpecification");
-	cJSON_AddStringToObject(in, "TableName", wire);
-	cJSON_AddBoolToObject(spec, "StreamEnabled", view != NULL);
-	if (view)
-		cJSON_AddStringToObject(spec, "StreamViewType", view);
-	int rc = aws_json(ctx, &aws_dynamodb, "UpdateTable", in, &out, e);
-	cJSON_Delete(in);
-	cJSON_Delete(out);
-	if (rc < 0)
-		return err_prefix(e, "%s the stream of '%s'", view ? "enabling" : "disabling", shown);
-	if (table_wait_active(ctx, wire, shown, timeout, NULL, e) < 0)
-		return -1;
-	return stream_info_get(ctx, wire, shown, si, e);
-}
-
 static int print_result(struct ctx *ctx, const char *shown, const struct stream_info *si, const char *changed,
                         struct err *e)
 {
@@ -137,7 +117,7 @@ static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx)
 			if (ok < 0)
 				goto out;
 			char *old = si.arn ? xstrdup(si.arn) : NULL;
-			if (update_stream(ctx, wire, shown, NULL, a.wait_timeout, &si, &e) < 0) {
+			if (stream_set(ctx, wire, shown, NULL, a.wait_timeout, &si, &e) < 0) {
 				free(old);
 				goto out;
 			}
@@ -164,8 +144,8 @@ static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx)
 		if (ok < 0)
 			goto out;
 		char *old = si.arn ? xstrdup(si.arn) : NULL;
-		if (update_stream(ctx, wire, shown, NULL, a.wait_timeout, &si, &e) < 0 ||
-		    update_stream(ctx, wire, shown, view, a.wait_timeout, &si, &e) < 0) {
+		if (stream_set(ctx, wire, shown, NULL, a.wait_timeout, &si, &e) < 0 ||
+		    stream_set(ctx, wire, shown, view, a.wait_timeout, &si, &e) < 0) {
 			free(old);
 			goto out;
 		}
@@ -174,7 +154,7 @@ static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx)
 		free(old);
 		changed = "replaced";
 	} else {
-		if (update_stream(ctx, wire, shown, view, a.wait_timeout, &si, &e) < 0)
+		if (stream_set(ctx, wire, shown, view, a.wait_timeout, &si, &e) < 0)
 			goto out;
 		changed = "enabled";
 	}

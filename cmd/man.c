@@ -35,7 +35,8 @@ static const char *const env_vars[][2] = {
 	{ "AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 	  "endpoint overrides as in the AWS CLI: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_DYNAMODB_STREAMS, "
 	  "AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL_STS, "
-	  "AWS_ENDPOINT_URL_SSO; the ignore switch drops them and the profile's endpoint_url/services." },
+	  "AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_SSO; the ignore switch drops them and the profile's "
+	  "endpoint_url/services." },
 	{ "AWS_STS_REGIONAL_ENDPOINTS", "legacy: the global STS endpoint for the regions that had it." },
 	{ "AWS_MAX_ATTEMPTS", "attempts per request, retries included (default 8)." },
 	{ "AWS_CA_BUNDLE", "CA file for TLS (verification is always on)." },
@@ -67,8 +68,8 @@ static const char *const exit_codes[][2] = {
 	{ "4", "put, update, delete, sql, transact: a condition failed or a transaction was cancelled; nothing changed" },
 	{ "64", "usage: unknown command or option, missing or bad argument" },
 	{ "65", "bad input data: a schema, a seed line, an expression" },
-	{ "66", "an input file, folder or table is missing" },
-	{ "69", "the endpoint is unreachable (connection refused, DNS, TLS); sql on an engine without PartiQL" },
+	{ "66", "an input file, folder or table is missing (or the table has no stream: stream tail, trigger create)" },
+	{ "69", "the endpoint is unreachable (connection refused, DNS, TLS); sql or transact on an engine without the API" },
 	{ "70", "an internal error (a bug in ddb)" },
 	{ "74", "the output could not be written (disk full)" },
 	{ "75", "throttled, 5xx or timeouts after every retry" },

@@ -36,6 +36,9 @@ const struct aws_service aws_cognito = {
 const struct aws_service aws_sts = {
 	"sts", "sts", "sts", "STS", "sts", AWS_QUERY, NULL, "2011-06-15", 0, 0,
 };
+const struct aws_service aws_lambda = {
+	"lambda", "lambda", "lambda", "LAMBDA", "lambda", AWS_REST_JSON, NULL, "2015-03-31", 0, 0,
+};
 
 #define DEFAULT_MAX_ATTEMPTS 8
 
@@ -380,7 +383,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 	char *url = NULL;
 	struct buf scheme = BUF_INIT, host = BUF_INIT, path = BUF_INIT, body = BUF_INIT;
 	char target[160] = "";
-	const char *ctype;
+	const char *ctype = NULL, *method = r->method ? r->method : "POST";
 	int rc = -1, max = r->max_attempts ? r->max_attempts : (ctx->max_attempts ? (int)ctx->max_attempts
 	                                                                          : DEFAULT_MAX_ATTEMPTS);
 	struct http *http = r->http ? r->http : ctx_http(ctx);
@@ -399,12 +402,26 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 		goto out;
 	if (http_url_parts(url, &scheme, &host, &path, e) < 0)
 		goto out;
+	if (svc->protocol == AWS_REST_JSON && r->path) {
+		/* the operation's path under the endpoint's own path, and the whole URL sent */
+		if (path.len && path.ptr[path.len - 1] == '/')
+			path.ptr[--path.len] = '\0';
+		buf_adds(&path, r->path);
+		free(url);
+		url = xasprintf("%s://%s%s%s%s", buf_cstr(&scheme), buf_cstr(&host), buf_cstr(&path),
+		                r->query && *r->query ? "?" : "", r->query ? r->query : "");
+	}
 
 	if (svc->protocol == AWS_QUERY) {
 		ctype = "application/x-www-form-urlencoded; charset=utf-8";
 		buf_addf(&body, "Action=%s&Version=%s", r->op, svc->api_version);
 		if (r->body_len) {
 			buf_addc(&body, '&');
+			buf_add(&body, r->body, r->body_len);
+		}
+	} else if (svc->protocol == AWS_REST_JSON) {
+		if (r->body_len) {   /* a body-less GET or DELETE has no Content-Type (as botocore sends it) */
+			ctype = "application/json";
 			buf_add(&body, r->body, r->body_len);
 		}
 	} else {
@@ -434,7 +451,8 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 			goto out;
 		}
 		sh[nsh++] = (struct sigv4_header){ "Host", buf_cstr(&host) };
-		sh[nsh++] = (struct sigv4_header){ "Content-Type", ctype };
+		if (ctype)
+			sh[nsh++] = (struct sigv4_header){ "Content-Type", ctype };
 		if (target[0])
 			sh[nsh++] = (struct sigv4_header){ "X-Amz-Target", target };
 		for (size_t i = 0; i < nsh; i++)
@@ -447,7 +465,8 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 				have_cr = 1;
 				use = &cr;
 			}
-			struct sigv4_request sreq = { "POST", buf_cstr(&path), NULL, sh, nsh, body.ptr, body.len };
+			struct sigv4_request sreq = { method, buf_cstr(&path), svc->protocol == AWS_REST_JSON ? r->query : NULL,
+			                              sh, nsh, body.ptr, body.len };
 			struct sigv4_credentials sc = { use->access_key_id, use->secret_access_key, use->session_token };
 			const char *sreg = ctx->region ? ctx->region : "us-east-1";
 			if (svc == &aws_sts && !strcmp(url, AWS_STS_GLOBAL_ENDPOINT))
@@ -464,7 +483,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 		}
 		hh[nh++] = (struct http_hdr){ "User-Agent", ua };
 
-		struct http_req hreq = { "POST", url, hh, nh, body.ptr, body.len };
+		struct http_req hreq = { method, url, hh, nh, body.ptr, body.len };
 		trace_request(ctx, &hreq, attempt);
 		double t0 = mono();
 		int sent = http_send(http, &hreq, &hr, e);

@@ -17,22 +17,22 @@ struct ctx;
 struct http;
 struct creds;
 
-enum aws_protocol { AWS_JSON10, AWS_JSON11, AWS_QUERY };
+enum aws_protocol { AWS_JSON10, AWS_JSON11, AWS_QUERY, AWS_REST_JSON };
 
 struct aws_service {
-	const char *name;            /* our name: "dynamodb", "streams", "ec2", "cognito-idp", "sts", "sso" */
+	const char *name;            /* our name: "dynamodb", "streams", "ec2", "cognito-idp", "sts", "lambda" */
 	const char *signing_name;    /* SigV4 service: "dynamodb" (Streams too), "ec2", "cognito-idp", "sts" */
 	const char *host_prefix;     /* endpoint prefix: "dynamodb", "streams.dynamodb", "ec2", "cognito-idp", "sts" */
 	const char *env_id;          /* AWS_ENDPOINT_URL_<env_id>: DYNAMODB, DYNAMODB_STREAMS, EC2, ... */
 	const char *config_id;       /* the [services] section key: dynamodb, dynamodb_streams, ec2, ... */
 	enum aws_protocol protocol;
 	const char *target_prefix;   /* JSON: "DynamoDB_20120810" */
-	const char *api_version;     /* Query: "2016-11-15" */
+	const char *api_version;     /* Query: "2016-11-15"; REST-JSON: the version in its paths ("2015-03-31") */
 	int has_local;               /* served by the local engine in local mode (DynamoDB, Streams) */
 	int crc32;                   /* responses carry x-amz-crc32 */
 };
 
-extern const struct aws_service aws_dynamodb, aws_streams, aws_ec2, aws_cognito, aws_sts;
+extern const struct aws_service aws_dynamodb, aws_streams, aws_ec2, aws_cognito, aws_sts, aws_lambda;
 
 /* The endpoint for a service: --endpoint-url > AWS_ENDPOINT_URL_<SVC> > AWS_ENDPOINT_URL > profile/services
  * endpoint_url > (local: DDB_LOCAL_ENDPOINT or http://localhost:8000 for DynamoDB and Streams) > the regional AWS
@@ -56,6 +56,10 @@ struct aws_request {
 	const char *endpoint;        /* NULL: aws_endpoint(ctx, svc) */
 	int max_attempts;            /* 0: ctx->max_attempts or the default (8) */
 	int no_retry_throttle;       /* return throttling errors at once (callers with their own backoff) */
+	/* REST-JSON (awsrest.h) only; the other protocols POST to the endpoint's path. */
+	const char *method;          /* NULL: "POST" */
+	const char *path;            /* encoded, appended to the endpoint's path ("/2015-03-31/event-source-mappings") */
+	const char *query;           /* encoded, without '?'; NULL or "" for none */
 };
 
 /* What a JSON response may cost once parsed, not only its raw size (http.c caps that at 64 MiB): its values are

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "item.h"
 #include "json.h"
+#include "table.h"
 
 extern char **environ;
 
@@ -129,6 +130,25 @@ int stream_info_get(struct ctx *ctx, const char *wire, const char *shown, struct
 	}
 	cJSON_Delete(out);
 	return 0;
+}
+
+int stream_set(struct ctx *ctx, const char *wire, const char *shown, const char *view, double timeout,
+               struct stream_info *si, struct err *e)
+{
+	cJSON *in = cJSON_CreateObject(), *out = NULL;
+	cJSON *spec = cJSON_AddObjectToObject(in, "StreamSpecification");
+	cJSON_AddStringToObject(in, "TableName", wire);
+	cJSON_AddBoolToObject(spec, "StreamEnabled", view != NULL);
+	if (view)
+		cJSON_AddStringToObject(spec, "StreamViewType", view);
+	int rc = aws_json(ctx, &aws_dynamodb, "UpdateTable", in, &out, e);
+	cJSON_Delete(in);
+	cJSON_Delete(out);
+	if (rc < 0)
+		return err_prefix(e, "%s the stream of '%s'", view ? "enabling" : "disabling", shown);
+	if (table_wait_active(ctx, wire, shown, timeout, NULL, e) < 0)
+		return -1;
+	return stream_info_get(ctx, wire, shown, si, e);
 }
 
 /* ---- record shape ------------------------------------------------------------------------------------------ */

@@ -52,6 +52,12 @@ void stream_info_release(struct stream_info *si);
 /* DescribeTable wire -> si.  A missing table is ERR_NOINPUT "table 'shown' does not exist" (exit 66). */
 int stream_info_get(struct ctx *ctx, const char *wire, const char *shown, struct stream_info *si, struct err *e);
 
+/* Turn the stream of table `wire` on with view type `view` (NULL: off) with UpdateTable's StreamSpecification,
+ * wait until the table is ACTIVE again (table_wait_active, `timeout` s; <0: its default) and refresh *si.
+ * (enable-stream, trigger create --enable-stream.) */
+int stream_set(struct ctx *ctx, const char *wire, const char *shown, const char *view, double timeout,
+               struct stream_info *si, struct err *e);
+
 enum stream_from {
 	STREAM_FROM_TRIM_HORIZON = 0,   /* every record still retained (24 h) */
 	STREAM_FROM_LATEST,             /* only records written from now on (closed shards are skipped) */

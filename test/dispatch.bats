@@ -30,7 +30,7 @@ load test_helper
 
 @test "dispatch: --help lists every visible command, on stdout, exit 0" {
 	run -0 --separate-stderr "$DDB" --help
-	for c in schema-load seed list-tables drop scan query enable-stream stream vpc-endpoint cognito describe wait local whoami repl; do
+	for c in schema-load seed list-tables drop scan query enable-stream stream trigger vpc-endpoint cognito describe wait local whoami repl; do
 		assert_line --regexp "^  $c +"
 	done
 	refute_line --partial __complete

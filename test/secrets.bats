@@ -102,6 +102,9 @@ run_all() {
 		"stream list lkt"
 		"stream tail lkt --limit 2"
 		"stream tail lkt --limit 1 --exec cat"
+		"trigger create lkt --function leakfn --batch-size 5 --max-attempts 1"   # Lambda's calls reach the engine
+		"trigger list lkt --max-attempts 1"                                     # too: traced, refused (500)
+		"trigger delete lkt --function leakfn --yes --max-attempts 1"
 		"wait lkt --exists --wait-timeout 10"
 		"whoami --max-attempts 1"   # its --endpoint-url (the engine's) is STS's: one traced, refused attempt
 		"whoami --no-sts"
