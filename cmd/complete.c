@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "complete.h"
 
 static int cmd_complete(int argc, char **argv, struct ctx *ctx);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "repl.h"
 
 static int cmd_man(int argc, char **argv, struct ctx *ctx);

@@ -6,6 +6,22 @@
 #include "config.h"
 #include "creds.h"
 
+const struct cmd *cmd_find(const struct cmd_table *t, const char *name)
+{
+	for (const struct cmd *const *c = t ? t->commands : NULL; c && *c; c++)
+		if (!strcmp((*c)->name, name))
+			return *c;
+	return NULL;
+}
+
+const struct cmd_alias *cmd_find_alias(const struct cmd_table *t, const char *link)
+{
+	for (const struct cmd_alias *a = t ? t->aliases : NULL; a && a->link; a++)
+		if (!strcmp(a->link, link))
+			return a;
+	return NULL;
+}
+
 int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, void *args, int *npos, int *code)
 {
 	struct err e = ERR_INIT;

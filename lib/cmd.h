@@ -36,22 +36,23 @@ struct cmd {
 /* Link names that stand for a command line (the old bin/ddb scripts): `get-conversation` -> `query conversation`.
  * `create-vpc-endpoint` -> `vpc-endpoint create`, `list-users` -> `cognito list-users`. */
 struct cmd_alias { const char *link; const char *words[4]; };
-extern const struct cmd_alias ddb_aliases[];
 
-/* The table (cmd/commands.c): pointers to each command file's `cmd_def_<name>`, sorted by name, NULL-terminated. */
-extern const struct cmd *const ddb_commands[];
-const struct cmd *cmd_find(const char *name);          /* by name */
-const struct cmd_alias *cmd_find_alias(const char *link);
-const struct cmd *cmd_suggest(const char *name);       /* closest, for "did you mean" */
-void cmd_print_overview(FILE *f);                       /* `ddb --help` / `ddb help` (cmd/commands.c) */
+/* The command table and its dispatcher, handed down by the program (cmd/main.c sets ctx->cmds): lib/ (the REPL,
+ * completion) knows the commands only through this, never by a symbol of cmd/.  Borrowed, never freed. */
+struct cmd_table {
+	const struct cmd *const *commands;   /* sorted by name, NULL-terminated */
+	const struct cmd_alias *aliases;     /* ended by a NULL link */
+	/* run one command line (argv[0] = command name or alias); returns its exit code */
+	int (*dispatch)(struct ctx *ctx, int argc, char **argv);
+};
+/* Lookup in t (NULL: an empty table): by name, and by link alias. */
+const struct cmd *cmd_find(const struct cmd_table *t, const char *name);
+const struct cmd_alias *cmd_find_alias(const struct cmd_table *t, const char *link);
 
 /* Parse a command's options (opt_parse) and do the setup its flags ask for (ctx_resolve; CMD_AWS: region and
  * credentials in prod, the world-readable credentials warning).  ctx->cmd_name must be set.  Returns 0 when the
  * command should run, or 1 when it must return *code at once (--help printed: 0; a usage or setup error already
  * reported: 64/78/...). */
 int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, void *args, int *npos, int *code);
-/* The dispatcher (cmd/main.c), also used by the REPL: run one command line; returns its exit code. */
-typedef int (*cmd_dispatch_fn)(struct ctx *ctx, int argc, char **argv);
-extern cmd_dispatch_fn ddb_dispatch;   /* defined in cmd/main.c */
 
 #endif

@@ -15,6 +15,7 @@
 
 enum out_mode { OUT_AUTO = 0, OUT_TABLE, OUT_JSON, OUT_JSONL, OUT_TEXT, OUT_MAP };
 
+struct cmd_table;
 struct config;
 struct creds_cache;
 struct http;
@@ -55,6 +56,8 @@ struct ctx {
 	/* Clock: wall time unless DDB_TEST_NOW (epoch seconds) is set — tests never depend on the clock. */
 	time_t (*now)(void);
 	const char *cmd_name;         /* for messages */
+	const struct cmd_table *cmds; /* borrowed: the commands and dispatcher (set by main; the REPL and completion
+	                               * use it); NULL: none */
 };
 
 extern const struct opt ctx_global_opts[];
