@@ -35,8 +35,21 @@ static const struct opt sl_opts[] = {
 	OPT_F_END,
 };
 
+/* The prod guard (cmd_start): only --recreate is destructive (not with --plan, a usage error). */
+static int schema_load_destructive(const struct ctx *ctx, const void *args, int npos, char **argv, char *what,
+                                   size_t n)
+{
+	const struct sl_args *a = args;
+	(void)ctx, (void)npos, (void)argv;
+	if (!a->recreate || a->plan)
+		return 0;
+	snprintf(what, n, "schema-load --recreate (it drops and re-creates each table whose keys or LSIs differ: "
+	         "their items are lost)");
+	return 1;
+}
+
 const struct cmd cmd_def_schema_load = {
-	"schema-load", cmd_schema_load, CMD_AWS, "create or update tables from schemas/",
+	"schema-load", cmd_schema_load, CMD_AWS | CMD_DESTRUCTIVE | CMD_ASKS, "create or update tables from schemas/",
 	"ddb schema-load [PATH...] [--plan] [--no-wait] [--wait-timeout SEC] [--recreate] [--var NAME=VALUE]... "
 	"[--tag KEY=VALUE]...", sl_opts,
 	"Loads schema files (the CreateTable input as JSON, as `aws dynamodb create-table --cli-input-json` takes it, "
@@ -49,6 +62,7 @@ const struct cmd cmd_def_schema_load = {
 	"Table names get the namespace prefix on the wire (--namespace / DDB_NAMESPACE); tags are the schema's Tags "
 	"plus --tag; in prod a warning names a missing 'project' or 'env' tag.",
 	"file",
+	schema_load_destructive,
 };
 
 /* ---- small helpers ---------------------------------------------------------------------- */

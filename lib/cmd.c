@@ -1,6 +1,7 @@
 /* cmd.c — the setup every command shares, driven by its flags. */
 #include "cmd.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -47,9 +48,7 @@ int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, voi
 		*code = EXIT_USAGE;
 		return 1;
 	}
-	if (!(cmd->flags & CMD_AWS))
-		return 0;
-	if (ctx->prod) {
+	if ((cmd->flags & CMD_AWS) && ctx->prod) {
 		if (!ctx->region) {
 			err_set(&e, ERR_CONFIG, "no region for --prod: use --region, set AWS_REGION, or set region in "
 			        "profile '%s'", ctx->profile);
@@ -70,5 +69,26 @@ int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, voi
 		}
 		creds_release(&c);
 	}
+	if (cmd_guard(ctx, cmd, args, *npos, argv, &e) < 0) {
+		*code = ctx_fail(ctx, &e);
+		return 1;
+	}
 	return 0;
+}
+
+int cmd_guard(struct ctx *ctx, const struct cmd *cmd, const void *args, int npos, char **argv, struct err *e)
+{
+	char what[512];
+	if (!(cmd->flags & CMD_DESTRUCTIVE) || !ctx->prod || ctx->yes)
+		return 0;
+	snprintf(what, sizeof what, "run '%s'", cmd->name);
+	if (cmd->destructive && !cmd->destructive(ctx, args, npos, argv, what, sizeof what))
+		return 0;
+	if (!ctx->in_tty || getenv("CI"))
+		return err_set(e, ERR_USAGE, "refusing to %s in prod without --yes", what);
+	if (cmd->flags & CMD_ASKS)
+		return 0;   /* the command asks for the name to type */
+	char where[128];
+	snprintf(where, sizeof where, "in PRODUCTION (region %s)", ctx->region ? ctx->region : "?");
+	return ctx_ask(ctx, what, where, cmd->name, e);
 }

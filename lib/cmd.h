@@ -2,8 +2,12 @@
  *
  * Flags say what a command needs; dispatch() does it once (git's RUN_SETUP):
  *   CMD_AWS          resolve region, endpoint and credentials before running
- *   CMD_DESTRUCTIVE  prod guard: refuse without --yes, or ask on a terminal (the command calls ctx_confirm with
- *                    the name to type)
+ *   CMD_DESTRUCTIVE  the prod guard, enforced by the setup (cmd_start), not by the command: in prod without --yes,
+ *                    refuse off a terminal (or under CI) before anything is sent (exit 64), ask on a terminal.
+ *                    cmd->destructive, when set, decides from the parsed options whether this run is destructive
+ *                    (schema-load only with --recreate, vpc-endpoint only for delete) and says what it would do
+ *   CMD_ASKS         a destructive command that asks on a terminal itself, for the name to type (ctx_confirm);
+ *                    without it the setup asks for the command's name
  *   CMD_NO_REPL      not available inside the REPL
  *   CMD_HIDDEN       not listed in help (internal: __complete)
  *   CMD_OUTPUT_MAP   the command has a `map` output mode (cognito list-users)
@@ -20,6 +24,7 @@ enum {
 	CMD_NO_REPL     = 1 << 2,
 	CMD_HIDDEN      = 1 << 3,
 	CMD_OUTPUT_MAP  = 1 << 4,   /* accepts --output map (others refuse it: exit 64) */
+	CMD_ASKS        = 1 << 5,
 };
 
 struct cmd {
@@ -31,6 +36,10 @@ struct cmd {
 	const struct opt *opts;           /* the command's own options (OPT_END-terminated), or NULL */
 	const char *description;          /* a paragraph for help and the man page, or NULL */
 	const char *positional_complete;  /* completion for positional args: "table", "file", "words:a b c" */
+	/* CMD_DESTRUCTIVE: is this run destructive?  args/npos/argv as parsed (positionals in argv[1..npos]).  Returns 1
+	 * and writes what it would do into what ("drop table 'x'", for "refusing to ... in prod without --yes"), or 0
+	 * (not destructive, or a usage error the command reports itself).  NULL: always destructive. */
+	int (*destructive)(const struct ctx *ctx, const void *args, int npos, char **argv, char *what, size_t n);
 };
 
 /* Link names that stand for a command line (the old bin/ddb scripts): `get-conversation` -> `query conversation`.
@@ -50,9 +59,12 @@ const struct cmd *cmd_find(const struct cmd_table *t, const char *name);
 const struct cmd_alias *cmd_find_alias(const struct cmd_table *t, const char *link);
 
 /* Parse a command's options (opt_parse) and do the setup its flags ask for (ctx_resolve; CMD_AWS: region and
- * credentials in prod, the world-readable credentials warning).  ctx->cmd_name must be set.  Returns 0 when the
+ * credentials in prod, the world-readable credentials warning; CMD_DESTRUCTIVE: the prod guard).  ctx->cmd_name must be set.  Returns 0 when the
  * command should run, or 1 when it must return *code at once (--help printed: 0; a usage or setup error already
  * reported: 64/78/...). */
 int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, void *args, int *npos, int *code);
+
+/* The prod guard of a destructive run (CMD_DESTRUCTIVE and cmd->destructive): 0 go ahead, -1 refused (e filled). */
+int cmd_guard(struct ctx *ctx, const struct cmd *cmd, const void *args, int npos, char **argv, struct err *e);
 
 #endif
