@@ -35,6 +35,6 @@ static int cmd_help(int argc, char **argv, struct ctx *ctx)
 			return ctx_usage(ctx, NULL, "'%s' is not a command (did you mean '%s'?)", argv[1], s->name);
 		return ctx_usage(ctx, NULL, "'%s' is not a command", argv[1]);
 	}
-	opt_print_help(ctx->out, c);
+	cmd_print_help(ctx->out, c);
 	return 0;
 }

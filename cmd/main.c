@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 		snprintf(nm, sizeof(nm), "%.*s", (int)strcspn(name, "="), name);
 		const struct opt *o = a[1] == '-' ? opt_find(NULL, nm) : NULL;
 		if (!o && a[1] == '-' && cmd_find(&ddb_table, "repl"))   /* `ddb --bail < script`: the REPL's own options */
-			o = opt_find(cmd_find(&ddb_table, "repl"), nm);
+			o = opt_find(cmd_find(&ddb_table, "repl")->opts, nm);
 		if (!o && a[1] != '-') {
 			for (const struct opt *g = ctx_global_opts; g->type != OPT_END; g++)
 				if (g->short_name && g->short_name == a[1] && !a[2])

@@ -361,14 +361,23 @@ static int backoff(struct ctx *ctx, int attempt, struct err *e)
 	return 0;
 }
 
+static void release_http(struct ctx *ctx)
+{
+	http_free(ctx->http);
+	ctx->http = NULL;
+	aws_thread_cleanup();
+}
+
 static struct http *ctx_http(struct ctx *ctx)
 {
 	struct http_opts o = { 0 };
 	o.connect_timeout_ms = ctx->connect_timeout > 0 ? (long)(ctx->connect_timeout * 1000) : 0;
 	o.timeout_ms = ctx->timeout > 0 ? (long)(ctx->timeout * 1000) : 0;
 	o.interrupted = ctx->interrupted;
-	if (!ctx->http)
+	if (!ctx->http) {
 		ctx->http = http_new(&o);
+		ctx_on_release(ctx, release_http);
+	}
 	else   /* the REPL keeps one connection: each line's --timeout/--connect-timeout apply to it */
 		http_set_opts(ctx->http, &o);
 	return ctx->http;

@@ -1,6 +1,7 @@
 /* cmd.c — the setup every command shares, driven by its flags. */
 #include "cmd.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,11 +24,27 @@ const struct cmd_alias *cmd_find_alias(const struct cmd_table *t, const char *li
 	return NULL;
 }
 
+void cmd_print_help(FILE *f, const struct cmd *cmd)
+{
+	if (cmd) {
+		fprintf(f, "usage: %s\n\n%s\n", cmd->synopsis, cmd->summary);
+		if (cmd->description)
+			fprintf(f, "\n%s\n", cmd->description);
+		if (cmd->opts && cmd->opts->type != OPT_END) {
+			fputs("\nOptions:\n", f);
+			opt_print_table(f, cmd->opts);
+		}
+	}
+	fputs("\nGlobal options (every command):\n", f);
+	opt_print_table(f, ctx_global_opts);
+}
+
 int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, void *args, int *npos, int *code)
 {
 	struct err e = ERR_INIT;
-	int r = opt_parse(ctx, cmd, argc, argv, args, npos, &e);
+	int r = opt_parse(ctx, cmd->opts, argc, argv, args, npos, &e);
 	if (r == 1) {
+		cmd_print_help(ctx->out, cmd);
 		*code = 0;
 		return 1;
 	}
@@ -74,6 +91,17 @@ int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, voi
 		return 1;
 	}
 	return 0;
+}
+
+int ctx_usage(struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	ctx_vline(ctx, "", fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(ctx->err_out, "usage: %s\n", cmd->synopsis);
+	return EXIT_USAGE;
 }
 
 int cmd_guard(struct ctx *ctx, const struct cmd *cmd, const void *args, int npos, char **argv, struct err *e)

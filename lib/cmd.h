@@ -64,6 +64,13 @@ const struct cmd_alias *cmd_find_alias(const struct cmd_table *t, const char *li
  * reported: 64/78/...). */
 int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, void *args, int *npos, int *code);
 
+/* `ddb CMD --help` and `ddb help CMD`: "usage: ...", the summary, the description, the command's options and the
+ * global ones, on f. */
+void cmd_print_help(FILE *f, const struct cmd *cmd);
+
+/* A usage error: one specific line plus the synopsis (cmd NULL: none) on err_out; returns 64. */
+int ctx_usage(struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* The prod guard of a destructive run (CMD_DESTRUCTIVE and cmd->destructive): 0 go ahead, -1 refused (e filled). */
 int cmd_guard(struct ctx *ctx, const struct cmd *cmd, const void *args, int npos, char **argv, struct err *e);
 

@@ -394,7 +394,7 @@ static const struct opt *line_opt(const struct cmd *cmd, const char *w, int *has
 		memcpy(name, w + 2, n);
 		name[n] = '\0';
 		*has_inline = eq != NULL;
-		return opt_find(cmd, name);
+		return opt_find(cmd ? cmd->opts : NULL, name);
 	}
 	const struct opt *tables[2] = { cmd ? cmd->opts : NULL, ctx_global_opts };
 	for (int k = 0; k < 2; k++)

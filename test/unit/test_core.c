@@ -44,7 +44,7 @@ static int parse(struct ctx *ctx, struct targs *a, struct err *e, int *npos, cha
 		argc++;
 	memset(a, 0, sizeof(*a));
 	err_clear(e);
-	return opt_parse(ctx, &tcmd, argc, argv, a, npos, e);
+	return opt_parse(ctx, tcmd.opts, argc, argv, a, npos, e);
 }
 
 static void test_opts(void)
