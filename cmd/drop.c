@@ -112,7 +112,7 @@ static int delete_one(struct ctx *ctx, const char *wire, const char *shown, doub
 		cJSON_Delete(out);
 		if (rc == 0)
 			return 0;
-		if (e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException")) {
+		if (aws_is_not_found(e)) {
 			err_clear(e);
 			return 1;
 		}

@@ -485,7 +485,7 @@ static int recreate(struct sl *st, struct schema *s, struct err *e)
 	cJSON_AddStringToObject(in, "TableName", schema_wire_name(s));
 	int rc = call(ctx, "DeleteTable", in, NULL, e);
 	cJSON_Delete(in);
-	if (rc < 0 && !(e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException")))
+	if (rc < 0 && !(aws_is_not_found(e)))
 		return err_prefix(e, "%s: DeleteTable", s->table);
 	err_clear(e);
 	if (table_wait_gone(ctx, schema_wire_name(s), s->table, st->a->wait_timeout, e) < 0)

@@ -668,6 +668,24 @@ int aws_json_on(struct ctx *ctx, struct http *http, const struct aws_service *sv
 	return rc;
 }
 
+int aws_is_not_found(const struct err *e)
+{
+	return e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException");
+}
+
+int aws_table_not_found(struct err *e, const char *shown, int kind)
+{
+	if (!aws_is_not_found(e))
+		return 0;
+	if (kind < 0) {
+		snprintf(e->msg, sizeof(e->msg), "table '%s' does not exist", shown);
+	} else {
+		err_clear(e);
+		err_set(e, (enum err_kind)kind, "table '%s' does not exist", shown);
+	}
+	return 1;
+}
+
 int aws_json(struct ctx *ctx, const struct aws_service *svc, const char *op, const cJSON *in, cJSON **out,
              struct err *e)
 {

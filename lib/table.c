@@ -59,7 +59,7 @@ int table_describe(struct ctx *ctx, const char *wire, struct table_desc *d, stru
 	rc = aws_json(ctx, &aws_dynamodb, "DescribeTable", in, &out, e);
 	cJSON_Delete(in);
 	if (rc < 0) {
-		if (e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException")) {
+		if (aws_is_not_found(e)) {
 			err_clear(e);
 			return 1;
 		}
