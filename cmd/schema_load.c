@@ -11,6 +11,7 @@
 
 #include "aws.h"
 #include "buf.h"
+#include "json.h"
 #include "cmd.h"
 #include "render.h"
 #include "schema.h"
@@ -66,17 +67,6 @@ const struct cmd cmd_def_schema_load = {
 };
 
 /* ---- small helpers ---------------------------------------------------------------------- */
-
-static const cJSON *get(const cJSON *o, const char *k)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static const char *get_str(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 struct lines { char **v; size_t n; };
 
@@ -156,7 +146,7 @@ static int merge_tags(struct sl *st, struct schema *s, struct err *e)
 		char *key = xstrndup(kv, (size_t)(eq - kv));
 		cJSON *t, *found = NULL;
 		cJSON_ArrayForEach(t, tags) {
-			const char *k = get_str(t, "Key");
+			const char *k = json_get_string(t, "Key");
 			if (k && !strcmp(k, key))
 				found = t;
 		}
@@ -180,9 +170,9 @@ static const char *tag_value(const cJSON *tags, const char *key)
 {
 	const cJSON *t;
 	cJSON_ArrayForEach(t, tags) {
-		const char *k = get_str(t, "Key");
+		const char *k = json_get_string(t, "Key");
 		if (k && !strcmp(k, key)) {
-			const char *v = get_str(t, "Value");
+			const char *v = json_get_string(t, "Value");
 			return v ? v : "";
 		}
 	}
@@ -191,7 +181,7 @@ static const char *tag_value(const cJSON *tags, const char *key)
 
 static void warn_prod_tags(struct sl *st, const struct schema *s)
 {
-	const cJSON *tags = get(s->create, "Tags");
+	const cJSON *tags = json_get(s->create, "Tags");
 	static const char *const want[] = { "project", "env" };
 	if (!st->ctx->prod)
 		return;
@@ -240,7 +230,7 @@ static int make_plan(struct sl *st, const struct schema *s, const struct table_d
                      cJSON **tag_req, struct err *e)
 {
 	cJSON *ttl = NULL, *cb = NULL, *tags = NULL;
-	const cJSON *want = get(s->create, "Tags");
+	const cJSON *want = json_get(s->create, "Tags");
 	int rc = -1;
 
 	*tag_req = NULL;
@@ -257,11 +247,11 @@ static int make_plan(struct sl *st, const struct schema *s, const struct table_d
 		goto done;
 	}
 	if (tags) {
-		const cJSON *t, *live = get(tags, "Tags");
+		const cJSON *t, *live = json_get(tags, "Tags");
 		cJSON *req = NULL, *arr = NULL;
 		struct buf line = BUF_INIT;
 		cJSON_ArrayForEach(t, want) {
-			const char *k = get_str(t, "Key"), *v = get_str(t, "Value"), *have;
+			const char *k = json_get_string(t, "Key"), *v = json_get_string(t, "Value"), *have;
 			if (!k)
 				continue;
 			if (!v)
@@ -297,8 +287,8 @@ done:
 /* The IndexName of an UpdateTable request that creates a GSI, or NULL. */
 static const char *gsi_add_name(const cJSON *req)
 {
-	const cJSON *u = cJSON_GetArrayItem(get(req, "GlobalSecondaryIndexUpdates"), 0);
-	return get_str(get(u, "Create"), "IndexName");
+	const cJSON *u = cJSON_GetArrayItem(json_get(req, "GlobalSecondaryIndexUpdates"), 0);
+	return json_get_string(json_get(u, "Create"), "IndexName");
 }
 
 /* Apply one change.  Returns 0 applied, 1 skipped (the local engine does not support it: warned), -1 error.
@@ -324,7 +314,7 @@ static int apply(struct sl *st, const struct schema *s, const char *op, const cJ
 		return err_prefix(e, "%s: %s", s->table, line);
 	}
 	if (is_gsi_add) {
-		const cJSON *td = get(out, "TableDescription");
+		const cJSON *td = json_get(out, "TableDescription");
 		ix = gsi_add_name(req);
 		if (ix && td && !table_has_index(td, ix)) {
 			cJSON_Delete(out);
@@ -377,7 +367,7 @@ static int apply_plan(struct sl *st, const struct schema *s, const struct schema
 	}
 	if (tag_req) {
 		cJSON *req = cJSON_Duplicate(tag_req, 1);
-		const char *line = get_str(tag_req, "x-ddb-line");
+		const char *line = json_get_string(tag_req, "x-ddb-line");
 		char *l = xstrdup(line ? line : "~ tags");
 		cJSON_DeleteItemFromObjectCaseSensitive(req, "x-ddb-line");
 		int rc = apply(st, s, "TagResource", req, l, 0, 0, e);
@@ -401,13 +391,13 @@ static char *create_line(const struct schema *s)
 {
 	struct buf b = BUF_INIT;
 	const cJSON *k, *c = s->create;
-	int first = 1, ng = cJSON_GetArraySize(get(c, "GlobalSecondaryIndexes")),
-	    nl = cJSON_GetArraySize(get(c, "LocalSecondaryIndexes"));
-	const char *billing = get_str(c, "BillingMode");
+	int first = 1, ng = cJSON_GetArraySize(json_get(c, "GlobalSecondaryIndexes")),
+	    nl = cJSON_GetArraySize(json_get(c, "LocalSecondaryIndexes"));
+	const char *billing = json_get_string(c, "BillingMode");
 	buf_adds(&b, "+ create table (");
-	cJSON_ArrayForEach(k, get(c, "KeySchema")) {
-		buf_addf(&b, "%s%s %s", first ? "" : ", ", get_str(k, "AttributeName") ? get_str(k, "AttributeName") : "?",
-		         get_str(k, "KeyType") ? get_str(k, "KeyType") : "?");
+	cJSON_ArrayForEach(k, json_get(c, "KeySchema")) {
+		buf_addf(&b, "%s%s %s", first ? "" : ", ", json_get_string(k, "AttributeName") ? json_get_string(k, "AttributeName") : "?",
+		         json_get_string(k, "KeyType") ? json_get_string(k, "KeyType") : "?");
 		first = 0;
 	}
 	if (ng)
@@ -556,7 +546,7 @@ static int load_one(struct sl *st, struct schema *s, struct err *e)
 		for (size_t i = 0; i < p.n; i++)
 			lines_push(&st->lines, xasprintf("%s", p.v[i].line));
 		if (tag_req)
-			lines_push(&st->lines, xasprintf("%s", get_str(tag_req, "x-ddb-line")));
+			lines_push(&st->lines, xasprintf("%s", json_get_string(tag_req, "x-ddb-line")));
 		size_t n = p.n + (tag_req ? 1 : 0);
 		char result[64];
 		snprintf(result, sizeof result, "%zu change%s%s", n, n == 1 ? "" : "s", need_recreate ? " (needs --recreate)" : "");
