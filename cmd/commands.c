@@ -3,7 +3,7 @@
  * test/<name>.bats. */
 #include <string.h>
 
-#include "cmd.h"
+#include "commands.h"
 
 extern const struct cmd cmd_def_cognito, cmd_def_complete, cmd_def_delete, cmd_def_describe, cmd_def_drop,
 	cmd_def_enable_stream, cmd_def_get, cmd_def_put, cmd_def_sql, cmd_def_transact, cmd_def_update,
@@ -52,22 +52,6 @@ const struct cmd_alias ddb_aliases[] = {
 	{ "list-users", { "cognito", "list-users", NULL, NULL } },
 	{ NULL, { NULL, NULL, NULL, NULL } },
 };
-
-const struct cmd *cmd_find(const char *name)
-{
-	for (const struct cmd *const *c = ddb_commands; *c; c++)
-		if (!strcmp((*c)->name, name))
-			return *c;
-	return NULL;
-}
-
-const struct cmd_alias *cmd_find_alias(const char *link)
-{
-	for (const struct cmd_alias *a = ddb_aliases; a->link; a++)
-		if (!strcmp(a->link, link))
-			return a;
-	return NULL;
-}
 
 const struct cmd *cmd_suggest(const char *name)
 {

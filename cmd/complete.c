@@ -2,13 +2,15 @@
  *   ddb __complete [--] WORDS...   candidates for the last word (may be ""), one per line; WORDS are the words
  *                                  after "ddb" up to the cursor.  A line ":file" or ":dir" asks the shell to
  *                                  complete a path instead.  Always exits 0 and prints nothing on stderr.
- *   ddb __commands                 the command names (not hidden ones), one per line: `make install` makes a
- *                                  ddb-<command> link for each.
+ *   ddb __commands [--destructive] the command names (not hidden ones), one per line: `make install` makes a
+ *                                  ddb-<command> link for each; --destructive: only those the prod guard covers
+ *                                  (CMD_DESTRUCTIVE), which test/prod_safety.bats iterates.
  * The engine is lib/complete.c; the options are read raw (not with cmd_start): the words belong to the line
  * being completed, not to __complete. */
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "complete.h"
 
 static int cmd_complete(int argc, char **argv, struct ctx *ctx);
@@ -20,9 +22,15 @@ const struct cmd cmd_def_complete = {
 	"Prints the completions of the last word, one per line (':file' or ':dir': complete a path).", NULL,
 };
 
+struct commands_args { int destructive; };
+static const struct opt commands_opts[] = {
+	OPT_F_BOOL(0, "destructive", struct commands_args, destructive, "only the commands the prod guard covers"),
+	OPT_F_END,
+};
+
 const struct cmd cmd_def_commands = {
-	"__commands", cmd_commands, CMD_HIDDEN, "list the command names (for make install)",
-	"ddb __commands", NULL, NULL, NULL,
+	"__commands", cmd_commands, CMD_HIDDEN, "list the command names (for make install and the tests)",
+	"ddb __commands [--destructive]", commands_opts, NULL, NULL,
 };
 
 static int cmd_complete(int argc, char **argv, struct ctx *ctx)
@@ -50,13 +58,13 @@ static int cmd_complete(int argc, char **argv, struct ctx *ctx)
 static int cmd_commands(int argc, char **argv, struct ctx *ctx)
 {
 	int npos, code;
-	char dummy;
-	if (cmd_start(ctx, &cmd_def_commands, argc, argv, &dummy, &npos, &code))
+	struct commands_args a = { 0 };
+	if (cmd_start(ctx, &cmd_def_commands, argc, argv, &a, &npos, &code))
 		return code;
 	if (npos)
 		return ctx_usage(ctx, &cmd_def_commands, "unexpected argument '%s'", argv[1]);
 	for (const struct cmd *const *c = ddb_commands; *c; c++)
-		if (!((*c)->flags & CMD_HIDDEN))
+		if (!((*c)->flags & CMD_HIDDEN) && (!a.destructive || ((*c)->flags & CMD_DESTRUCTIVE)))
 			fprintf(ctx->out, "%s\n", (*c)->name);
 	return 0;
 }

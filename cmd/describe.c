@@ -5,6 +5,7 @@
 
 #include "aws.h"
 #include "buf.h"
+#include "json.h"
 #include "cmd.h"
 #include "render.h"
 #include "table.h"
@@ -30,20 +31,9 @@ const struct cmd cmd_def_describe = {
 	"table",
 };
 
-static const cJSON *get(const cJSON *o, const char *k)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static const char *get_str(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static long long get_ll(const cJSON *o, const char *k)
 {
-	const cJSON *v = get(o, k);
+	const cJSON *v = json_get(o, k);
 	/* a server's number: in range before it becomes an integer */
 	return cJSON_IsNumber(v) && v->valuedouble > -9e18 && v->valuedouble < 9e18 ? (long long)v->valuedouble : 0;
 }
@@ -60,10 +50,10 @@ static void keys_text(struct buf *b, const cJSON *ks, const cJSON *defs)
 	const cJSON *k, *d;
 	int first = 1;
 	cJSON_ArrayForEach(k, ks) {
-		const char *n = get_str(k, "AttributeName"), *t = get_str(k, "KeyType"), *ty = NULL;
+		const char *n = json_get_string(k, "AttributeName"), *t = json_get_string(k, "KeyType"), *ty = NULL;
 		cJSON_ArrayForEach(d, defs)
-			if (n && get_str(d, "AttributeName") && !strcmp(get_str(d, "AttributeName"), n))
-				ty = get_str(d, "AttributeType");
+			if (n && json_get_string(d, "AttributeName") && !strcmp(json_get_string(d, "AttributeName"), n))
+				ty = json_get_string(d, "AttributeType");
 		buf_addf(b, "%s%s (%s) %s", first ? "" : ", ", n ? n : "?", ty ? ty : "?", t ? t : "?");
 		first = 0;
 	}
@@ -71,8 +61,8 @@ static void keys_text(struct buf *b, const cJSON *ks, const cJSON *defs)
 
 static const char *billing_of(const cJSON *t)
 {
-	const char *b = get_str(get(t, "BillingModeSummary"), "BillingMode");
-	const cJSON *pt = get(t, "ProvisionedThroughput");
+	const char *b = json_get_string(json_get(t, "BillingModeSummary"), "BillingMode");
+	const cJSON *pt = json_get(t, "ProvisionedThroughput");
 	if (b)
 		return b;
 	if (!pt || (get_ll(pt, "ReadCapacityUnits") == 0 && get_ll(pt, "WriteCapacityUnits") == 0))
@@ -84,24 +74,24 @@ static cJSON *index_obj(const cJSON *ix, const cJSON *defs, const char *kind, in
 {
 	cJSON *o = cJSON_CreateObject();
 	struct buf b = BUF_INIT;
-	const cJSON *pr = get(ix, "Projection"), *nk = get(pr, "NonKeyAttributes");
-	const char *st = get_str(ix, "IndexStatus");
-	cJSON_AddStringToObject(o, "name", get_str(ix, "IndexName") ? get_str(ix, "IndexName") : "?");
+	const cJSON *pr = json_get(ix, "Projection"), *nk = json_get(pr, "NonKeyAttributes");
+	const char *st = json_get_string(ix, "IndexStatus");
+	cJSON_AddStringToObject(o, "name", json_get_string(ix, "IndexName") ? json_get_string(ix, "IndexName") : "?");
 	cJSON_AddStringToObject(o, "type", kind);
-	keys_text(&b, get(ix, "KeySchema"), defs);
+	keys_text(&b, json_get(ix, "KeySchema"), defs);
 	cJSON_AddStringToObject(o, "keys", buf_cstr(&b));
 	buf_release(&b);
-	cJSON_AddStringToObject(o, "projection", get_str(pr, "ProjectionType") ? get_str(pr, "ProjectionType") : "ALL");
+	cJSON_AddStringToObject(o, "projection", json_get_string(pr, "ProjectionType") ? json_get_string(pr, "ProjectionType") : "ALL");
 	if (cJSON_IsArray(nk))
 		cJSON_AddItemToObject(o, "non_key_attributes", cJSON_Duplicate(nk, 1));
 	cJSON_AddStringToObject(o, "status", st ? st : "ACTIVE");   /* LSIs have no status: they live with the table */
-	if (cJSON_IsTrue(get(ix, "Backfilling")))
+	if (cJSON_IsTrue(json_get(ix, "Backfilling")))
 		cJSON_AddTrueToObject(o, "backfilling");
-	if (provisioned && get(ix, "ProvisionedThroughput")) {
-		add_ll(o, "read_capacity", get_ll(get(ix, "ProvisionedThroughput"), "ReadCapacityUnits"));
-		add_ll(o, "write_capacity", get_ll(get(ix, "ProvisionedThroughput"), "WriteCapacityUnits"));
+	if (provisioned && json_get(ix, "ProvisionedThroughput")) {
+		add_ll(o, "read_capacity", get_ll(json_get(ix, "ProvisionedThroughput"), "ReadCapacityUnits"));
+		add_ll(o, "write_capacity", get_ll(json_get(ix, "ProvisionedThroughput"), "WriteCapacityUnits"));
 	}
-	if (get(ix, "ItemCount"))
+	if (json_get(ix, "ItemCount"))
 		add_ll(o, "item_count", get_ll(ix, "ItemCount"));
 	return o;
 }
@@ -126,7 +116,7 @@ static int optional_call(struct ctx *ctx, const char *op, const char *key, const
 
 static cJSON *summary(struct ctx *ctx, const char *user, const struct table_desc *d, struct err *e, int *rc)
 {
-	const cJSON *t = d->table, *defs = get(t, "AttributeDefinitions"), *ix, *ss;
+	const cJSON *t = d->table, *defs = json_get(t, "AttributeDefinitions"), *ix, *ss;
 	cJSON *o = cJSON_CreateObject(), *ixs, *x = NULL;
 	struct buf b = BUF_INIT;
 	const char *billing = billing_of(t);
@@ -134,49 +124,49 @@ static cJSON *summary(struct ctx *ctx, const char *user, const struct table_desc
 
 	*rc = 0;
 	cJSON_AddStringToObject(o, "table", user);
-	if (strcmp(user, get_str(t, "TableName") ? get_str(t, "TableName") : user))
-		cJSON_AddStringToObject(o, "wire_name", get_str(t, "TableName"));
+	if (strcmp(user, json_get_string(t, "TableName") ? json_get_string(t, "TableName") : user))
+		cJSON_AddStringToObject(o, "wire_name", json_get_string(t, "TableName"));
 	cJSON_AddStringToObject(o, "status", d->status);
-	keys_text(&b, get(t, "KeySchema"), defs);
+	keys_text(&b, json_get(t, "KeySchema"), defs);
 	cJSON_AddStringToObject(o, "keys", buf_cstr(&b));
 	buf_release(&b);
 	cJSON_AddStringToObject(o, "billing", billing);
 	if (prov) {
-		add_ll(o, "read_capacity", get_ll(get(t, "ProvisionedThroughput"), "ReadCapacityUnits"));
-		add_ll(o, "write_capacity", get_ll(get(t, "ProvisionedThroughput"), "WriteCapacityUnits"));
+		add_ll(o, "read_capacity", get_ll(json_get(t, "ProvisionedThroughput"), "ReadCapacityUnits"));
+		add_ll(o, "write_capacity", get_ll(json_get(t, "ProvisionedThroughput"), "WriteCapacityUnits"));
 	}
 	ixs = cJSON_AddArrayToObject(o, "indexes");
-	cJSON_ArrayForEach(ix, get(t, "GlobalSecondaryIndexes"))
+	cJSON_ArrayForEach(ix, json_get(t, "GlobalSecondaryIndexes"))
 		cJSON_AddItemToArray(ixs, index_obj(ix, defs, "GSI", prov));
-	cJSON_ArrayForEach(ix, get(t, "LocalSecondaryIndexes"))
+	cJSON_ArrayForEach(ix, json_get(t, "LocalSecondaryIndexes"))
 		cJSON_AddItemToArray(ixs, index_obj(ix, defs, "LSI", 0));
 
-	ss = get(t, "StreamSpecification");
-	if (cJSON_IsTrue(get(ss, "StreamEnabled"))) {
+	ss = json_get(t, "StreamSpecification");
+	if (cJSON_IsTrue(json_get(ss, "StreamEnabled"))) {
 		cJSON *s = cJSON_AddObjectToObject(o, "stream");
-		cJSON_AddStringToObject(s, "view_type", get_str(ss, "StreamViewType") ? get_str(ss, "StreamViewType") : "?");
-		if (get_str(t, "LatestStreamArn"))
-			cJSON_AddStringToObject(s, "arn", get_str(t, "LatestStreamArn"));
+		cJSON_AddStringToObject(s, "view_type", json_get_string(ss, "StreamViewType") ? json_get_string(ss, "StreamViewType") : "?");
+		if (json_get_string(t, "LatestStreamArn"))
+			cJSON_AddStringToObject(s, "arn", json_get_string(t, "LatestStreamArn"));
 	} else {
 		cJSON_AddNullToObject(o, "stream");
 	}
 
-	const char *wire = get_str(t, "TableName");
+	const char *wire = json_get_string(t, "TableName");
 	if (wire && optional_call(ctx, "DescribeTimeToLive", "TableName", wire, &x, e) < 0)
 		goto fail;
 	if (x) {
-		const cJSON *td = get(x, "TimeToLiveDescription");
+		const cJSON *td = json_get(x, "TimeToLiveDescription");
 		cJSON *tt = cJSON_AddObjectToObject(o, "ttl");
-		cJSON_AddStringToObject(tt, "status", get_str(td, "TimeToLiveStatus") ? get_str(td, "TimeToLiveStatus") : "?");
-		if (get_str(td, "AttributeName"))
-			cJSON_AddStringToObject(tt, "attribute", get_str(td, "AttributeName"));
+		cJSON_AddStringToObject(tt, "status", json_get_string(td, "TimeToLiveStatus") ? json_get_string(td, "TimeToLiveStatus") : "?");
+		if (json_get_string(td, "AttributeName"))
+			cJSON_AddStringToObject(tt, "attribute", json_get_string(td, "AttributeName"));
 		cJSON_Delete(x);
 		x = NULL;
 	}
 	if (wire && optional_call(ctx, "DescribeContinuousBackups", "TableName", wire, &x, e) < 0)
 		goto fail;
 	if (x) {
-		const char *st = get_str(get(get(x, "ContinuousBackupsDescription"), "PointInTimeRecoveryDescription"),
+		const char *st = json_get_string(json_get(json_get(x, "ContinuousBackupsDescription"), "PointInTimeRecoveryDescription"),
 		                         "PointInTimeRecoveryStatus");
 		cJSON_AddStringToObject(o, "point_in_time_recovery", st ? st : "?");
 		cJSON_Delete(x);
@@ -187,16 +177,16 @@ static cJSON *summary(struct ctx *ctx, const char *user, const struct table_desc
 	if (x) {
 		const cJSON *tag;
 		cJSON *tags = cJSON_AddObjectToObject(o, "tags");
-		cJSON_ArrayForEach(tag, get(x, "Tags"))
-			if (get_str(tag, "Key"))
-				cJSON_AddStringToObject(tags, get_str(tag, "Key"), get_str(tag, "Value") ? get_str(tag, "Value") : "");
+		cJSON_ArrayForEach(tag, json_get(x, "Tags"))
+			if (json_get_string(tag, "Key"))
+				cJSON_AddStringToObject(tags, json_get_string(tag, "Key"), json_get_string(tag, "Value") ? json_get_string(tag, "Value") : "");
 		cJSON_Delete(x);
 		x = NULL;
 	}
-	if (cJSON_IsTrue(get(t, "DeletionProtectionEnabled")))
+	if (cJSON_IsTrue(json_get(t, "DeletionProtectionEnabled")))
 		cJSON_AddTrueToObject(o, "deletion_protection");
-	if (get_str(get(t, "TableClassSummary"), "TableClass"))
-		cJSON_AddStringToObject(o, "table_class", get_str(get(t, "TableClassSummary"), "TableClass"));
+	if (json_get_string(json_get(t, "TableClassSummary"), "TableClass"))
+		cJSON_AddStringToObject(o, "table_class", json_get_string(json_get(t, "TableClassSummary"), "TableClass"));
 	add_ll(o, "item_count", get_ll(t, "ItemCount"));
 	add_ll(o, "size_bytes", get_ll(t, "TableSizeBytes"));
 	if (d->arn)
@@ -226,7 +216,7 @@ static void kv(struct fields *f, const char *k, const char *fmt, ...)
 
 static const char *s_or(const cJSON *o, const char *k, const char *dflt)
 {
-	const char *s = get_str(o, k);
+	const char *s = json_get_string(o, k);
 	return s ? s : dflt;
 }
 
@@ -234,49 +224,49 @@ static void print_fields(struct fields *f, const cJSON *o)
 {
 	const cJSON *ix, *x;
 	kv(f, "table", "%s", s_or(o, "table", "?"));
-	if (get_str(o, "wire_name"))
-		kv(f, "wire name", "%s", get_str(o, "wire_name"));
+	if (json_get_string(o, "wire_name"))
+		kv(f, "wire name", "%s", json_get_string(o, "wire_name"));
 	kv(f, "status", "%s", s_or(o, "status", "?"));
 	kv(f, "keys", "%s", s_or(o, "keys", ""));
-	if (get(o, "read_capacity")) {
-		char *r = render_cell(get(o, "read_capacity")), *w = render_cell(get(o, "write_capacity"));
+	if (json_get(o, "read_capacity")) {
+		char *r = render_cell(json_get(o, "read_capacity")), *w = render_cell(json_get(o, "write_capacity"));
 		kv(f, "billing", "PROVISIONED (read %s, write %s)", r, w);
 		free(r);
 		free(w);
 	} else {
 		kv(f, "billing", "%s", s_or(o, "billing", "?"));
 	}
-	cJSON_ArrayForEach(ix, get(o, "indexes")) {
+	cJSON_ArrayForEach(ix, json_get(o, "indexes")) {
 		struct buf pr = BUF_INIT;   /* "INCLUDE (a, b)"; "; read 5, write 5" for a provisioned GSI */
 		const cJSON *nk;
 		buf_adds(&pr, s_or(ix, "projection", "?"));
-		cJSON_ArrayForEach(nk, get(ix, "non_key_attributes"))
+		cJSON_ArrayForEach(nk, json_get(ix, "non_key_attributes"))
 			if (cJSON_IsString(nk))
-				buf_addf(&pr, "%s%s", nk == get(ix, "non_key_attributes")->child ? " (" : ", ", nk->valuestring);
-		if (cJSON_GetArraySize(get(ix, "non_key_attributes")) > 0)
+				buf_addf(&pr, "%s%s", nk == json_get(ix, "non_key_attributes")->child ? " (" : ", ", nk->valuestring);
+		if (cJSON_GetArraySize(json_get(ix, "non_key_attributes")) > 0)
 			buf_adds(&pr, ")");
-		if (get(ix, "read_capacity")) {
-			char *r = render_cell(get(ix, "read_capacity")), *w = render_cell(get(ix, "write_capacity"));
+		if (json_get(ix, "read_capacity")) {
+			char *r = render_cell(json_get(ix, "read_capacity")), *w = render_cell(json_get(ix, "write_capacity"));
 			buf_addf(&pr, "; read %s, write %s", r, w);
 			free(r);
 			free(w);
 		}
 		kv(f, "index", "%s %s: %s; %s; %s%s", s_or(ix, "type", "?"), s_or(ix, "name", "?"),
 		   s_or(ix, "keys", ""), buf_cstr(&pr), s_or(ix, "status", "?"),
-		   cJSON_IsTrue(get(ix, "backfilling")) ? " (backfilling)" : "");
+		   cJSON_IsTrue(json_get(ix, "backfilling")) ? " (backfilling)" : "");
 		buf_release(&pr);
 	}
-	x = get(o, "stream");
+	x = json_get(o, "stream");
 	if (cJSON_IsObject(x))
 		kv(f, "stream", "%s %s", s_or(x, "view_type", "?"), s_or(x, "arn", ""));
 	else
 		kv(f, "stream", "off");
-	if ((x = get(o, "ttl")))
-		kv(f, "ttl", "%s%s%s%s", s_or(x, "status", "?"), get_str(x, "attribute") ? " (" : "",
-		   s_or(x, "attribute", ""), get_str(x, "attribute") ? ")" : "");
-	if (get_str(o, "point_in_time_recovery"))
-		kv(f, "pitr", "%s", get_str(o, "point_in_time_recovery"));
-	if (cJSON_IsObject(x = get(o, "tags"))) {
+	if ((x = json_get(o, "ttl")))
+		kv(f, "ttl", "%s%s%s%s", s_or(x, "status", "?"), json_get_string(x, "attribute") ? " (" : "",
+		   s_or(x, "attribute", ""), json_get_string(x, "attribute") ? ")" : "");
+	if (json_get_string(o, "point_in_time_recovery"))
+		kv(f, "pitr", "%s", json_get_string(o, "point_in_time_recovery"));
+	if (cJSON_IsObject(x = json_get(o, "tags"))) {
 		struct buf b = BUF_INIT;
 		const cJSON *tag;
 		cJSON_ArrayForEach(tag, x)
@@ -284,17 +274,17 @@ static void print_fields(struct fields *f, const cJSON *o)
 		kv(f, "tags", "%s", b.len ? buf_cstr(&b) : "(none)");
 		buf_release(&b);
 	}
-	if (cJSON_IsTrue(get(o, "deletion_protection")))
+	if (cJSON_IsTrue(json_get(o, "deletion_protection")))
 		kv(f, "protection", "deletion protection on");
-	if (get_str(o, "table_class"))
-		kv(f, "class", "%s", get_str(o, "table_class"));
-	char *n = render_cell(get(o, "item_count")), *z = render_cell(get(o, "size_bytes"));
+	if (json_get_string(o, "table_class"))
+		kv(f, "class", "%s", json_get_string(o, "table_class"));
+	char *n = render_cell(json_get(o, "item_count")), *z = render_cell(json_get(o, "size_bytes"));
 	kv(f, "items", "%s", n);
 	kv(f, "size", "%s bytes", z);
 	free(n);
 	free(z);
-	if (get_str(o, "arn"))
-		kv(f, "arn", "%s", get_str(o, "arn"));
+	if (json_get_string(o, "arn"))
+		kv(f, "arn", "%s", json_get_string(o, "arn"));
 }
 
 static int cmd_describe(int argc, char **argv, struct ctx *ctx)

@@ -23,8 +23,26 @@ static const struct opt drop_opts[] = {
 	OPT_F_END,
 };
 
+/* The prod guard (cmd_start): what this run would drop; 0 for the usage errors cmd_drop reports. */
+static int drop_destructive(const struct ctx *ctx, const void *args, int npos, char **argv, char *what, size_t n)
+{
+	const struct drop_args *a = args;
+	if (a->all ? npos > 0 || !ctx->ns[0] : npos < 1)
+		return 0;
+	if (a->all)
+		snprintf(what, n, "drop every table of namespace '%s'", ctx->ns);
+	else if (npos == 1) {
+		char *l = ctx_table_label(ctx, argv[1]);
+		snprintf(what, n, "drop table %s", l);
+		free(l);
+	}
+	else
+		snprintf(what, n, "drop %d tables ('%s', ...)", npos, argv[1]);
+	return 1;
+}
+
 const struct cmd cmd_def_drop = {
-	"drop", cmd_drop, CMD_AWS | CMD_DESTRUCTIVE, "delete tables and wait until they are gone",
+	"drop", cmd_drop, CMD_AWS | CMD_DESTRUCTIVE | CMD_ASKS, "delete tables and wait until they are gone",
 	"ddb drop TABLE... [--if-exists] [--no-wait] [--wait-timeout SEC]\n"
 	"ddb drop --all --namespace PREFIX [--no-wait]\n"
 	"ddb drop --all --yes [--no-wait]", drop_opts,
@@ -38,6 +56,7 @@ const struct cmd cmd_def_drop = {
 	"'dropping' with --no-wait), printed once the table is gone: a table on a terminal, TABLE<TAB>RESULT lines "
 	"piped (-o text), -o json one array, -o jsonl one object per line.  Missing tables and notes go to stderr.",
 	"table",
+	drop_destructive,
 };
 
 struct names { char **v; size_t n; };
@@ -96,7 +115,7 @@ static int delete_one(struct ctx *ctx, const char *wire, const char *shown, doub
 		cJSON_Delete(out);
 		if (rc == 0)
 			return 0;
-		if (e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException")) {
+		if (aws_is_not_found(e)) {
 			err_clear(e);
 			return 1;
 		}

@@ -28,8 +28,22 @@ static const struct opt enable_stream_opts[] = {
 	OPT_F_END,
 };
 
+/* The prod guard (cmd_start): --disable and --replace are destructive (enabling is not); 0 for usage errors. */
+static int enable_stream_destructive(const struct ctx *ctx, const void *args, int npos, char **argv, char *what,
+                                     size_t n)
+{
+	const struct enable_stream_args *a = args;
+	(void)ctx;
+	if (npos != 1 || (a->disable && (a->view_type || a->replace)) || !(a->disable || a->replace))
+		return 0;
+	char *l = ctx_table_label(ctx, argv[1]);
+	snprintf(what, n, "%s the stream of table %s", a->disable ? "disable" : "replace", l);
+	free(l);
+	return 1;
+}
+
 const struct cmd cmd_def_enable_stream = {
-	"enable-stream", cmd_enable_stream, CMD_AWS | CMD_DESTRUCTIVE, "turn on a table's stream and print its ARN",
+	"enable-stream", cmd_enable_stream, CMD_AWS | CMD_DESTRUCTIVE | CMD_ASKS, "turn on a table's stream and print its ARN",
 	"ddb enable-stream TABLE [--view-type NEW_IMAGE|NEW_AND_OLD_IMAGES|KEYS_ONLY|OLD_IMAGE] [--replace]\n"
 	"                  [--wait-timeout SEC]\n"
 	"ddb enable-stream TABLE --disable [--wait-timeout SEC]",
@@ -44,6 +58,7 @@ const struct cmd cmd_def_enable_stream = {
 	"replaced, disabled or unchanged; on a terminal (-o table) the same fields as a table; piped (-o text) just the "
 	"ARN.",
 	"table",
+	enable_stream_destructive,
 };
 
 static int print_result(struct ctx *ctx, const char *shown, const struct stream_info *si, const char *changed,

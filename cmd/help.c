@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 
 struct help_args { int unused; };
 
@@ -22,11 +23,11 @@ static int cmd_help(int argc, char **argv, struct ctx *ctx)
 		cmd_print_overview(ctx->out);
 		return 0;
 	}
-	const struct cmd *c = cmd_find(argv[1]);
+	const struct cmd *c = cmd_find(&ddb_table, argv[1]);
 	if (!c) {
-		const struct cmd_alias *al = cmd_find_alias(argv[1]);
+		const struct cmd_alias *al = cmd_find_alias(&ddb_table, argv[1]);
 		if (al)
-			c = cmd_find(al->words[0]);
+			c = cmd_find(&ddb_table, al->words[0]);
 	}
 	if (!c) {
 		const struct cmd *s = cmd_suggest(argv[1]);
@@ -34,6 +35,6 @@ static int cmd_help(int argc, char **argv, struct ctx *ctx)
 			return ctx_usage(ctx, NULL, "'%s' is not a command (did you mean '%s'?)", argv[1], s->name);
 		return ctx_usage(ctx, NULL, "'%s' is not a command", argv[1]);
 	}
-	opt_print_help(ctx->out, c);
+	cmd_print_help(ctx->out, c);
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "commands.h"
 #include "ctx.h"
 #include "json.h"
 
@@ -25,6 +26,8 @@ static void on_sigint(int sig)
 	__atomic_store_n(&interrupted, 1, __ATOMIC_RELAXED);
 }
 
+static int dispatch(struct ctx *ctx, int argc, char **argv);
+
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -34,9 +37,9 @@ static const char *base_name(const char *p)
 /* Run one command line (argv[0] = command name or alias).  Shared with the REPL. */
 static int dispatch(struct ctx *ctx, int argc, char **argv)
 {
-	const struct cmd *cmd = cmd_find(argv[0]);
+	const struct cmd *cmd = cmd_find(&ddb_table, argv[0]);
 	if (!cmd) {
-		const struct cmd_alias *al = cmd_find_alias(argv[0]);
+		const struct cmd_alias *al = cmd_find_alias(&ddb_table, argv[0]);
 		if (al) {
 			/* expand: words + the rest of argv */
 			int nw = 0;
@@ -103,11 +106,12 @@ int main(int argc, char **argv)
 	json_init();
 	ctx_init(&ctx, stdout, stderr);
 	ctx.interrupted = &interrupted;
+	ctx.cmds = &ddb_table;
 
 	const char *self = base_name(argv[0] ? argv[0] : "ddb");
 	if (!strncmp(self, "ddb-", 4))
 		self += 4;
-	if (strcmp(self, "ddb") && (cmd_find(self) || cmd_find_alias(self))) {
+	if (strcmp(self, "ddb") && (cmd_find(&ddb_table, self) || cmd_find_alias(&ddb_table, self))) {
 		/* Invoked through a link: bin/ddb/seed, ddb-seed, get-conversation.  A lone trailing "prod" (the old
 		 * scripts' argument) means --prod. */
 		char **nargv = xcalloc((size_t)argc + 2, sizeof(char *));
@@ -143,8 +147,8 @@ int main(int argc, char **argv)
 		char nm[64];
 		snprintf(nm, sizeof(nm), "%.*s", (int)strcspn(name, "="), name);
 		const struct opt *o = a[1] == '-' ? opt_find(NULL, nm) : NULL;
-		if (!o && a[1] == '-' && cmd_find("repl"))   /* `ddb --bail < script`: the REPL's own options */
-			o = opt_find(cmd_find("repl"), nm);
+		if (!o && a[1] == '-' && cmd_find(&ddb_table, "repl"))   /* `ddb --bail < script`: the REPL's own options */
+			o = opt_find(cmd_find(&ddb_table, "repl")->opts, nm);
 		if (!o && a[1] != '-') {
 			for (const struct opt *g = ctx_global_opts; g->type != OPT_END; g++)
 				if (g->short_name && g->short_name == a[1] && !a[2])
@@ -156,7 +160,7 @@ int main(int argc, char **argv)
 		}
 		if (o->type != OPT_BOOL && !strchr(a, '=')) {
 			i++;   /* its value; parsed again below with the command */
-			if (i < argc && (cmd_find(argv[i]) || cmd_find_alias(argv[i]))) {
+			if (i < argc && (cmd_find(&ddb_table, argv[i]) || cmd_find_alias(&ddb_table, argv[i]))) {
 				eaten_opt = a;
 				eaten_val = argv[i];
 			}
@@ -176,7 +180,7 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc) {
 		/* no command: the REPL (interactive on a terminal, a script on stdin) */
-		const struct cmd *repl = cmd_find("repl");
+		const struct cmd *repl = cmd_find(&ddb_table, "repl");
 		if (!repl) {
 			cmd_print_overview(stderr);
 			return finish(&ctx, EXIT_USAGE);
@@ -201,5 +205,5 @@ int main(int argc, char **argv)
 	return finish(&ctx, rc);
 }
 
-/* The REPL reaches the dispatcher through this (lib/ knows no cmd/ symbols but the table). */
-cmd_dispatch_fn ddb_dispatch = dispatch;
+/* The table lib/ (REPL, completion) is handed through ctx->cmds: lib/ knows no symbol of cmd/. */
+const struct cmd_table ddb_table = { ddb_commands, ddb_aliases, dispatch };

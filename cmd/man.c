@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commands.h"
 #include "repl.h"
 
 static int cmd_man(int argc, char **argv, struct ctx *ctx);
@@ -209,7 +210,9 @@ static int cmd_man(int argc, char **argv, struct ctx *ctx)
 		}
 		if (cmd->flags & CMD_DESTRUCTIVE) {
 			fputs(".PP\n", f);
-			roff_line(f, "In prod it asks for confirmation on a terminal and needs --yes otherwise.");
+			roff_line(f, cmd->destructive ? "In prod a destructive run (see above) asks for confirmation on a terminal "
+			          "and needs --yes otherwise." : "In prod it asks for confirmation on a terminal and needs "
+			          "--yes otherwise.");
 		}
 		if (cmd->flags & CMD_NO_REPL) {
 			fputs(".PP\n", f);

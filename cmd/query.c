@@ -197,8 +197,7 @@ static int output_gone(struct ctx *ctx, const struct sink *s, const struct err *
 
 static void table_missing(struct err *e, const char *shown)
 {
-	if (!strcmp(e->type, "ResourceNotFoundException"))
-		snprintf(e->msg, sizeof(e->msg), "table '%s' does not exist", shown);
+	aws_table_not_found(e, shown, -1);
 }
 
 static int print_count(struct ctx *ctx, const struct qrun *q, struct err *e)

@@ -369,8 +369,7 @@ static int run_segments(struct scan_state *st, struct err *e)
 /* "table 'x' does not exist" instead of the engine's wording. */
 static void table_missing(struct err *e, const char *shown)
 {
-	if (!strcmp(e->type, "ResourceNotFoundException"))
-		snprintf(e->msg, sizeof(e->msg), "table '%s' does not exist", shown);
+	aws_table_not_found(e, shown, -1);
 }
 
 static int cmd_scan(int argc, char **argv, struct ctx *ctx)

@@ -37,8 +37,25 @@ static const struct opt sl_opts[] = {
 	OPT_F_END,
 };
 
+/* The prod guard (cmd_start): only --recreate is destructive (not with --plan, a usage error). */
+static int schema_load_destructive(const struct ctx *ctx, const void *args, int npos, char **argv, char *what,
+                                   size_t n)
+{
+	const struct sl_args *a = args;
+	(void)ctx, (void)npos, (void)argv;
+	if (a->plan || (!a->recreate && !a->prune))
+		return 0;
+	if (!a->recreate) {
+		snprintf(what, n, "schema-load --prune (it deletes every live GSI the schema does not name)");
+		return 1;
+	}
+	snprintf(what, n, "schema-load --recreate (it drops and re-creates each table whose keys or LSIs differ: "
+	         "their items are lost)");
+	return 1;
+}
+
 const struct cmd cmd_def_schema_load = {
-	"schema-load", cmd_schema_load, CMD_AWS, "create or update tables from schemas/",
+	"schema-load", cmd_schema_load, CMD_AWS | CMD_DESTRUCTIVE | CMD_ASKS, "create or update tables from schemas/",
 	"ddb schema-load [PATH...] [--plan] [--no-wait] [--wait-timeout SEC] [--recreate] [--prune] [--var NAME=VALUE]... "
 	"[--tag KEY=VALUE]...", sl_opts,
 	"Loads schema files (the CreateTable input as JSON, as `aws dynamodb create-table --cli-input-json` takes it, "
@@ -52,20 +69,10 @@ const struct cmd cmd_def_schema_load = {
 	"Table names get the namespace prefix on the wire (--namespace / DDB_NAMESPACE); tags are the schema's Tags "
 	"plus --tag; in prod a warning names a missing 'project' or 'env' tag.",
 	"file",
+	schema_load_destructive,
 };
 
 /* ---- small helpers ---------------------------------------------------------------------- */
-
-static const cJSON *get(const cJSON *o, const char *k)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static const char *get_str(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 struct lines { char **v; size_t n; };
 
@@ -149,7 +156,7 @@ static int merge_tags(struct sl *st, struct schema *s, struct err *e)
 		char *key = xstrndup(kv, (size_t)(eq - kv));
 		cJSON *t, *found = NULL;
 		cJSON_ArrayForEach(t, tags) {
-			const char *k = get_str(t, "Key");
+			const char *k = json_get_string(t, "Key");
 			if (k && !strcmp(k, key))
 				found = t;
 		}
@@ -173,9 +180,9 @@ static const char *tag_value(const cJSON *tags, const char *key)
 {
 	const cJSON *t;
 	cJSON_ArrayForEach(t, tags) {
-		const char *k = get_str(t, "Key");
+		const char *k = json_get_string(t, "Key");
 		if (k && !strcmp(k, key)) {
-			const char *v = get_str(t, "Value");
+			const char *v = json_get_string(t, "Value");
 			return v ? v : "";
 		}
 	}
@@ -184,7 +191,7 @@ static const char *tag_value(const cJSON *tags, const char *key)
 
 static void warn_prod_tags(struct sl *st, const struct schema *s)
 {
-	const cJSON *tags = get(s->create, "Tags");
+	const cJSON *tags = json_get(s->create, "Tags");
 	static const char *const want[] = { "project", "env" };
 	if (!st->ctx->prod)
 		return;
@@ -233,7 +240,7 @@ static int make_plan(struct sl *st, const struct schema *s, const struct table_d
                      cJSON **tag_req, struct err *e)
 {
 	cJSON *ttl = NULL, *cb = NULL, *tags = NULL;
-	const cJSON *want = get(s->create, "Tags");
+	const cJSON *want = json_get(s->create, "Tags");
 	int rc = -1;
 
 	*tag_req = NULL;
@@ -250,11 +257,11 @@ static int make_plan(struct sl *st, const struct schema *s, const struct table_d
 		goto done;
 	}
 	if (tags) {
-		const cJSON *t, *live = get(tags, "Tags");
+		const cJSON *t, *live = json_get(tags, "Tags");
 		cJSON *req = NULL, *arr = NULL;
 		struct buf line = BUF_INIT;
 		cJSON_ArrayForEach(t, want) {
-			const char *k = get_str(t, "Key"), *v = get_str(t, "Value"), *have;
+			const char *k = json_get_string(t, "Key"), *v = json_get_string(t, "Value"), *have;
 			if (!k)
 				continue;
 			if (!v)
@@ -378,8 +385,8 @@ static void warn_cannot(struct sl *st, const struct schema *s, const char *line,
 /* The IndexName of an UpdateTable request that deletes a GSI ("?" when absent). */
 static const char *gsi_delete_name(const cJSON *req)
 {
-	const cJSON *u = cJSON_GetArrayItem(get(req, "GlobalSecondaryIndexUpdates"), 0);
-	const char *n = get_str(get(u, "Delete"), "IndexName");
+	const cJSON *u = cJSON_GetArrayItem(json_get(req, "GlobalSecondaryIndexUpdates"), 0);
+	const char *n = json_get_string(json_get(u, "Delete"), "IndexName");
 	return n ? n : "?";
 }
 
@@ -394,8 +401,8 @@ static char *pruned_line(const struct schema_change *c, const char *done)
 /* The IndexName of an UpdateTable request that creates a GSI, or NULL. */
 static const char *gsi_add_name(const cJSON *req)
 {
-	const cJSON *u = cJSON_GetArrayItem(get(req, "GlobalSecondaryIndexUpdates"), 0);
-	return get_str(get(u, "Create"), "IndexName");
+	const cJSON *u = cJSON_GetArrayItem(json_get(req, "GlobalSecondaryIndexUpdates"), 0);
+	return json_get_string(json_get(u, "Create"), "IndexName");
 }
 
 /* Apply one change.  Returns 0 applied, 1 skipped (the local engine does not support it: warned), -1 error.
@@ -421,7 +428,7 @@ static int apply(struct sl *st, const struct schema *s, const char *op, const cJ
 		return err_prefix(e, "%s: %s", s->table, line);
 	}
 	if (is_gsi_add) {
-		const cJSON *td = get(out, "TableDescription");
+		const cJSON *td = json_get(out, "TableDescription");
 		ix = gsi_add_name(req);
 		if (ix && td && !table_has_index(td, ix)) {
 			cJSON_Delete(out);
@@ -492,7 +499,7 @@ static int apply_plan(struct sl *st, const struct schema *s, const struct table_
 	}
 	if (tag_req) {
 		cJSON *req = cJSON_Duplicate(tag_req, 1);
-		const char *line = get_str(tag_req, "x-ddb-line");
+		const char *line = json_get_string(tag_req, "x-ddb-line");
 		char *l = xstrdup(line ? line : "~ tags");
 		cJSON_DeleteItemFromObjectCaseSensitive(req, "x-ddb-line");
 		int rc = apply(st, s, "TagResource", req, l, 0, 0, e);
@@ -516,13 +523,13 @@ static char *create_line(const struct schema *s)
 {
 	struct buf b = BUF_INIT;
 	const cJSON *k, *c = s->create;
-	int first = 1, ng = cJSON_GetArraySize(get(c, "GlobalSecondaryIndexes")),
-	    nl = cJSON_GetArraySize(get(c, "LocalSecondaryIndexes"));
-	const char *billing = get_str(c, "BillingMode");
+	int first = 1, ng = cJSON_GetArraySize(json_get(c, "GlobalSecondaryIndexes")),
+	    nl = cJSON_GetArraySize(json_get(c, "LocalSecondaryIndexes"));
+	const char *billing = json_get_string(c, "BillingMode");
 	buf_adds(&b, "+ create table (");
-	cJSON_ArrayForEach(k, get(c, "KeySchema")) {
-		buf_addf(&b, "%s%s %s", first ? "" : ", ", get_str(k, "AttributeName") ? get_str(k, "AttributeName") : "?",
-		         get_str(k, "KeyType") ? get_str(k, "KeyType") : "?");
+	cJSON_ArrayForEach(k, json_get(c, "KeySchema")) {
+		buf_addf(&b, "%s%s %s", first ? "" : ", ", json_get_string(k, "AttributeName") ? json_get_string(k, "AttributeName") : "?",
+		         json_get_string(k, "KeyType") ? json_get_string(k, "KeyType") : "?");
 		first = 0;
 	}
 	if (ng)
@@ -602,7 +609,7 @@ static int recreate(struct sl *st, struct schema *s, struct err *e)
 	cJSON_AddStringToObject(in, "TableName", schema_wire_name(s));
 	int rc = call(ctx, "DeleteTable", in, NULL, e);
 	cJSON_Delete(in);
-	if (rc < 0 && !(e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException")))
+	if (rc < 0 && !(aws_is_not_found(e)))
 		return err_prefix(e, "%s: DeleteTable", s->table);
 	err_clear(e);
 	if (table_wait_gone(ctx, schema_wire_name(s), s->table, st->a->wait_timeout, e) < 0)
@@ -685,7 +692,7 @@ static int load_one(struct sl *st, struct schema *s, struct err *e)
 			n++;
 		}
 		if (tag_req) {
-			lines_push(&st->lines, xasprintf("%s", get_str(tag_req, "x-ddb-line")));
+			lines_push(&st->lines, xasprintf("%s", json_get_string(tag_req, "x-ddb-line")));
 			n++;
 		}
 		char result[64];

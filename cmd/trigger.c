@@ -64,8 +64,20 @@ static const struct opt trigger_opts[] = {
 	OPT_F_END,
 };
 
+/* The prod guard (cmd_start): only `trigger delete TABLE` is destructive. */
+static int trigger_destructive(const struct ctx *ctx, const void *args, int npos, char **argv, char *what, size_t n)
+{
+	const struct trigger_args *a = args;
+	if (npos < 2 || strcmp(argv[1], "delete"))
+		return 0;
+	char *l = ctx_table_label(ctx, argv[2]);
+	snprintf(what, n, "delete the trigger of %s on table %s", a->function ? a->function : "?", l);
+	free(l);
+	return 1;
+}
+
 const struct cmd cmd_def_trigger = {
-	"trigger", cmd_trigger, CMD_AWS | CMD_DESTRUCTIVE, "a Lambda function on a table's stream: create, list, delete",
+	"trigger", cmd_trigger, CMD_AWS | CMD_DESTRUCTIVE | CMD_ASKS, "a Lambda function on a table's stream: create, list, delete",
 	"ddb trigger create TABLE --function NAME|ARN [--from trim-horizon|latest] [--batch-size N]\n"
 	"                   [--batching-window SEC] [--on-failure DESTINATION_ARN] [--max-retries N] [--bisect]\n"
 	"                   [--filter JSON] [--disabled] [--enable-stream TYPE] [--wait [--wait-timeout SEC]]\n"
@@ -84,6 +96,7 @@ const struct cmd cmd_def_trigger = {
 	"mode set AWS_ENDPOINT_URL_LAMBDA (or lambda's endpoint_url in the [services] section of the config file).  "
 	"Piped, prints the mapping as JSON (list: one mapping per line); on a terminal, a table.",
 	"words:create list delete;table",
+	trigger_destructive,
 };
 
 static const char *const list_cols[] = { "TableName", "FunctionArn", "State", "StartingPosition", "BatchSize",

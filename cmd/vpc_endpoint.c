@@ -45,8 +45,23 @@ static const struct opt vpce_opts[] = {
 	OPT_F_END,
 };
 
+/* The prod guard (cmd_start): delete is destructive (not with --dry-run); create is additive, list reads. */
+static int vpce_destructive(const struct ctx *ctx, const void *args, int npos, char **argv, char *what, size_t n)
+{
+	const struct vpce_args *a = args;
+	(void)ctx;
+	if (npos < 1 || npos > 2 || strcmp(argv[1], "delete") || a->dry_run)
+		return 0;
+	if (npos == 2)
+		snprintf(what, n, "delete VPC endpoint %s", argv[2]);
+	else
+		snprintf(what, n, "delete the DynamoDB VPC endpoint of %s%s", a->vpc_id ? "VPC " : "the default VPC",
+		         a->vpc_id ? a->vpc_id : "");
+	return 1;
+}
+
 const struct cmd cmd_def_vpc_endpoint = {
-	"vpc-endpoint", cmd_vpc_endpoint, CMD_AWS | CMD_DESTRUCTIVE,
+	"vpc-endpoint", cmd_vpc_endpoint, CMD_AWS | CMD_DESTRUCTIVE | CMD_ASKS,
 	"the DynamoDB gateway VPC endpoint: create, list, delete",
 	"ddb vpc-endpoint create [--vpc-id ID] [--route-table-id ID]... [--policy FILE] [--tag KEY=VALUE]... "
 	"[--dry-run]\n"
@@ -60,6 +75,7 @@ const struct cmd cmd_def_vpc_endpoint = {
 	"the call would be allowed.  EC2 has no local engine: in local mode give --endpoint-url or "
 	"AWS_ENDPOINT_URL_EC2.  Also linked as create-vpc-endpoint.",
 	"words:create list delete",
+	vpce_destructive,
 };
 
 static const char *const vpce_cols[] = { "VpcEndpointId", "VpcId", "State", "RouteTableIds", "CreationTimestamp",

@@ -364,14 +364,23 @@ static int backoff(struct ctx *ctx, int attempt, struct err *e)
 	return 0;
 }
 
+static void release_http(struct ctx *ctx)
+{
+	http_free(ctx->http);
+	ctx->http = NULL;
+	aws_thread_cleanup();
+}
+
 static struct http *ctx_http(struct ctx *ctx)
 {
 	struct http_opts o = { 0 };
 	o.connect_timeout_ms = ctx->connect_timeout > 0 ? (long)(ctx->connect_timeout * 1000) : 0;
 	o.timeout_ms = ctx->timeout > 0 ? (long)(ctx->timeout * 1000) : 0;
 	o.interrupted = ctx->interrupted;
-	if (!ctx->http)
+	if (!ctx->http) {
 		ctx->http = http_new(&o);
+		ctx_on_release(ctx, release_http);
+	}
 	else   /* the REPL keeps one connection: each line's --timeout/--connect-timeout apply to it */
 		http_set_opts(ctx->http, &o);
 	return ctx->http;
@@ -676,6 +685,24 @@ int aws_json_on(struct ctx *ctx, struct http *http, const struct aws_service *sv
 	aws_response_release(&resp);
 	cJSON_free(body);
 	return rc;
+}
+
+int aws_is_not_found(const struct err *e)
+{
+	return e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException");
+}
+
+int aws_table_not_found(struct err *e, const char *shown, int kind)
+{
+	if (!aws_is_not_found(e))
+		return 0;
+	if (kind < 0) {
+		snprintf(e->msg, sizeof(e->msg), "table '%s' does not exist", shown);
+	} else {
+		err_clear(e);
+		err_set(e, (enum err_kind)kind, "table '%s' does not exist", shown);
+	}
+	return 1;
 }
 
 int aws_json(struct ctx *ctx, const struct aws_service *svc, const char *op, const cJSON *in, cJSON **out,

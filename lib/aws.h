@@ -103,6 +103,11 @@ void aws_response_release(struct aws_response *r);
 int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *resp, struct err *e);
 
 /* JSON protocols: send `in` (NULL = {}), parse the response into *out (caller cJSON_Delete).  Uses ctx->http. */
+/* 1 when e is the service's "no such resource" (ResourceNotFoundException: a table, a stream, a shard). */
+int aws_is_not_found(const struct err *e);
+/* The one not-found message: when e is not-found, reword it "table 'SHOWN' does not exist" and return 1 (kind -1
+ * keeps e's kind and so the exit code, 1; another kind replaces the whole error, e.g. ERR_NOINPUT: 66); else 0. */
+int aws_table_not_found(struct err *e, const char *shown, int kind);
 int aws_json(struct ctx *ctx, const struct aws_service *svc, const char *op, const cJSON *in, cJSON **out,
              struct err *e);
 /* Same, on a given transport (threads each have their own). */

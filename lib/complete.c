@@ -378,9 +378,9 @@ static void offer_profiles(struct ctx *ctx, const char *prefix, const char *cur,
 		}
 }
 
-static void offer_commands(const char *cur, struct complete_list *out)
+static void offer_commands(const struct cmd_table *t, const char *cur, struct complete_list *out)
 {
-	for (const struct cmd *const *c = ddb_commands; *c; c++)
+	for (const struct cmd *const *c = t ? t->commands : NULL; c && *c; c++)
 		if (!((*c)->flags & CMD_HIDDEN))
 			offer(out, "", (*c)->name, cur);
 }
@@ -444,7 +444,7 @@ static void offer_hint(struct ctx *ctx, unsigned flags, const char *hint, size_t
 	else if (IS("profile"))
 		offer_profiles(ctx, prefix, cur, out);
 	else if (IS("commands"))
-		offer_commands(cur, out);
+		offer_commands(ctx->cmds, cur, out);
 #undef IS
 }
 
@@ -482,7 +482,7 @@ static void offer_spec(struct ctx *ctx, unsigned flags, const char *spec, size_t
 		if (n >= 6 && !strncmp(spec, "words:", 6)) {
 			const char *p = spec + 6, *wend = spec + n;
 			if (wend - p == 8 && !strncmp(p, "commands", 8)) {
-				offer_commands(cur, out);
+				offer_commands(ctx->cmds, cur, out);
 			} else {
 				while (p < wend) {
 					while (p < wend && *p == ' ')
@@ -559,11 +559,11 @@ void complete_words(struct ctx *ctx, int n, char *const *words, unsigned flags, 
 			continue;
 		}
 		if (!cmd) {
-			cmd = cmd_find(w);
+			cmd = cmd_find(ctx->cmds, w);
 			if (!cmd) {
-				const struct cmd_alias *al = cmd_find_alias(w);
+				const struct cmd_alias *al = cmd_find_alias(ctx->cmds, w);
 				if (al) {
-					cmd = cmd_find(al->words[0]);
+					cmd = cmd_find(ctx->cmds, al->words[0]);
 					for (int k = 1; k < 4 && al->words[k]; k++)
 						npos++;
 				}
@@ -594,7 +594,7 @@ void complete_words(struct ctx *ctx, int n, char *const *words, unsigned flags, 
 			offer_options(cmd, cur, out);
 		}
 	} else if (!cmd) {
-		offer_commands(cur, out);
+		offer_commands(ctx->cmds, cur, out);
 	} else {
 		offer_positional(ctx, flags, cmd->positional_complete, npos, cur, out);
 	}

@@ -699,6 +699,12 @@ int creds_resolve(struct ctx *ctx, struct creds *out, struct err *e)
 /* Guards the lazy creation of ctx->creds: worker threads (seed, scan --segments) may ask first. */
 static pthread_mutex_t cache_create_mu = PTHREAD_MUTEX_INITIALIZER;
 
+static void release_cache(struct ctx *ctx)
+{
+	creds_cache_free(ctx->creds);
+	ctx->creds = NULL;
+}
+
 int creds_get(struct ctx *ctx, struct creds *out, struct err *e)
 {
 	struct creds_cache *cc;
@@ -706,6 +712,7 @@ int creds_get(struct ctx *ctx, struct creds *out, struct err *e)
 	pthread_mutex_lock(&cache_create_mu);
 	if (!ctx->creds) {
 		ctx->creds = xcalloc(1, sizeof(*ctx->creds));
+		ctx_on_release(ctx, release_cache);
 		pthread_mutex_init(&ctx->creds->mu, NULL);
 	}
 	cc = ctx->creds;

@@ -9,35 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "aws.h"
 #include "buf.h"
-#include "cmd.h"
 #include "config.h"
-#include "creds.h"
-#include "http.h"
 #include "term.h"
 
-static const char *const output_modes[] = { "table", "json", "jsonl", "text", "map", NULL };
+const char *const ctx_output_modes[] = { "table", "json", "jsonl", "text", "map", NULL };
 
-const struct opt ctx_global_opts[] = {
-	OPT_F_BOOL(0, "prod", struct ctx, prod, "use AWS (the regional endpoints) instead of the local engine"),
-	OPT_F_BOOL(0, "local", struct ctx, local, "use the local engine (default; DDB_LOCAL_ENDPOINT or http://localhost:8000)"),
-	OPT_F_STR(0, "endpoint-url", struct ctx, endpoint_url, "URL", "send requests to this endpoint"),
-	OPT_F_STRC(0, "region", struct ctx, region_opt, "REGION", "AWS region (else AWS_REGION, the profile)", "region"),
-	OPT_F_STRC(0, "profile", struct ctx, profile_opt, "NAME", "profile in ~/.aws/config and ~/.aws/credentials", "profile"),
-	OPT_F_STR(0, "namespace", struct ctx, namespace_opt, "PREFIX", "prefix every table name on the wire (DDB_NAMESPACE)"),
-	OPT_F_CHOICE('o', "output", struct ctx, output_opt, "MODE", "output format", output_modes),
-	OPT_F_BOOL(0, "ddb-json", struct ctx, ddb_json, "items as typed DynamoDB JSON (lossless)"),
-	OPT_F_BOOL(0, "debug", struct ctx, debug, "print each request and response on stderr (secrets redacted, key ids masked)"),
-	OPT_F_BOOL('q', "quiet", struct ctx, quiet, "no progress, notes or summaries on stderr"),
-	OPT_F_BOOL('y', "yes", struct ctx, yes,
-	           "confirm destructive actions without asking (in prod; drop --all without a namespace)"),
-	OPT_F_INT(0, "max-attempts", struct ctx, max_attempts, "N", "attempts per request, retries included (AWS_MAX_ATTEMPTS)", 1, 100),
-	OPT_F_DOUBLE(0, "connect-timeout", struct ctx, connect_timeout, "SEC", "connection timeout (default 5)"),
-	OPT_F_DOUBLE(0, "timeout", struct ctx, timeout, "SEC", "timeout of one request attempt (default 60)"),
-	OPT_F_BOOL(0, "no-color", struct ctx, no_color, "no colours in table output"),
-	OPT_F_END,
-};
 
 /* DDB_TEST_CLOCK_STEP (test only, with DDB_TEST_NOW): every reading of the clock advances it by that many seconds,
  * so one process can outlive temporary credentials (creds.bats: refresh before expiry). */
@@ -167,8 +144,8 @@ int ctx_resolve(struct ctx *ctx, struct err *e)
 
 	ctx->output = OUT_AUTO;
 	if (ctx->output_opt) {
-		for (int i = 0; output_modes[i]; i++)
-			if (!strcmp(ctx->output_opt, output_modes[i]))
+		for (int i = 0; ctx_output_modes[i]; i++)
+			if (!strcmp(ctx->output_opt, ctx_output_modes[i]))
 				ctx->output = (enum out_mode)(i + 1);
 	}
 	if (getenv("NO_COLOR"))
@@ -210,13 +187,21 @@ void ctx_release(struct ctx *ctx)
 	free(ctx->ns);
 	free(ctx->default_table);
 	config_free(ctx->config);
-	creds_cache_free(ctx->creds);
-	http_free(ctx->http);
-	aws_thread_cleanup();
+	/* what the owners hung on ctx (credentials, the transport): last registered, first released */
+	while (ctx->nhooks > 0)
+		ctx->hooks[--ctx->nhooks](ctx);
 	ctx->region = ctx->profile = ctx->ns = ctx->default_table = NULL;
 	ctx->config = NULL;
-	ctx->creds = NULL;
-	ctx->http = NULL;
+}
+
+void ctx_on_release(struct ctx *ctx, void (*fn)(struct ctx *ctx))
+{
+	for (int i = 0; i < ctx->nhooks; i++)
+		if (ctx->hooks[i] == fn)
+			return;
+	if (ctx->nhooks == (int)(sizeof(ctx->hooks) / sizeof(ctx->hooks[0])))
+		abort();   /* a programming error: the hooks are a fixed, small set */
+	ctx->hooks[ctx->nhooks++] = fn;
 }
 
 char *ctx_table_wire(const struct ctx *ctx, const char *name)
@@ -268,8 +253,7 @@ int ctx_interrupted(const struct ctx *ctx)
 
 /* Print one diagnostic line: "ddb: CMD: " (and `kind`), then the text, which may quote item data or server text,
  * through term.h's sanitiser. */
-static void vline(struct ctx *ctx, const char *kind, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
-static void vline(struct ctx *ctx, const char *kind, const char *fmt, va_list ap)
+void ctx_vline(struct ctx *ctx, const char *kind, const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
 	buf_vaddf(&b, fmt, ap);
@@ -286,7 +270,7 @@ static void vline(struct ctx *ctx, const char *kind, const char *fmt, va_list ap
 static void vnote(struct ctx *ctx, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void vnote(struct ctx *ctx, const char *fmt, va_list ap)
 {
-	vline(ctx, "", fmt, ap);
+	ctx_vline(ctx, "", fmt, ap);
 }
 
 void ctx_note(struct ctx *ctx, const char *fmt, ...)
@@ -303,7 +287,7 @@ void ctx_warn(struct ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vline(ctx, "warning: ", fmt, ap);
+	ctx_vline(ctx, "warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -311,17 +295,6 @@ int ctx_fail(struct ctx *ctx, const struct err *e)
 {
 	err_report(ctx->err_out, ctx->cmd_name, e);
 	return err_exit_code(e);
-}
-
-int ctx_usage(struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vnote(ctx, fmt, ap);
-	va_end(ap);
-	if (cmd)
-		fprintf(ctx->err_out, "usage: %s\n", cmd->synopsis);
-	return EXIT_USAGE;
 }
 
 char *ctx_table_label(const struct ctx *ctx, const char *name)

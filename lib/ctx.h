@@ -10,11 +10,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
+#include <stdarg.h>
+
 #include "err.h"
-#include "opt.h"
 
 enum out_mode { OUT_AUTO = 0, OUT_TABLE, OUT_JSON, OUT_JSONL, OUT_TEXT, OUT_MAP };
 
+struct cmd_table;
 struct config;
 struct creds_cache;
 struct http;
@@ -44,8 +46,10 @@ struct ctx {
 	char *profile;                /* owned; "default" when none */
 	char *ns;                     /* owned; "" when none */
 	struct config *config;        /* owned: the shared config and credentials files */
-	struct creds_cache *creds;    /* owned: resolved credentials, refreshed before expiry */
-	struct http *http;            /* owned: the one kept-alive transport */
+	struct creds_cache *creds;    /* owned by creds.c: resolved credentials, refreshed before expiry */
+	struct http *http;            /* owned by aws.c: the one kept-alive transport */
+	void (*hooks[4])(struct ctx *ctx);   /* ctx_on_release: what the owners of the fields above free */
+	int nhooks;
 
 	/* Session state (REPL). */
 	char *default_table;          /* owned; `.use TABLE` */
@@ -55,15 +59,22 @@ struct ctx {
 	/* Clock: wall time unless DDB_TEST_NOW (epoch seconds) is set — tests never depend on the clock. */
 	time_t (*now)(void);
 	const char *cmd_name;         /* for messages */
+	const struct cmd_table *cmds; /* borrowed: the commands and dispatcher (set by main; the REPL and completion
+	                               * use it); NULL: none */
 };
 
-extern const struct opt ctx_global_opts[];
+/* The names of --output's modes, in enum out_mode order from OUT_TABLE (NULL-terminated). */
+extern const char *const ctx_output_modes[];
 
 void ctx_init(struct ctx *ctx, FILE *out, FILE *err_out);
 /* Apply the environment and config files after options are parsed: DDB_ENV, DDB_NAMESPACE, AWS_PROFILE,
  * AWS_REGION/AWS_DEFAULT_REGION/profile region, output mode.  Safe to call again (REPL) after options change. */
 int ctx_resolve(struct ctx *ctx, struct err *e);
 void ctx_release(struct ctx *ctx);
+/* A module that hangs its state on ctx (creds.c: ctx->creds; aws.c: ctx->http) registers how to free it, once
+ * (registering the same fn again does nothing); ctx_release calls the hooks, last registered first.  So ctx.c
+ * knows nothing of what it carries. */
+void ctx_on_release(struct ctx *ctx, void (*fn)(struct ctx *ctx));
 /* Reset the per-command global options (REPL: each line starts from the session state). */
 void ctx_reset_options(struct ctx *ctx);
 
@@ -82,8 +93,8 @@ void ctx_note(struct ctx *ctx, const char *fmt, ...) __attribute__((format(print
 void ctx_warn(struct ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report e once on err_out and return its exit code: `return ctx_fail(ctx, &e);`. */
 int ctx_fail(struct ctx *ctx, const struct err *e);
-/* A usage error: one specific line plus the synopsis on err_out; returns 64. */
-int ctx_usage(struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* One diagnostic line on err_out: "ddb: CMD: KIND" and the text, through term.h's sanitiser. */
+void ctx_vline(struct ctx *ctx, const char *kind, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 /* Ask for confirmation for a destructive action in prod: 0 ok, -1 refused (e filled).  Never prompts unless stdin
  * is a terminal; with --yes always ok.  expect: the word the user must type (usually the table name). */
 int ctx_confirm(struct ctx *ctx, const char *what, const char *expect, struct err *e);

@@ -7,8 +7,28 @@
 #include <string.h>
 
 #include "buf.h"
-#include "cmd.h"
 #include "ctx.h"
+
+/* The global options: accepted by every command, anywhere on its line (they set fields of struct ctx). */
+const struct opt ctx_global_opts[] = {
+	OPT_F_BOOL(0, "prod", struct ctx, prod, "use AWS (the regional endpoints) instead of the local engine"),
+	OPT_F_BOOL(0, "local", struct ctx, local, "use the local engine (default; DDB_LOCAL_ENDPOINT or http://localhost:8000)"),
+	OPT_F_STR(0, "endpoint-url", struct ctx, endpoint_url, "URL", "send requests to this endpoint"),
+	OPT_F_STRC(0, "region", struct ctx, region_opt, "REGION", "AWS region (else AWS_REGION, the profile)", "region"),
+	OPT_F_STRC(0, "profile", struct ctx, profile_opt, "NAME", "profile in ~/.aws/config and ~/.aws/credentials", "profile"),
+	OPT_F_STR(0, "namespace", struct ctx, namespace_opt, "PREFIX", "prefix every table name on the wire (DDB_NAMESPACE)"),
+	OPT_F_CHOICE('o', "output", struct ctx, output_opt, "MODE", "output format", ctx_output_modes),
+	OPT_F_BOOL(0, "ddb-json", struct ctx, ddb_json, "items as typed DynamoDB JSON (lossless)"),
+	OPT_F_BOOL(0, "debug", struct ctx, debug, "print each request and response on stderr (secrets redacted, key ids masked)"),
+	OPT_F_BOOL('q', "quiet", struct ctx, quiet, "no progress, notes or summaries on stderr"),
+	OPT_F_BOOL('y', "yes", struct ctx, yes,
+	           "confirm destructive actions without asking (in prod; drop --all without a namespace)"),
+	OPT_F_INT(0, "max-attempts", struct ctx, max_attempts, "N", "attempts per request, retries included (AWS_MAX_ATTEMPTS)", 1, 100),
+	OPT_F_DOUBLE(0, "connect-timeout", struct ctx, connect_timeout, "SEC", "connection timeout (default 5)"),
+	OPT_F_DOUBLE(0, "timeout", struct ctx, timeout, "SEC", "timeout of one request attempt (default 60)"),
+	OPT_F_BOOL(0, "no-color", struct ctx, no_color, "no colours in table output"),
+	OPT_F_END,
+};
 
 void strlist_push(struct strlist *l, const char *s)
 {
@@ -61,17 +81,17 @@ static const struct opt *find_in(const struct opt *t, const char *long_name, cha
 	return NULL;
 }
 
-const struct opt *opt_find(const struct cmd *cmd, const char *long_name)
+const struct opt *opt_find(const struct opt *opts, const char *long_name)
 {
-	const struct opt *o = find_in(cmd ? cmd->opts : NULL, long_name, 0);
+	const struct opt *o = find_in(opts, long_name, 0);
 	return o ? o : find_in(ctx_global_opts, long_name, 0);
 }
 
-const char *opt_suggest(const struct cmd *cmd, const char *name)
+const char *opt_suggest(const struct opt *opts, const char *name)
 {
 	const char *best = NULL;
 	size_t bestd = 3;
-	const struct opt *tables[2] = { cmd ? cmd->opts : NULL, ctx_global_opts };
+	const struct opt *tables[2] = { opts, ctx_global_opts };
 	for (int k = 0; k < 2; k++)
 		for (const struct opt *t = tables[k]; t && t->type != OPT_END; t++) {
 			if (!t->long_name)
@@ -85,7 +105,7 @@ const char *opt_suggest(const struct cmd *cmd, const char *name)
 	return best;
 }
 
-static int set_value(struct ctx *ctx, const struct cmd *cmd, const struct opt *o, void *base, const char *shown,
+static int set_value(struct ctx *ctx, const struct opt *o, void *base, const char *shown,
                      const char *val, const char *val2, struct err *e)
 {
 	char *p = (char *)base + o->offset;
@@ -149,11 +169,10 @@ static int set_value(struct ctx *ctx, const struct cmd *cmd, const struct opt *o
 		break;
 	}
 	(void)ctx;
-	(void)cmd;
 	return err_set(e, ERR_INTERNAL, "option '%s': bad option table", shown);
 }
 
-int opt_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, void *args, int *npos, struct err *e)
+int opt_parse(struct ctx *ctx, const struct opt *opts, int argc, char **argv, void *args, int *npos, struct err *e)
 {
 	int pos = 0, only_pos = 0;
 	char shown[96];
@@ -186,12 +205,12 @@ int opt_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, voi
 				ctx->help = 1;
 				continue;
 			}
-			if ((o = find_in(cmd ? cmd->opts : NULL, name, 0)))
+			if ((o = find_in(opts, name, 0)))
 				base = args;
 			else if ((o = find_in(ctx_global_opts, name, 0)))
 				base = ctx;
 			if (!o) {
-				const char *s = opt_suggest(cmd, name);
+				const char *s = opt_suggest(opts, name);
 				if (s)
 					return err_set(e, ERR_USAGE, "unknown option '--%s' (did you mean '--%s'?)", name, s);
 				return err_set(e, ERR_USAGE, "unknown option '--%s'", name);
@@ -208,7 +227,7 @@ int opt_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, voi
 				continue;
 			}
 			snprintf(shown, sizeof(shown), "-%c", a[1]);
-			if ((o = find_in(cmd ? cmd->opts : NULL, NULL, a[1])))
+			if ((o = find_in(opts, NULL, a[1])))
 				base = args;
 			else if ((o = find_in(ctx_global_opts, NULL, a[1])))
 				base = ctx;
@@ -231,19 +250,17 @@ int opt_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, voi
 				return err_set(e, ERR_USAGE, "option '%s' needs a value (%s)", shown, o->argh ? o->argh : "VALUE");
 			val = argv[++i];
 		}
-		if (set_value(ctx, cmd, o, base, shown, val, val2, e) < 0)
+		if (set_value(ctx, o, base, shown, val, val2, e) < 0)
 			return -1;
 	}
 	argv[1 + pos] = NULL;
 	*npos = pos;
-	if (ctx->help) {
-		opt_print_help(ctx->out, cmd);
+	if (ctx->help)
 		return 1;
-	}
 	return 0;
 }
 
-static void print_opts(FILE *f, const struct opt *t)
+void opt_print_table(FILE *f, const struct opt *t)
 {
 	for (; t && t->type != OPT_END; t++) {
 		char left[80];
@@ -262,19 +279,4 @@ static void print_opts(FILE *f, const struct opt *t)
 		}
 		fputc('\n', f);
 	}
-}
-
-void opt_print_help(FILE *f, const struct cmd *cmd)
-{
-	if (cmd) {
-		fprintf(f, "usage: %s\n\n%s\n", cmd->synopsis, cmd->summary);
-		if (cmd->description)
-			fprintf(f, "\n%s\n", cmd->description);
-		if (cmd->opts && cmd->opts->type != OPT_END) {
-			fputs("\nOptions:\n", f);
-			print_opts(f, cmd->opts);
-		}
-	}
-	fputs("\nGlobal options (every command):\n", f);
-	print_opts(f, ctx_global_opts);
 }

@@ -52,20 +52,22 @@ struct opt {
 #define OPT_F_END                          { OPT_END, 0, NULL, 0, NULL, NULL, NULL, 0, 0, NULL }
 
 struct ctx;
-struct cmd;
 
-/* Parse argv (argv[0] is the command name) against the command's table (may be NULL) and the global options.
+/* Parse argv (argv[0] is the command name) against the command's table opts (may be NULL) and the global options.
  * Option values are stored into `args` (the command's struct) or into ctx (globals).  Positional arguments are
  * compacted into argv[1..] and their count is returned through *npos; argv[*npos + 1] is NULL.  "--" ends options.
- * Returns 0, 1 when --help was given (help already printed on ctx->out), or -1 with e (ERR_USAGE) filled. */
-int opt_parse(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, void *args, int *npos, struct err *e);
+ * Returns 0, 1 when --help was given (the caller prints the help: cmd_print_help), or -1 with e (ERR_USAGE) filled. */
+int opt_parse(struct ctx *ctx, const struct opt *opts, int argc, char **argv, void *args, int *npos, struct err *e);
 
-/* Print "usage: ..." and the option list for cmd on f (help output). */
-void opt_print_help(FILE *f, const struct cmd *cmd);
-/* Find an option by long name in cmd's table or the globals; NULL when unknown. */
-const struct opt *opt_find(const struct cmd *cmd, const char *long_name);
+/* Print the option list of table t (one line each, with its choices) on f (help output). */
+void opt_print_table(FILE *f, const struct opt *t);
+/* Find an option by long name in opts (may be NULL) or the globals; NULL when unknown. */
+const struct opt *opt_find(const struct opt *opts, const char *long_name);
 /* Closest long option name (edit distance), for "did you mean"; NULL when nothing is close. */
-const char *opt_suggest(const struct cmd *cmd, const char *long_name);
+const char *opt_suggest(const struct opt *opts, const char *long_name);
 size_t edit_distance(const char *a, const char *b);
+
+/* The global options (lib/opt.c): --prod, --region, --output, --yes, ...; they set fields of struct ctx. */
+extern const struct opt ctx_global_opts[];
 
 #endif

@@ -1,5 +1,5 @@
 /* repl.c — the interactive shell: libedit line loop (terminal) or script loop (stdin), meta-commands, the
- * session state, completion and history.  Lines go through the same dispatcher as argv (ddb_dispatch).
+ * session state, completion and history.  Lines go through the same dispatcher as argv (ctx->cmds->dispatch).
  *
  * Session state (.local/.prod, .region, .namespace, .output, and the global options given to `ddb repl` itself)
  * is kept here and written into ctx before every line, after ctx_reset_options: a command's own --prod or
@@ -394,7 +394,7 @@ static const struct opt *line_opt(const struct cmd *cmd, const char *w, int *has
 		memcpy(name, w + 2, n);
 		name[n] = '\0';
 		*has_inline = eq != NULL;
-		return opt_find(cmd, name);
+		return opt_find(cmd ? cmd->opts : NULL, name);
 	}
 	const struct opt *tables[2] = { cmd ? cmd->opts : NULL, ctx_global_opts };
 	for (int k = 0; k < 2; k++)
@@ -410,11 +410,11 @@ static char **with_default_table(struct ctx *ctx, int argc, char **argv, int *na
 {
 	if (!ctx->default_table)
 		return NULL;
-	const struct cmd *cmd = cmd_find(argv[0]);
+	const struct cmd *cmd = cmd_find(ctx->cmds, argv[0]);
 	int npos = 0, want, only_pos = 0, at = 1;
 	if (!cmd) {
-		const struct cmd_alias *al = cmd_find_alias(argv[0]);
-		if (!al || !(cmd = cmd_find(al->words[0])))
+		const struct cmd_alias *al = cmd_find_alias(ctx->cmds, argv[0]);
+		if (!al || !(cmd = cmd_find(ctx->cmds, al->words[0])))
 			return NULL;
 		for (int k = 1; k < 4 && al->words[k]; k++)
 			npos++;
@@ -492,7 +492,7 @@ static int run_words(struct repl *r, struct repl_words *w)
 	char **nargv = with_default_table(ctx, argc, argv, &nargc);
 	char **copy = xcalloc((size_t)nargc + 1, sizeof(char *));
 	memcpy(copy, nargv ? nargv : argv, (size_t)nargc * sizeof(char *));
-	int rc = ddb_dispatch(ctx, nargc, copy);
+	int rc = ctx->cmds ? ctx->cmds->dispatch(ctx, nargc, copy) : EXIT_SOFTWARE;
 	free(copy);
 	free(nargv);
 	if (fflush(ctx->out) != 0 || ferror(ctx->out)) {

@@ -11,7 +11,7 @@
  * An unterminated quote or a trailing backslash makes the line incomplete: the REPL reads a continuation line.
  * (lib/repl_split.c; no dependencies beyond buf/err, so the fuzz target links it alone.)
  *
- * The loop (lib/repl.c) runs each line through the same dispatcher as argv (ddb_dispatch).  Session state set by
+ * The loop (lib/repl.c) runs each line through the same dispatcher as argv (ctx->cmds->dispatch).  Session state set by
  * meta-commands (.local/.prod/.region/.namespace/.output/.use) lives in the REPL and is re-applied to ctx before
  * every line after ctx_reset_options, so a command's own global options never stick to the next line.
  */

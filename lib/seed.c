@@ -1129,7 +1129,7 @@ static struct stable *get_table(struct run *R, const char *user, struct err *e)
 	int rc = aws_json(R->ctx, &aws_dynamodb, "DescribeTable", in, &out, e);
 	cJSON_Delete(in);
 	if (rc < 0) {
-		if (!strcmp(e->type, "ResourceNotFoundException")) {
+		if (aws_is_not_found(e)) {
 			e->kind = ERR_NOINPUT;
 			snprintf(e->msg, sizeof(e->msg), "table '%s' does not exist (create it with 'ddb schema-load')", user);
 			e->type[0] = '\0';

@@ -103,10 +103,7 @@ int stream_info_get(struct ctx *ctx, const char *wire, const char *shown, struct
 	rc = aws_json(ctx, &aws_dynamodb, "DescribeTable", in, &out, e);
 	cJSON_Delete(in);
 	if (rc < 0) {
-		if (!strcmp(e->type, "ResourceNotFoundException")) {
-			err_clear(e);
-			err_set(e, ERR_NOINPUT, "table '%s' does not exist", shown);
-		}
+		aws_table_not_found(e, shown, ERR_NOINPUT);
 		return -1;
 	}
 	const cJSON *t = json_get(out, "Table"), *spec = json_get(t, "StreamSpecification"), *k;
@@ -279,7 +276,7 @@ static int describe(struct reader *r, size_t *added, struct err *e)
 		start = NULL;
 		if (rc < 0) {
 			free(sent);
-			if (!strcmp(e->type, "ResourceNotFoundException"))
+			if (aws_is_not_found(e))
 				err_prefix(e, "stream %s", r->o->arn);
 			return -1;
 		}
@@ -372,7 +369,7 @@ static int poll_shard(struct reader *r, struct shard *s, stream_page_fn fn, void
 	*got = 0;
 	if (!s->iter) {
 		if (first_iterator(r, s, e) < 0) {
-			if (!strcmp(e->type, "ResourceNotFoundException")) {   /* trimmed away meanwhile */
+			if (aws_is_not_found(e)) {   /* trimmed away meanwhile */
 				s->state = SH_DONE;
 				err_clear(e);
 				return 0;

@@ -6,17 +6,7 @@
 
 #include "aws.h"
 #include "buf.h"
-
-static const cJSON *get(const cJSON *o, const char *k)
-{
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-
-static const char *get_str(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+#include "json.h"
 
 void table_desc_release(struct table_desc *d)
 {
@@ -26,10 +16,10 @@ void table_desc_release(struct table_desc *d)
 
 void table_keys(const cJSON *table, struct table_key *hash, struct table_key *range)
 {
-	const cJSON *k, *defs = get(table, "AttributeDefinitions");
+	const cJSON *k, *defs = json_get(table, "AttributeDefinitions");
 	hash->name = hash->type = range->name = range->type = NULL;
-	cJSON_ArrayForEach(k, get(table, "KeySchema")) {
-		const char *n = get_str(k, "AttributeName"), *t = get_str(k, "KeyType");
+	cJSON_ArrayForEach(k, json_get(table, "KeySchema")) {
+		const char *n = json_get_string(k, "AttributeName"), *t = json_get_string(k, "KeyType");
 		struct table_key *dst;
 		const cJSON *d;
 		if (!n || !t)
@@ -42,9 +32,9 @@ void table_keys(const cJSON *table, struct table_key *hash, struct table_key *ra
 			continue;
 		dst->name = n;
 		cJSON_ArrayForEach(d, defs) {
-			const char *dn = get_str(d, "AttributeName");
+			const char *dn = json_get_string(d, "AttributeName");
 			if (dn && !strcmp(dn, n))
-				dst->type = get_str(d, "AttributeType");
+				dst->type = json_get_string(d, "AttributeType");
 		}
 	}
 }
@@ -59,36 +49,36 @@ int table_describe(struct ctx *ctx, const char *wire, struct table_desc *d, stru
 	rc = aws_json(ctx, &aws_dynamodb, "DescribeTable", in, &out, e);
 	cJSON_Delete(in);
 	if (rc < 0) {
-		if (e->kind == ERR_SERVICE && !strcmp(e->type, "ResourceNotFoundException")) {
+		if (aws_is_not_found(e)) {
 			err_clear(e);
 			return 1;
 		}
 		return -1;
 	}
-	const cJSON *t = get(out, "Table");
+	const cJSON *t = json_get(out, "Table");
 	if (!cJSON_IsObject(t)) {
 		cJSON_Delete(out);
 		return err_set(e, ERR_DATA, "DescribeTable %s: the response has no Table object", wire);
 	}
 	d->resp = out;
 	d->table = t;
-	d->status = get_str(t, "TableStatus");
+	d->status = json_get_string(t, "TableStatus");
 	if (!d->status)
 		d->status = "";
-	d->arn = get_str(t, "TableArn");
+	d->arn = json_get_string(t, "TableArn");
 	table_keys(t, &d->hash, &d->range);
 	return 0;
 }
 
 int table_ready(const cJSON *table)
 {
-	const char *st = get_str(table, "TableStatus");
+	const char *st = json_get_string(table, "TableStatus");
 	const cJSON *ix;
 	if (!st || strcmp(st, "ACTIVE"))
 		return 0;
-	cJSON_ArrayForEach(ix, get(table, "GlobalSecondaryIndexes")) {
-		const char *is = get_str(ix, "IndexStatus");
-		if ((is && strcmp(is, "ACTIVE")) || cJSON_IsTrue(get(ix, "Backfilling")))
+	cJSON_ArrayForEach(ix, json_get(table, "GlobalSecondaryIndexes")) {
+		const char *is = json_get_string(ix, "IndexStatus");
+		if ((is && strcmp(is, "ACTIVE")) || cJSON_IsTrue(json_get(ix, "Backfilling")))
 			return 0;
 	}
 	return 1;
@@ -97,7 +87,7 @@ int table_ready(const cJSON *table)
 void table_pending(const cJSON *table, char *out, size_t size)
 {
 	struct buf b = BUF_INIT;
-	const char *st = get_str(table, "TableStatus");
+	const char *st = json_get_string(table, "TableStatus");
 	const cJSON *ix;
 	if (!table) {
 		snprintf(out, size, "not found");
@@ -105,9 +95,9 @@ void table_pending(const cJSON *table, char *out, size_t size)
 	}
 	if (!st || strcmp(st, "ACTIVE"))
 		buf_addf(&b, "table %s", st ? st : "(no status)");
-	cJSON_ArrayForEach(ix, get(table, "GlobalSecondaryIndexes")) {
-		const char *is = get_str(ix, "IndexStatus"), *n = get_str(ix, "IndexName");
-		int bf = cJSON_IsTrue(get(ix, "Backfilling"));
+	cJSON_ArrayForEach(ix, json_get(table, "GlobalSecondaryIndexes")) {
+		const char *is = json_get_string(ix, "IndexStatus"), *n = json_get_string(ix, "IndexName");
+		int bf = cJSON_IsTrue(json_get(ix, "Backfilling"));
 		if ((is && strcmp(is, "ACTIVE")) || bf)
 			buf_addf(&b, "%sGSI %s %s%s", b.len ? ", " : "", n ? n : "?", is ? is : "?", bf ? " (backfilling)" : "");
 	}
@@ -120,8 +110,8 @@ int table_has_index(const cJSON *table, const char *index)
 	static const char *const kinds[] = { "GlobalSecondaryIndexes", "LocalSecondaryIndexes" };
 	for (size_t k = 0; k < 2; k++) {
 		const cJSON *ix;
-		cJSON_ArrayForEach(ix, get(table, kinds[k])) {
-			const char *n = get_str(ix, "IndexName");
+		cJSON_ArrayForEach(ix, json_get(table, kinds[k])) {
+			const char *n = json_get_string(ix, "IndexName");
 			if (n && !strcmp(n, index))
 				return 1;
 		}

@@ -47,7 +47,7 @@ deletes() {
 	[[ $(raw_get "$t" '{"pk":{"S":"a"},"sk":{"N":"2"}}') == null ]]
 	# key errors
 	run -64 "$DDB" delete "$t" --pk a
-	run -65 "$DDB" delete "$t" --pk a --sk one
+	run -64 "$DDB" delete "$t" --pk a --sk one
 	run -64 "$DDB" delete "$t" --sk 1
 	run -66 "$DDB" delete "${ns}nosuch" --pk a --sk 1
 }

@@ -130,7 +130,8 @@ ci_12_a"
 	assert_output --partial "refusing --all in prod without a namespace"
 	run -0 ddb_local DescribeTable '{"TableName":"'"$ns"'a"}'
 	run -64 "$DDB" drop --all --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" </dev/null
-	assert_output "ddb: drop: refusing to drop all 1 table of namespace '$ns' in prod without --yes"
+	# refused by the dispatcher's guard before the namespace is even listed
+	assert_output "ddb: drop: refusing to drop every table of namespace '$ns' in prod without --yes"
 	run -0 "$DDB" drop --all --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --yes </dev/null
 	assert_output $'a\tdropped'
 	gone "${ns}a"

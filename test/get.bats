@@ -61,7 +61,7 @@ round_trip() {
 	create "$t" S N
 	run -3 --separate-stderr "$DDB" get "$t" --pk a --sk 1
 	[[ -z $output && -z $stderr ]]
-	run -65 --separate-stderr "$DDB" get "$t" --pk a --sk x
+	run -64 --separate-stderr "$DDB" get "$t" --pk a --sk x
 	[[ $stderr == *"--sk: 'x' is not a valid number (the key 'sk' is of type N)"* ]]
 	run -64 --separate-stderr "$DDB" get "$t" --pk a
 	[[ $stderr == *"missing --sk VALUE (the table's sort key 'sk')"* ]]

@@ -41,21 +41,42 @@ stream_on() { # USER_NAME -> prints true/false
 @test "prod safety: every destructive command is refused without --yes off a terminal (exit 64), and changes nothing" {
 	make_table keep
 	ddb_local UpdateTable '{"TableName":"'"${ns}keep"'","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}' >/dev/null
-	run -64 "$DDB" drop "${P[@]}" keep </dev/null
-	# the name on the wire (with the namespace) is shown: that is the table the command would change
-	assert_output --partial "refusing to drop table 'keep' (${ns}keep on the wire) in prod without --yes"
-	run -64 "$DDB" drop "${P[@]}" --all </dev/null
-	assert_output --partial "without --yes"
-	run -64 "$DDB" enable-stream "${P[@]}" keep --disable </dev/null
-	assert_output --partial "refusing to disable the stream of table 'keep' (${ns}keep on the wire) in prod without --yes"
-	run -64 "$DDB" enable-stream "${P[@]}" keep --replace --view-type KEYS_ONLY </dev/null
-	assert_output --partial "refusing to replace the stream of table 'keep' (${ns}keep on the wire) in prod without --yes"
 	# schema-load --recreate of a table whose keys differ
 	printf '%s\n' '{"TableName":"keep","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"N"}],"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}' >"$d/keep.json"
-	run -64 "$DDB" schema-load "${P[@]}" --recreate "$d/keep.json" </dev/null
-	assert_output --partial "refusing to drop and re-create table 'keep' (${ns}keep on the wire) (every item in it is lost) in prod without --yes"
-	# (vpc-endpoint delete confirms after looking the VPC up: vpc_endpoint.bats tests that against EC2; create is
-	# additive and idempotent, so it needs no --yes)
+	# the destructive runs of each command the table marks destructive (`ddb __commands --destructive`): a new
+	# destructive command without a line here fails the test
+	local -A cases=(
+		[drop]="drop keep|drop --all"
+		[enable-stream]="enable-stream keep --disable|enable-stream keep --replace --view-type KEYS_ONLY"
+		[schema-load]="schema-load --recreate $d/keep.json|schema-load --prune $d/keep.json"
+		[trigger]="trigger delete keep --function fn"
+		[vpc-endpoint]="vpc-endpoint delete|vpc-endpoint delete vpce-0123"
+	)
+	local c l listed
+	listed=$("$DDB" __commands --destructive)
+	[[ -n $listed ]]
+	for c in $listed; do
+		[[ -n ${cases[$c]:-} ]] || { echo "prod_safety.bats: no case for destructive command '$c'" >&2; return 1; }
+		IFS='|' read -ra lines <<<"${cases[$c]}"
+		for l in "${lines[@]}"; do
+			# refused by the dispatcher's guard before anything is sent (vpc-endpoint has no EC2 here: nothing is
+			# sent at all)
+			run -64 "$DDB" ${l%% *} "${P[@]}" ${l#* } </dev/null
+			assert_output --partial "refusing to "
+			assert_output --partial " in prod without --yes"
+		done
+	done
+	run -64 "$DDB" drop "${P[@]}" keep </dev/null
+	assert_output "ddb: drop: refusing to drop table 'keep' (${ns}keep on the wire) in prod without --yes"
+	# a destructive command's harmless runs are not refused: enabling a stream, schema-load without --recreate,
+	# vpc-endpoint --dry-run (refused by EC2's absence here, not by the guard)
+	run -0 "$DDB" enable-stream "${P[@]}" keep </dev/null
+	run -1 "$DDB" schema-load "${P[@]}" "$d/keep.json" </dev/null
+	refute_output --partial "without --yes"
+	run "$DDB" vpc-endpoint "${P[@]}" delete --dry-run </dev/null
+	refute_output --partial "without --yes"
+	# (on a terminal each asks for the name to type: below, and vpc_endpoint.bats against EC2; create is additive and
+	# idempotent, so it needs no --yes)
 	exists keep
 	assert_equal "$(stream_on keep)" true
 	run -0 ddb_local DescribeTable '{"TableName":"'"${ns}keep"'"}'

@@ -476,7 +476,11 @@ $kept"
 	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/s"
 	schema cruddur-messages '.KeySchema = [{"AttributeName":"pk","KeyType":"HASH"}]'
 	run -64 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --recreate "$BATS_TEST_TMPDIR/s" </dev/null
-	assert_output --partial "refusing to drop and re-create table 'cruddur-messages' (${ns}cruddur-messages on the wire) (every item in it is lost) in prod without --yes"
+	assert_output "ddb: schema-load: refusing to schema-load --recreate (it drops and re-creates each table whose keys or LSIs differ: their items are lost) in prod without --yes"
+	# without --recreate it is not destructive: no --yes needed, the key change is reported (1) and nothing dropped
+	run -1 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" "$BATS_TEST_TMPDIR/s" </dev/null
+	refute_output --partial "without --yes"
+	assert_output --partial "--recreate"
 	run -0 live "${ns}cruddur-messages"
 	run -0 jq -e '.KeySchema | length == 2' <<<"$output"
 	run -0 "$DDB" schema-load --prod --endpoint-url "$DDB_LOCAL_ENDPOINT" --namespace "$ns" --recreate --yes "$BATS_TEST_TMPDIR/s" </dev/null

@@ -379,7 +379,7 @@ stream_view() {
 	run -0 --separate-stderr "$DDB" trigger list msgs --prod
 	assert_equal "${#lines[@]}" 1
 	run -64 "$DDB" trigger delete msgs --prod --function ingest </dev/null
-	assert_output --partial "refusing to delete the trigger of ingest on table 'msgs' in prod without --yes"
+	assert_output --partial "refusing to delete the trigger of ingest on table 'msgs' (${ns}msgs on the wire) in prod without --yes"
 	assert_equal "$(mappings | jq length)" 1
 	assert_equal "$(count_op DeleteEventSourceMapping)" 0
 	run -0 --separate-stderr "$DDB" trigger delete msgs --prod --function ingest --yes --wait
@@ -395,7 +395,7 @@ stream_view() {
 	[[ $stderr == *"> Content-Type: application/json"* ]]
 	run -0 --separate-stderr "$DDB" trigger list msgs --debug
 	[[ $stderr == *"> GET $DDB_TEST_LAMBDA_URL/2015-03-31/event-source-mappings/?EventSourceArn=arn%3Aaws%3Adynamodb%3A"* ]]
-	[[ $stderr == *"Credential=AKIDDDBLAMBDA/"*"/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=<redacted>"* ]]
+	[[ $stderr == *"Credential=*********MBDA/"*"/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=<redacted>"* ]]
 	[[ $stderr != *lambda-standin-secret* ]]
 	run -1 grep -E '[0-9a-f]{64}' <<<"$stderr"
 }

@@ -133,7 +133,7 @@ failed_condition() {
 	run -64 --separate-stderr "$DDB" update "$t" --pk a --sk 1 --set n=1 --return all
 	run -64 --separate-stderr "$DDB" update "$t" --pk a --set n=1
 	[[ $stderr == *"missing --sk"* ]]
-	run -65 --separate-stderr "$DDB" update "$t" --pk a --sk x --set n=1
+	run -64 --separate-stderr "$DDB" update "$t" --pk a --sk x --set n=1
 	run -66 --separate-stderr "$DDB" update "${ns}nosuch" --pk a --sk 1 --set n=1
 	json_eq "$(raw_get "$t" "$K")" "$before"
 }

@@ -379,7 +379,9 @@ warm() { curl -sSf -X POST "$DDB_TEST_EC2_URL/_standin/add-endpoints" -d '{"n":0
 @test "vpc-endpoint delete: refused in prod without --yes (nothing sent)" {
 	run --separate-stderr -0 "$DDB" vpc-endpoint create
 	run -64 "$DDB" --prod vpc-endpoint delete
-	assert_output --partial "refusing to delete VPC endpoint vpce-"
+	assert_output "ddb: vpc-endpoint: refusing to delete the DynamoDB VPC endpoint of the default VPC in prod without --yes"
+	run -64 "$DDB" --prod vpc-endpoint delete vpce-1234
+	assert_output "ddb: vpc-endpoint: refusing to delete VPC endpoint vpce-1234 in prod without --yes"
 	assert_equal "$(live_endpoints | jq length)" 1
 	run --separate-stderr -0 "$DDB" --prod --yes vpc-endpoint delete
 	assert_equal "$(live_endpoints | jq length)" 0

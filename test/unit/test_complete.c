@@ -28,27 +28,12 @@ static const struct cmd c_local = { "local", fn, 0, "x", "x", NULL, NULL, "words
 static const struct cmd c_query = { "query", fn, 0, "x", "x", q_opts, NULL, "words:conversation conversations|dir" };
 static const struct cmd c_stream = { "stream", fn, 0, "x", "x", NULL, NULL, "words:tail list;file" };
 
-const struct cmd *const ddb_commands[] = { &c_hidden, &c_help, &c_local, &c_query, &c_stream, NULL };
-const struct cmd_alias ddb_aliases[] = {
+static const struct cmd *const commands[] = { &c_hidden, &c_help, &c_local, &c_query, &c_stream, NULL };
+static const struct cmd_alias aliases[] = {
 	{ "get-conversation", { "query", "conversation", NULL, NULL } },
 	{ NULL, { NULL, NULL, NULL, NULL } },
 };
-cmd_dispatch_fn ddb_dispatch;
-const struct cmd *cmd_find(const char *name)
-{
-	for (const struct cmd *const *c = ddb_commands; *c; c++)
-		if (!strcmp((*c)->name, name))
-			return *c;
-	return NULL;
-}
-const struct cmd_alias *cmd_find_alias(const char *link)
-{
-	for (const struct cmd_alias *a = ddb_aliases; a->link; a++)
-		if (!strcmp(a->link, link))
-			return a;
-	return NULL;
-}
-const struct cmd *cmd_suggest(const char *name) { (void)name; return NULL; }
+static const struct cmd_table table = { commands, aliases, NULL };
 
 /* Complete the words (space-separated; a trailing space means an empty last word) and return the candidates
  * joined by spaces, with "<file>"/"<dir>" for path kinds. */
@@ -70,6 +55,7 @@ static char *comp(const char *line)
 	struct ctx ctx;
 	struct complete_list out = COMPLETE_LIST_INIT;
 	ctx_init(&ctx, stdout, stderr);
+	ctx.cmds = &table;
 	complete_words(&ctx, n, words, 0, &out);
 	struct buf b = BUF_INIT;
 	if (out.kind == COMPLETE_FILES)

@@ -13,13 +13,6 @@
 #include "unit.h"
 #include "xml.h"
 
-/* lib/ refers to the dispatcher and the table that cmd/ defines; a test gives its own. */
-const struct cmd *const ddb_commands[] = { NULL };
-const struct cmd_alias ddb_aliases[] = { { NULL, { NULL, NULL, NULL, NULL } } };
-cmd_dispatch_fn ddb_dispatch;
-const struct cmd *cmd_find(const char *name) { (void)name; return NULL; }
-const struct cmd_alias *cmd_find_alias(const char *link) { (void)link; return NULL; }
-const struct cmd *cmd_suggest(const char *name) { (void)name; return NULL; }
 
 struct targs {
 	int flag;
@@ -51,7 +44,7 @@ static int parse(struct ctx *ctx, struct targs *a, struct err *e, int *npos, cha
 		argc++;
 	memset(a, 0, sizeof(*a));
 	err_clear(e);
-	return opt_parse(ctx, &tcmd, argc, argv, a, npos, e);
+	return opt_parse(ctx, tcmd.opts, argc, argv, a, npos, e);
 }
 
 static void test_opts(void)

@@ -173,8 +173,8 @@ static void test_itemop(void)
 	cJSON_Delete(k);
 	CHECK(!itemop_key(keys, 2, "a", NULL, &e) && e.kind == ERR_USAGE);
 	CHECK(!itemop_key(keys, 1, "a", "1", &e) && e.kind == ERR_USAGE);
-	CHECK(!itemop_key(keys, 2, "a", "x", &e) && e.kind == ERR_DATA);
-	CHECK(!itemop_key(keys, 2, "", "1", &e) && e.kind == ERR_DATA);
+	CHECK(!itemop_key(keys, 2, "a", "x", &e) && e.kind == ERR_USAGE);
+	CHECK(!itemop_key(keys, 2, "", "1", &e) && e.kind == ERR_USAGE);
 
 	const char *t = "{\"pk\":\"a\",\"sk\":1.50,\"n\":12345678901234567890123456789012345678}";
 	cJSON *it = itemop_parse_item(t, strlen(t), keys, 2, &e);

@@ -7,13 +7,6 @@
 #include "repl.h"
 #include "unit.h"
 
-/* lib/ refers to the dispatcher and the table that cmd/ defines; a test gives its own. */
-const struct cmd *const ddb_commands[] = { NULL };
-const struct cmd_alias ddb_aliases[] = { { NULL, { NULL, NULL, NULL, NULL } } };
-cmd_dispatch_fn ddb_dispatch;
-const struct cmd *cmd_find(const char *name) { (void)name; return NULL; }
-const struct cmd_alias *cmd_find_alias(const char *link) { (void)link; return NULL; }
-const struct cmd *cmd_suggest(const char *name) { (void)name; return NULL; }
 
 /* Split line and compare with the expected words (NULL-terminated); returns the split result. */
 static int split_is(const char *line, const char *const *want)
