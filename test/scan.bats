@@ -219,6 +219,22 @@ seed_items() { # N [with-gsi]
 	assert_output $'p1\t1\titem 1'
 }
 
+@test "scan: -o text follows its documented rule: no header, key attributes first, then fields as first seen; missing, NULL and \"\" are all empty fields" {
+	make_table "$t"
+	ddb_local BatchWriteItem '{"RequestItems":{"'"$t"'":[
+		{"PutRequest":{"Item":{"pk":{"S":"a"},"sk":{"N":"1"},"x":{"S":""},"y":{"N":"7"}}}},
+		{"PutRequest":{"Item":{"pk":{"S":"a"},"sk":{"N":"2"},"x":{"NULL":true}}}},
+		{"PutRequest":{"Item":{"pk":{"S":"a"},"sk":{"N":"3"},"z":{"S":"late"}}}}]}}' >/dev/null
+	run -0 "$DDB" query "$t" --pk a -o text
+	# x: "", NULL, missing -> the same empty field; y and z appear as columns from the row they first show in
+	assert_equal "${lines[0]}" $'a\t1\t\t7'
+	assert_equal "${lines[1]}" $'a\t2\t\t'
+	assert_equal "${lines[2]}" $'a\t3\t\t\tlate'
+	# the lossless way to tell them apart is JSON
+	run -0 "$DDB" query "$t" --pk a -o jsonl
+	assert_equal "$(jq -sc 'map(if has("x") then .x else "missing" end)' <<<"$output")" '["",null,"missing"]'
+}
+
 @test "scan: errors: missing table, missing argument, output error" {
 	run -1 "$DDB" scan "${ns}nope"
 	assert_output --partial "table '${ns}nope' does not exist"
