@@ -85,3 +85,17 @@ no_raw_controls() {
 	run -64 --separate-stderr "$DDB" drop "$bad"
 	[[ $stderr == "ddb: drop: 't ]0;title  2J x': "* ]]
 }
+
+@test "terminal: a server's error text with controls is shown blanked on a terminal and on stderr" {
+	local d=$BATS_TEST_TMPDIR
+	python3 "$DDB_TEST_ROOT/test/standins/hostile_errors.py" --port-file "$d/url" </dev/null >/dev/null 2>&1 3>&- &
+	local pid=$!
+	wait_for 10 test -s "$d/url"
+	local url
+	url=$(<"$d/url")
+	run -1 on_tty "$DDB" describe --endpoint-url "$url" --max-attempts 1 "${ns}tbl"
+	kill "$pid" 2>/dev/null || true
+	no_raw_controls
+	assert_output --partial "evil  ]0;pwned  then  [2J and  31m and   end"
+	[[ $output != *pwned$'\a'* ]]
+}
