@@ -71,7 +71,7 @@ round_trip() {
 	[[ $stderr == *"table '${ns}nosuch' does not exist"* ]]
 	local b=${ns}bin
 	create "$b" B
-	run -65 --separate-stderr "$DDB" get "$b" --pk 'not base64!'
+	run -64 --separate-stderr "$DDB" get "$b" --pk 'not base64!'
 	run -3 "$DDB" get "$b" --pk AAE=
 	run -64 --separate-stderr "$DDB" get "$b" --pk AAE= --sk 1
 	[[ $stderr == *"the table has no sort key"* ]]

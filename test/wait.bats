@@ -37,7 +37,9 @@ wait_both() {
 	ddb_local UpdateTable '{"TableName":"'"$ns"'g","AttributeDefinitions":[{"AttributeName":"x","AttributeType":"S"}],
 		"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"by-x","KeySchema":[{"AttributeName":"x","KeyType":"HASH"}],
 		"Projection":{"ProjectionType":"ALL"}}}]}' >/dev/null
-	run -0 "$DDB" wait --namespace "$ns" g --exists --wait-timeout 30
+	# (under a busy suite DynamoDB Local has taken over 30 s to turn the index ACTIVE: the bound is generous, it is
+	# not a speed check)
+	run -0 "$DDB" wait --namespace "$ns" g --exists --wait-timeout 180
 	run -0 ddb_local DescribeTable '{"TableName":"'"$ns"'g"}'
 	run -0 jq -r '.Table.GlobalSecondaryIndexes[0].IndexStatus' <<<"$output"
 	assert_output ACTIVE
