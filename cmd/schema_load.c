@@ -787,6 +787,8 @@ static int cmd_schema_load(int argc, char **argv, struct ctx *ctx)
 			goto out;
 		}
 		warn_prod_tags(&st, list.v[i]);
+		for (size_t w = 0; w < list.v[i]->nwarnings; w++)
+			ctx_warn(ctx, "%s", list.v[i]->warnings[w]);
 	}
 
 	if (ctx->output == OUT_JSON || ctx->output == OUT_JSONL)

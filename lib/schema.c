@@ -120,6 +120,9 @@ void schema_free(struct schema *s)
 	cJSON_Delete(s->create);
 	free(s->ttl_attr);
 	free(s->src);
+	for (i = 0; i < s->nwarnings; i++)
+		free(s->warnings[i]);
+	free(s->warnings);
 	for (i = 0; i < s->nlines; i++)
 		free(s->lines[i].path);
 	free(s->lines);
@@ -1508,6 +1511,67 @@ static int tf_table_attr(struct tfc *c, const struct hcl_attr *a, struct tf_tabl
 	return 0;
 }
 
+/* lifecycle { ignore_changes = [...] }: what schema_plan leaves alone.  Names ddb does not compare anyway are
+ * accepted; a name no aws_dynamodb_table has is a warning (Terraform would refuse it, ddb need not). */
+static const struct { const char *name; unsigned bit; } TF_IGNORE[] = {
+	{ "read_capacity", SCHEMA_IGN_READ }, { "write_capacity", SCHEMA_IGN_WRITE },
+	{ "billing_mode", SCHEMA_IGN_BILLING }, { "global_secondary_index", SCHEMA_IGN_GSI },
+	{ "stream_enabled", SCHEMA_IGN_STREAM }, { "stream_view_type", SCHEMA_IGN_STREAM },
+	{ "ttl", SCHEMA_IGN_TTL }, { "point_in_time_recovery", SCHEMA_IGN_PITR },
+	{ "deletion_protection_enabled", SCHEMA_IGN_DP }, { "table_class", SCHEMA_IGN_CLASS },
+	{ "warm_throughput", 0 }, { "on_demand_throughput", 0 },
+};
+
+static void tf_warn(struct schema *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tf_warn(struct schema *s, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	s->warnings = xrealloc(s->warnings, (s->nwarnings + 1) * sizeof *s->warnings);
+	s->warnings[s->nwarnings++] = xstrdup(msg);
+}
+
+static int tf_lifecycle(struct tfc *c, const struct hcl_block *b)
+{
+	const struct hcl_attr *a = hcl_body_attr(b->body, "ignore_changes");
+	size_t i, k, n;
+	if (!a)
+		return 0;
+	if (a->value->kind == HCL_EXPR && !strcmp(a->value->str, "all")) {
+		c->s->ignore = SCHEMA_IGN_ALL;
+		return 0;
+	}
+	if (a->value->kind != HCL_LIST)
+		return tferr(c, a->line, "'ignore_changes' must be a list of argument names or all");
+	for (i = 0; i < a->value->n; i++) {
+		const struct hcl_value *v = a->value->items[i];
+		const char *w;
+		int known = 0;
+		if (v->kind != HCL_EXPR && v->kind != HCL_STRING)
+			return tferr(c, v->line, "'ignore_changes' must be a list of argument names, not %s",
+			             hcl_kind_name(v->kind));
+		w = v->str;
+		n = strcspn(w, ".[ \t");   /* global_secondary_index[0].read_capacity: the argument it is under */
+		for (k = 0; k < sizeof TF_IGNORE / sizeof *TF_IGNORE; k++) {
+			if (strlen(TF_IGNORE[k].name) == n && !strncmp(w, TF_IGNORE[k].name, n)) {
+				c->s->ignore |= TF_IGNORE[k].bit;
+				known = 1;
+			}
+		}
+		for (k = 0; !known && TF_TABLE_ATTRS[k]; k++)
+			known = strlen(TF_TABLE_ATTRS[k]) == n && !strncmp(w, TF_TABLE_ATTRS[k], n);
+		for (k = 0; !known && TF_TABLE_BLOCKS[k]; k++)
+			known = strlen(TF_TABLE_BLOCKS[k]) == n && !strncmp(w, TF_TABLE_BLOCKS[k], n);
+		if (!known)
+			tf_warn(c->s, "%s:%d: %s: ignore_changes: unknown argument '%.*s' (ignored)", c->file, v->line,
+			        c->where, (int)(n > 60 ? 60 : n), w);
+	}
+	return 0;
+}
+
 static int tf_table_block(struct tfc *c, const struct hcl_block *b, struct tf_table *t, int *nattr, int *ngsi,
                           int *nlsi)
 {
@@ -1515,7 +1579,9 @@ static int tf_table_block(struct tfc *c, const struct hcl_block *b, struct tf_ta
 	char p[96];
 	if (tf_known(c, b->line, "aws_dynamodb_table block", n, TF_TABLE_BLOCKS) < 0)
 		return -1;
-	if (!strcmp(n, "lifecycle") || !strcmp(n, "timeouts"))
+	if (!strcmp(n, "lifecycle"))
+		return tf_lifecycle(c, b);
+	if (!strcmp(n, "timeouts"))
 		return 0;
 	if (!strcmp(n, "dynamic"))
 		return tferr(c, b->line, "'dynamic' blocks are not supported by ddb (write the blocks out)");
@@ -1736,6 +1802,283 @@ out:
 	return rc;
 }
 
+/* ---- resource "aws_dynamodb_global_secondary_index": merged into the table it names ---------- */
+
+static const char *const TF_GSIR_ATTRS[] = { "table_name", "index_name", "hash_key", "range_key", "provider",
+	"depends_on", "region", "count", "for_each", NULL };
+static const char *const TF_GSIR_BLOCKS[] = { "key_schema", "projection", "provisioned_throughput",
+	"on_demand_throughput", "warm_throughput", "lifecycle", "timeouts", NULL };
+
+/* The table named by table_name: `aws_dynamodb_table.X.name` (or .id) by its resource name, else by the
+ * table's name as written (a literal or var.NAME). */
+static struct schema *tf_gsi_table(struct tfc *c, const struct hcl_attr *a, struct schema_list *got)
+{
+	const char *v = a->value->str;
+	size_t k;
+	char *name = NULL;
+	if (a->value->kind == HCL_EXPR && !strncmp(v, "aws_dynamodb_table.", 19)) {
+		const char *r = v + 19;
+		size_t n = strcspn(r, ".");
+		if (strcmp(r + n, ".name") && strcmp(r + n, ".id")) {
+			tferr(c, a->line, "'table_name': '%.60s' is not supported here: use aws_dynamodb_table.NAME.name", v);
+			return NULL;
+		}
+		for (k = 0; k < got->n; k++)
+			if (strlen(got->v[k]->tf_name) == n && !strncmp(got->v[k]->tf_name, r, n))
+				return got->v[k];
+		tferr(c, a->line, "'table_name': no resource aws_dynamodb_table.%.*s in this file", (int)(n > 60 ? 60 : n), r);
+		return NULL;
+	}
+	if (tf_string(c, a, &name) < 0)
+		return NULL;
+	for (k = 0; k < got->n; k++) {
+		if (!strcmp(get_str(got->v[k]->doc, "TableName"), name)) {
+			free(name);
+			return got->v[k];
+		}
+	}
+	tferr(c, a->line, "'table_name': no aws_dynamodb_table named '%.60s' in this file", name);
+	free(name);
+	return NULL;
+}
+
+/* Add AttributeName/AttributeType to the table's definitions unless there; a different type is an error. */
+static int tf_gsi_attrdef(struct tfc *c, int line, struct schema *t, const char *name, const char *type)
+{
+	cJSON *defs = cJSON_GetObjectItemCaseSensitive(t->doc, "AttributeDefinitions"), *d, *o;
+	int n = 0;
+	char p[64];
+	cJSON_ArrayForEach(d, defs) {
+		if (get_str(d, "AttributeName") && !strcmp(get_str(d, "AttributeName"), name)) {
+			if (type && get_str(d, "AttributeType") && strcmp(get_str(d, "AttributeType"), type))
+				return tferr(c, line, "attribute '%.60s' is type %s here but %s in aws_dynamodb_table.%s", name,
+				             type, get_str(d, "AttributeType"), t->tf_name);
+			return 0;
+		}
+		n++;
+	}
+	if (!type)
+		return 0;   /* hash_key / range_key: the table's attribute blocks must define it (validation says so) */
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "AttributeName", name);
+	cJSON_AddStringToObject(o, "AttributeType", type);
+	cJSON_AddItemToArray(defs, o);
+	sfmt(p, sizeof p, "AttributeDefinitions[%d]", n);
+	lines_add(t, p, line);
+	return 0;
+}
+
+struct tf_gsir {
+	char *index, *hash, *range, *ptype;
+	cJSON *keys, *nonkey, *pt, *odt, *wt;
+	int key_line, proj_line, pt_line;
+};
+
+static void tf_gsir_release(struct tf_gsir *g)
+{
+	free(g->index);
+	free(g->hash);
+	free(g->range);
+	free(g->ptype);
+	cJSON_Delete(g->keys);
+	cJSON_Delete(g->nonkey);
+	cJSON_Delete(g->pt);
+	cJSON_Delete(g->odt);
+	cJSON_Delete(g->wt);
+}
+
+/* A block of numbers, e.g. provisioned_throughput { read_capacity_units = 5 } -> {"ReadCapacityUnits": 5}. */
+static int tf_number_block(struct tfc *c, const struct hcl_block *b, const char *const *names,
+                           const char *const *keys, cJSON **out)
+{
+	const struct hcl_attr *f[3];
+	size_t k;
+	if (*out)
+		return tferr(c, b->line, "only one '%s' block is allowed", b->type);
+	if (tf_simple_block(c, b, names, f) < 0)
+		return -1;
+	*out = cJSON_CreateObject();
+	for (k = 0; names[k]; k++) {
+		long long n;
+		if (!f[k])
+			continue;
+		if (tf_int(c, f[k], &n) < 0)
+			return -1;
+		add_number(*out, keys[k], n);
+	}
+	return 0;
+}
+
+static int tf_gsir_block(struct tfc *c, const struct hcl_block *b, struct tf_gsir *g, struct schema *t)
+{
+	const char *n = b->type;
+	if (tf_known(c, b->line, "aws_dynamodb_global_secondary_index block", n, TF_GSIR_BLOCKS) < 0)
+		return -1;
+	if (!strcmp(n, "lifecycle") || !strcmp(n, "timeouts"))
+		return 0;
+	if (!strcmp(n, "key_schema")) {
+		static const char *const names[] = { "attribute_name", "attribute_type", "key_type", NULL };
+		const struct hcl_attr *f[3];
+		char *an = NULL, *at = NULL, *kt = NULL;
+		cJSON *k;
+		int r = -1;
+		if (tf_simple_block(c, b, names, f) < 0 || (f[0] && tf_string(c, f[0], &an) < 0) ||
+		    (f[1] && tf_string(c, f[1], &at) < 0) || (f[2] && tf_string(c, f[2], &kt) < 0))
+			goto out;
+		if (!an || !kt) {
+			tferr(c, b->line, "a key_schema block needs 'attribute_name' and 'key_type'");
+			goto out;
+		}
+		if (tf_gsi_attrdef(c, b->line, t, an, at) < 0)
+			goto out;
+		if (!g->keys) {
+			g->keys = cJSON_CreateArray();
+			g->key_line = b->line;
+		}
+		k = cJSON_CreateObject();
+		cJSON_AddStringToObject(k, "AttributeName", an);
+		cJSON_AddStringToObject(k, "KeyType", kt);
+		/* HASH first, as DynamoDB wants, whatever the order of the blocks */
+		if (!strcmp(kt, "HASH"))
+			cJSON_InsertItemInArray(g->keys, 0, k);
+		else
+			cJSON_AddItemToArray(g->keys, k);
+		r = 0;
+	out:
+		free(an);
+		free(at);
+		free(kt);
+		return r;
+	}
+	if (!strcmp(n, "projection")) {
+		static const char *const names[] = { "projection_type", "non_key_attributes", NULL };
+		const struct hcl_attr *f[2];
+		if (g->ptype)
+			return tferr(c, b->line, "only one 'projection' block is allowed");
+		g->proj_line = b->line;
+		if (tf_simple_block(c, b, names, f) < 0 || (f[0] && tf_string(c, f[0], &g->ptype) < 0) ||
+		    (f[1] && tf_string_list(c, f[1], &g->nonkey) < 0))
+			return -1;
+		if (!g->ptype)
+			return tferr(c, b->line, "the projection block needs 'projection_type'");
+		return 0;
+	}
+	if (!strcmp(n, "provisioned_throughput")) {
+		static const char *const names[] = { "read_capacity_units", "write_capacity_units", NULL };
+		static const char *const keys[] = { "ReadCapacityUnits", "WriteCapacityUnits", NULL };
+		g->pt_line = b->line;
+		return tf_number_block(c, b, names, keys, &g->pt);
+	}
+	if (!strcmp(n, "on_demand_throughput")) {
+		static const char *const names[] = { "max_read_request_units", "max_write_request_units", NULL };
+		static const char *const keys[] = { "MaxReadRequestUnits", "MaxWriteRequestUnits", NULL };
+		return tf_number_block(c, b, names, keys, &g->odt);
+	}
+	static const char *const names[] = { "read_units_per_second", "write_units_per_second", NULL };
+	static const char *const keys[] = { "ReadUnitsPerSecond", "WriteUnitsPerSecond", NULL };
+	return tf_number_block(c, b, names, keys, &g->wt);
+}
+
+static int tf_gsi_resource(struct tfc *c, const struct hcl_block *r, struct schema_list *got)
+{
+	const struct hcl_attr *tn = hcl_body_attr(r->body, "table_name");
+	struct tf_gsir g;
+	struct schema *t;
+	cJSON *o, *arr, *pr;
+	size_t i;
+	int ix, rc = -1;
+	char p[96];
+	memset(&g, 0, sizeof g);
+	if (!tn)
+		return tferr(c, r->line, "'table_name' is required");
+	if (!(t = tf_gsi_table(c, tn, got)))
+		return -1;
+	g.key_line = g.proj_line = g.pt_line = r->line;
+	for (i = 0; i < r->body->n; i++) {
+		const struct hcl_item *it = &r->body->items[i];
+		const struct hcl_attr *a = &it->attr;
+		int x = 0;
+		if (it->is_block) {
+			if (tf_gsir_block(c, &it->block, &g, t) < 0)
+				goto out;
+			continue;
+		}
+		if (tf_known(c, a->line, "aws_dynamodb_global_secondary_index argument", a->name, TF_GSIR_ATTRS) < 0)
+			goto out;
+		if (!strcmp(a->name, "count") || !strcmp(a->name, "for_each")) {
+			tferr(c, a->line, "'%s' is not supported by ddb", a->name);
+			goto out;
+		}
+		if (!strcmp(a->name, "index_name"))
+			x = tf_string(c, a, &g.index);
+		else if (!strcmp(a->name, "hash_key"))
+			x = tf_string(c, a, &g.hash);
+		else if (!strcmp(a->name, "range_key"))
+			x = tf_string(c, a, &g.range);
+		if (x < 0)
+			goto out;
+		if (!strcmp(a->name, "hash_key") || !strcmp(a->name, "range_key"))
+			g.key_line = a->line;
+	}
+	if (!g.index) {
+		tferr(c, r->line, "'index_name' is required");
+		goto out;
+	}
+	if (g.keys && (g.hash || g.range)) {
+		tferr(c, g.key_line, "give the keys as key_schema blocks or as hash_key/range_key, not both");
+		goto out;
+	}
+	if (!g.keys && !g.hash) {
+		tferr(c, r->line, "'%s': a key_schema block (or hash_key) is required", g.index);
+		goto out;
+	}
+	if (!g.ptype) {
+		tferr(c, r->line, "'%s': a projection block is required", g.index);
+		goto out;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "IndexName", g.index);
+	cJSON_AddItemToObject(o, "KeySchema", g.keys ? g.keys : key_schema(g.hash, g.range));
+	g.keys = NULL;
+	pr = cJSON_AddObjectToObject(o, "Projection");
+	cJSON_AddStringToObject(pr, "ProjectionType", g.ptype);
+	if (g.nonkey) {
+		cJSON_AddItemToObject(pr, "NonKeyAttributes", g.nonkey);
+		g.nonkey = NULL;
+	}
+	if (g.pt) {
+		cJSON_AddItemToObject(o, "ProvisionedThroughput", g.pt);
+		g.pt = NULL;
+	}
+	if (g.odt) {
+		cJSON_AddItemToObject(o, "OnDemandThroughput", g.odt);
+		g.odt = NULL;
+	}
+	if (g.wt) {
+		cJSON_AddItemToObject(o, "WarmThroughput", g.wt);
+		g.wt = NULL;
+	}
+	arr = cJSON_GetObjectItemCaseSensitive(t->doc, "GlobalSecondaryIndexes");
+	if (!arr)
+		arr = cJSON_AddArrayToObject(t->doc, "GlobalSecondaryIndexes");
+	ix = cJSON_GetArraySize(arr);
+	cJSON_AddItemToArray(arr, o);
+	sfmt(p, sizeof p, "GlobalSecondaryIndexes[%d]", ix);
+	lines_add(t, p, r->line);
+	sfmt(p, sizeof p, "GlobalSecondaryIndexes[%d].IndexName", ix);
+	lines_add(t, p, r->line);
+	sfmt(p, sizeof p, "GlobalSecondaryIndexes[%d].KeySchema", ix);
+	lines_add(t, p, g.key_line);
+	sfmt(p, sizeof p, "GlobalSecondaryIndexes[%d].Projection", ix);
+	lines_add(t, p, g.proj_line);
+	sfmt(p, sizeof p, "GlobalSecondaryIndexes[%d].ProvisionedThroughput", ix);
+	lines_add(t, p, g.pt_line);
+	rc = 0;
+out:
+	tf_gsir_release(&g);
+	return rc;
+}
+
 static int load_tf(const char *src, size_t len, const char *file, const struct schema_vars *vars,
                    struct schema_list *out, struct err *e)
 {
@@ -1771,12 +2114,32 @@ static int load_tf(const char *src, size_t len, const char *file, const struct s
 		s->tf_name = xstrdup(it->block.labels[1]);
 		s->line = it->block.line;
 		c.s = s;
-		if (tf_resource(&c, &it->block, s) < 0 || schema_validate(s, e) < 0) {
+		if (tf_resource(&c, &it->block, s) < 0) {
 			schema_free(s);
 			goto fail;
 		}
-		schema_finish(s);
 		list_push(&got, s);
+	}
+	/* standalone GSIs, once every table of the file is known (a GSI may come before its table) */
+	for (i = 0; i < root->n; i++) {
+		const struct hcl_item *it = &root->items[i];
+		struct tfc c = { file, vars, root, NULL, e, where };
+		if (!it->is_block || strcmp(it->block.type, "resource") || it->block.nlabels < 1 ||
+		    strcmp(it->block.labels[0], "aws_dynamodb_global_secondary_index"))
+			continue;
+		if (it->block.nlabels != 2) {
+			err_set(e, ERR_DATA, "%s:%d: resource \"aws_dynamodb_global_secondary_index\" needs exactly one name label",
+			        file, it->block.line);
+			goto fail;
+		}
+		sfmt(where, sizeof where, "aws_dynamodb_global_secondary_index.%s", it->block.labels[1]);
+		if (tf_gsi_resource(&c, &it->block, &got) < 0)
+			goto fail;
+	}
+	for (i = 0; i < got.n; i++) {
+		if (schema_validate(got.v[i], e) < 0)
+			goto fail;
+		schema_finish(got.v[i]);
 	}
 	hcl_body_free(root);
 	for (i = 0; i < got.n; i++)
@@ -2205,6 +2568,8 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	ldefs = get(t, "AttributeDefinitions");
 	sg = get(doc, "GlobalSecondaryIndexes");
 	lg = get(t, "GlobalSecondaryIndexes");
+	if (s->ignore & SCHEMA_IGN_GSI)
+		sg = lg = NULL;   /* lifecycle ignore_changes: no GSI is added, updated or reported */
 	sl = get(doc, "LocalSecondaryIndexes");
 	ll = get(t, "LocalSecondaryIndexes");
 
@@ -2257,6 +2622,8 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	if (!want_billing)
 		want_billing = "PROVISIONED";
 	have_billing = live_billing(t);
+	if (s->ignore & SCHEMA_IGN_BILLING)
+		want_billing = have_billing;
 	if (strcmp(want_billing, have_billing)) {
 		cJSON *r = update_req(s);
 		cJSON_AddStringToObject(r, "BillingMode", want_billing);
@@ -2282,7 +2649,13 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 		}
 		plan_add(plan, SCHEMA_CH_BILLING, "UpdateTable", r, &line);
 	} else if (!strcmp(want_billing, "PROVISIONED")) {
-		const cJSON *spt = get(doc, "ProvisionedThroughput"), *lpt = get(t, "ProvisionedThroughput");
+		const cJSON *lpt = get(t, "ProvisionedThroughput");
+		cJSON *spt = get(doc, "ProvisionedThroughput") ? dup(get(doc, "ProvisionedThroughput")) : NULL;
+		/* lifecycle ignore_changes: an ignored half is whatever the live table has */
+		if (spt && (s->ignore & SCHEMA_IGN_READ) && get(lpt, "ReadCapacityUnits"))
+			cJSON_ReplaceItemInObjectCaseSensitive(spt, "ReadCapacityUnits", dup(get(lpt, "ReadCapacityUnits")));
+		if (spt && (s->ignore & SCHEMA_IGN_WRITE) && get(lpt, "WriteCapacityUnits"))
+			cJSON_ReplaceItemInObjectCaseSensitive(spt, "WriteCapacityUnits", dup(get(lpt, "WriteCapacityUnits")));
 		if (!same_tp(spt, lpt)) {
 			cJSON *r = update_req(s);
 			tp_text(a, sizeof a, lpt);
@@ -2291,6 +2664,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 			cJSON_AddItemToObject(r, "ProvisionedThroughput", tp_only(spt));
 			plan_add(plan, SCHEMA_CH_THROUGHPUT, "UpdateTable", r, &line);
 		}
+		cJSON_Delete(spt);
 		cJSON_ArrayForEach(ix, sg) {
 			const char *n = get_str(ix, "IndexName");
 			const cJSON *l = n ? find_index(lg, n) : NULL;
@@ -2352,7 +2726,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	}
 
 	/* 4. streams */
-	if ((x = get(doc, "StreamSpecification"))) {
+	if ((x = get(doc, "StreamSpecification")) && !(s->ignore & SCHEMA_IGN_STREAM)) {
 		int want = cJSON_IsTrue(get(x, "StreamEnabled"));
 		const char *wview = get_str(x, "StreamViewType");
 		const cJSON *ls = get(t, "StreamSpecification");
@@ -2380,7 +2754,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	}
 
 	/* 5. TTL and point-in-time recovery */
-	if (s->has_ttl && live_ttl) {
+	if (s->has_ttl && live_ttl && !(s->ignore & SCHEMA_IGN_TTL)) {
 		const cJSON *lt = unwrap(live_ttl, "TimeToLiveDescription");
 		const char *st = get_str(lt, "TimeToLiveStatus"), *hattr = get_str(lt, "AttributeName");
 		int have = st && (!strcmp(st, "ENABLED") || !strcmp(st, "ENABLING"));
@@ -2402,7 +2776,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 			plan_add(plan, SCHEMA_CH_TTL, "UpdateTimeToLive", r, &line);
 		}
 	}
-	if (s->has_pitr && live_cb) {
+	if (s->has_pitr && live_cb && !(s->ignore & SCHEMA_IGN_PITR)) {
 		const cJSON *cb = unwrap(live_cb, "ContinuousBackupsDescription");
 		const cJSON *pd = get(cb, "PointInTimeRecoveryDescription");
 		const char *st = get_str(pd, "PointInTimeRecoveryStatus");
@@ -2424,7 +2798,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	}
 
 	/* 6. the rest of what UpdateTable changes */
-	if ((x = get(doc, "DeletionProtectionEnabled"))) {
+	if ((x = get(doc, "DeletionProtectionEnabled")) && !(s->ignore & SCHEMA_IGN_DP)) {
 		int want = cJSON_IsTrue(x), have = cJSON_IsTrue(get(t, "DeletionProtectionEnabled"));
 		if (want != have) {
 			cJSON *r = update_req(s);
@@ -2433,7 +2807,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 			plan_add(plan, SCHEMA_CH_DELETION_PROTECTION, "UpdateTable", r, &line);
 		}
 	}
-	if (get_str(doc, "TableClass")) {
+	if (get_str(doc, "TableClass") && !(s->ignore & SCHEMA_IGN_CLASS)) {
 		const char *want = get_str(doc, "TableClass"), *have = get_str(get(t, "TableClassSummary"), "TableClass");
 		if (!have)
 			have = "STANDARD";

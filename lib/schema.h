@@ -14,6 +14,10 @@
  * converted into the same CreateTable JSON (billing_mode, read/write_capacity, hash_key, range_key,
  * attribute, global_secondary_index, local_secondary_index, stream_enabled, stream_view_type, ttl,
  * point_in_time_recovery, server_side_encryption, tags, deletion_protection_enabled, table_class).
+ * A `resource "aws_dynamodb_global_secondary_index"` (table_name, index_name, key_schema, projection,
+ * provisioned_throughput) is merged into the table of the same file it names (aws_dynamodb_table.x.name or the
+ * table's name), with the attribute definitions its keys need; one naming no table of the file is an error.
+ * `lifecycle { ignore_changes = [...] }` sets schema.ignore (unknown names: a warning in schema.warnings).
  * Other blocks (variable, provider, terraform, locals, output, data, module, other resources) are skipped.
  * Where a literal is needed, `var.NAME` and "${var.NAME}" interpolation resolve against the --var NAME=VALUE
  * list, then against a literal `default` of a `variable "NAME"` block in the same file; anything else
@@ -63,6 +67,9 @@ struct schema {
 	int has_pitr;       /* PointInTimeRecoverySpecification given */
 	int pitr_enabled;
 	int pitr_days;      /*   RecoveryPeriodInDays, 0 when not given */
+	unsigned ignore;    /* .tf: lifecycle { ignore_changes }: SCHEMA_IGN_* bits schema_plan does not compare */
+	char **warnings;    /* .tf: what loading found doubtful but not wrong (unknown ignore_changes names) */
+	size_t nwarnings;
 
 	/* private */
 	char *src;          /* JSON source text, for line lookups */
@@ -70,6 +77,18 @@ struct schema {
 	struct schema_lineref *lines;
 	size_t nlines;
 };
+
+/* schema.ignore: drift schema_plan leaves alone (Terraform's lifecycle ignore_changes; `all` sets every bit). */
+#define SCHEMA_IGN_READ     0x001u   /* read_capacity: the table's ReadCapacityUnits */
+#define SCHEMA_IGN_WRITE    0x002u   /* write_capacity: the table's WriteCapacityUnits */
+#define SCHEMA_IGN_BILLING  0x004u   /* billing_mode */
+#define SCHEMA_IGN_GSI      0x008u   /* global_secondary_index: every GSI change (add, throughput, differs, extra) */
+#define SCHEMA_IGN_STREAM   0x010u   /* stream_enabled, stream_view_type */
+#define SCHEMA_IGN_TTL      0x020u   /* ttl */
+#define SCHEMA_IGN_PITR     0x040u   /* point_in_time_recovery */
+#define SCHEMA_IGN_DP       0x080u   /* deletion_protection_enabled */
+#define SCHEMA_IGN_CLASS    0x100u   /* table_class */
+#define SCHEMA_IGN_ALL      0x1ffu
 
 struct schema_list {
 	struct schema **v;

@@ -553,6 +553,168 @@ static void test_plan(void)
 	schema_list_release(&l);
 }
 
+/* ---- Terraform: standalone GSI resources, lifecycle ignore_changes ---- */
+
+/* The reference table written the new way: the GSI as its own resource (before the table, even). */
+static const char TF_GSI_RES[] =
+	"resource \"aws_dynamodb_global_secondary_index\" \"by_group\" {\n"                    /* 1 */
+	"  table_name = aws_dynamodb_table.messages.name\n"
+	"  index_name = \"message-group-sk-index\"\n"
+	"  key_schema {\n"
+	"    attribute_name = \"sk\"\n"                                                           /* 5 */
+	"    attribute_type = \"S\"\n"
+	"    key_type       = \"RANGE\"\n"
+	"  }\n"
+	"  key_schema {\n"
+	"    attribute_name = \"message_group_uuid\"\n"                                           /* 10 */
+	"    attribute_type = \"S\"\n"
+	"    key_type       = \"HASH\"\n"
+	"  }\n"
+	"  projection {\n"
+	"    projection_type = \"ALL\"\n"                                                         /* 15 */
+	"  }\n"
+	"  provisioned_throughput {\n"
+	"    read_capacity_units  = 5\n"
+	"    write_capacity_units = 5\n"
+	"  }\n"                                                                                   /* 20 */
+	"}\n"
+	"resource \"aws_dynamodb_table\" \"messages\" {\n"
+	"  name           = \"cruddur-messages\"\n"
+	"  read_capacity  = 5\n"
+	"  write_capacity = 5\n"                                                                  /* 25 */
+	"  hash_key       = \"pk\"\n"
+	"  range_key      = \"sk\"\n"
+	"  attribute {\n"
+	"    name = \"pk\"\n"
+	"    type = \"S\"\n"                                                                      /* 30 */
+	"  }\n"
+	"  attribute {\n"
+	"    name = \"sk\"\n"
+	"    type = \"S\"\n"
+	"  }\n"                                                                                   /* 35 */
+	"}\n";
+
+static void test_tf_gsi_resource(void)
+{
+	struct schema_list j = SCHEMA_LIST_INIT, l = SCHEMA_LIST_INIT;
+	struct schema *a = load1("schemas/cruddur-messages.json", NULL, &j);
+	struct err e = ERR_INIT;
+	char *src;
+
+	CHECK_INTEQ(schema_load_mem(TF_GSI_RES, strlen(TF_GSI_RES), "g.tf", 1, NULL, &l, &e), 0);
+	CHECK_INTEQ(l.n, 1);
+	if (a && l.n == 1) {
+		CHECK(cJSON_Compare(a->create, l.v[0]->create, 1));
+		CHECK_INTEQ(schema_line_of(l.v[0], "GlobalSecondaryIndexes[0].Projection"), 14);
+	}
+	schema_list_release(&l);
+
+	/* table_name by the table's name */
+	src = replace(TF_GSI_RES, "aws_dynamodb_table.messages.name", "\"cruddur-messages\"");
+	CHECK_INTEQ(schema_load_mem(src, strlen(src), "g.tf", 1, NULL, &l, &e), 0);
+	if (a && l.n == 1)
+		CHECK(cJSON_Compare(a->create, l.v[0]->create, 1));
+	schema_list_release(&l);
+	free(src);
+
+	/* no such table: an error naming file:line, nothing loaded */
+	src = replace(TF_GSI_RES, "aws_dynamodb_table.messages.name", "aws_dynamodb_table.nope.name");
+	CHECK_INTEQ(schema_load_mem(src, strlen(src), "g.tf", 1, NULL, &l, &e), -1);
+	CHECK_INTEQ(e.kind, ERR_DATA);
+	CHECK_STREQ(e.msg, "g.tf:2: aws_dynamodb_global_secondary_index.by_group: 'table_name': no resource "
+	                   "aws_dynamodb_table.nope in this file");
+	CHECK_INTEQ(l.n, 0);
+	free(src);
+	src = replace(TF_GSI_RES, "aws_dynamodb_table.messages.name", "\"other\"");
+	CHECK_INTEQ(schema_load_mem(src, strlen(src), "g.tf", 1, NULL, &l, &e), -1);
+	CHECK_STREQ(e.msg, "g.tf:2: aws_dynamodb_global_secondary_index.by_group: 'table_name': no aws_dynamodb_table "
+	                   "named 'other' in this file");
+	free(src);
+
+	/* a key attribute of another type than the table's */
+	src = replace(TF_GSI_RES, "    attribute_type = \"S\"\n    key_type       = \"RANGE\"",
+	              "    attribute_type = \"N\"\n    key_type       = \"RANGE\"");
+	CHECK_INTEQ(schema_load_mem(src, strlen(src), "g.tf", 1, NULL, &l, &e), -1);
+	CHECK_STREQ(e.msg, "g.tf:4: aws_dynamodb_global_secondary_index.by_group: attribute 'sk' is type N here but S "
+	                   "in aws_dynamodb_table.messages");
+	free(src);
+
+	/* validation of the merged table names the GSI resource's lines */
+	src = replace(TF_GSI_RES, "  provisioned_throughput {\n    read_capacity_units  = 5\n    write_capacity_units = 5\n  }\n", "");
+	CHECK_INTEQ(schema_load_mem(src, strlen(src), "g.tf", 1, NULL, &l, &e), -1);
+	CHECK(strncmp(e.msg, "g.tf:1: GlobalSecondaryIndexes[0].ProvisionedThroughput: ", 57) == 0);
+	free(src);
+	CHECK_INTEQ(l.n, 0);
+	schema_list_release(&j);
+}
+
+/* TF_GSI_RES with text put before the table's first attribute block (line 28). */
+static char *tf_with(const char *text)
+{
+	char *to = xasprintf("%s  attribute {\n    name = \"pk\"", text), *r;
+	r = replace(TF_GSI_RES, "  attribute {\n    name = \"pk\"", to);
+	free(to);
+	return r;
+}
+
+static void test_tf_ignore_changes(void)
+{
+	struct schema_list l = SCHEMA_LIST_INIT;
+	struct err e = ERR_INIT;
+	char *src, *got, *live;
+	static const char *const lc[] = {
+		"  lifecycle {\n    ignore_changes = [read_capacity, warm_throughput, autoscale_me]\n  }\n",
+		"  lifecycle {\n    ignore_changes = all\n  }\n",
+	};
+
+	/* read_capacity ignored: a live 10/5 is not drift; write_capacity still is */
+	src = tf_with(lc[0]);
+	CHECK_INTEQ(schema_load_mem(src, strlen(src), "i.tf", 1, NULL, &l, &e), 0);
+	free(src);
+	if (l.n == 1) {
+		struct schema *s = l.v[0];
+		CHECK_INTEQ(s->ignore, SCHEMA_IGN_READ);
+		CHECK_INTEQ(s->nwarnings, 1);
+		if (s->nwarnings == 1)
+			CHECK_STREQ(s->warnings[0], "i.tf:29: aws_dynamodb_table.messages: ignore_changes: unknown argument "
+			                            "'autoscale_me' (ignored)");
+		live = replace(LIVE_SAME, "\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5},\"TableSizeBytes\"",
+		               "\"ReadCapacityUnits\":10,\"WriteCapacityUnits\":5},\"TableSizeBytes\"");
+		got = plan_for(s, live, NULL, NULL, NULL, NULL);
+		CHECK_STREQ(got, "");
+		free(got);
+		free(live);
+		live = replace(LIVE_SAME, "\"ReadCapacityUnits\":5,\"WriteCapacityUnits\":5},\"TableSizeBytes\"",
+		               "\"ReadCapacityUnits\":10,\"WriteCapacityUnits\":7},\"TableSizeBytes\"");
+		got = plan_for(s, live, NULL, NULL, NULL, NULL);
+		CHECK_STREQ(got, "~ throughput 10/7 -> 10/5\n");
+		free(got);
+		free(live);
+	}
+	schema_list_release(&l);
+
+	/* all: nothing updatable is drift (billing, throughput, GSIs) */
+	src = tf_with(lc[1]);
+	CHECK_INTEQ(schema_load_mem(src, strlen(src), "i.tf", 1, NULL, &l, &e), 0);
+	free(src);
+	if (l.n == 1) {
+		CHECK_INTEQ(l.v[0]->ignore, SCHEMA_IGN_ALL);
+		CHECK_INTEQ(l.v[0]->nwarnings, 0);
+		live = replace(LIVE_SAME, "\"message-group-sk-index\"", "\"old-index\"");
+		got = plan_for(l.v[0], live, NULL, NULL, NULL, NULL);
+		CHECK_STREQ(got, "");
+		free(got);
+		free(live);
+	}
+	schema_list_release(&l);
+
+	/* not a list */
+	src = tf_with("  lifecycle {\n    ignore_changes = 5\n  }\n");
+	CHECK_INTEQ(schema_load_mem(src, strlen(src), "i.tf", 1, NULL, &l, &e), -1);
+	CHECK_STREQ(e.msg, "i.tf:29: aws_dynamodb_table.messages: 'ignore_changes' must be a list of argument names or all");
+	free(src);
+}
+
 int main(void)
 {
 	if (find_root() < 0) {
@@ -566,5 +728,7 @@ int main(void)
 	test_line_of();
 	test_memory_and_prefix();
 	test_plan();
+	test_tf_gsi_resource();
+	test_tf_ignore_changes();
 	return unit_done();
 }
