@@ -645,3 +645,101 @@ $kept"
 	run -0 cat "$BATS_TEST_TMPDIR/out"
 	assert_line "cruddur-messages: created"
 }
+
+# The reference table the new Terraform way: the GSI as its own resource (aws_dynamodb_global_secondary_index),
+# and lifecycle ignore_changes as under autoscaling.  $1 $2: the table's read and write capacity.
+new_way_tf() {
+	mkdir -p "$BATS_TEST_TMPDIR/tf"
+	cat >"$BATS_TEST_TMPDIR/tf/main.tf" <<EOF2
+resource "aws_dynamodb_table" "messages" {
+  name           = "cruddur-messages"
+  read_capacity  = $1
+  write_capacity = $2
+  hash_key       = "pk"
+  range_key      = "sk"
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+  attribute {
+    name = "sk"
+    type = "S"
+  }
+
+  lifecycle {
+    ignore_changes = [read_capacity, warm_throughput, not_an_argument]
+  }
+}
+
+resource "aws_dynamodb_global_secondary_index" "by_group" {
+  table_name = aws_dynamodb_table.messages.name
+  index_name = "message-group-sk-index"
+
+  key_schema {
+    attribute_name = "message_group_uuid"
+    attribute_type = "S"
+    key_type       = "HASH"
+  }
+  key_schema {
+    attribute_name = "sk"
+    attribute_type = "S"
+    key_type       = "RANGE"
+  }
+  projection {
+    projection_type = "ALL"
+  }
+  provisioned_throughput {
+    read_capacity_units  = 5
+    write_capacity_units = 5
+  }
+}
+EOF2
+}
+
+tf_new_way() {
+	local ns f=$BATS_TEST_TMPDIR/tf/main.tf
+	ns=$(unique_ns)
+	new_way_tf 5 5
+	run -2 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/tf"
+	assert_output "cruddur-messages: would create
+  + create table (pk HASH, sk RANGE; 1 GSI; PROVISIONED)"
+	[[ $stderr == *"warning: $f:18: aws_dynamodb_table.messages: ignore_changes: unknown argument 'not_an_argument' (ignored)"* ]]
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" -q "$BATS_TEST_TMPDIR/tf"
+	assert_output "cruddur-messages: created
+  + create table (pk HASH, sk RANGE; 1 GSI; PROVISIONED)"
+	# the same table as the JSON schema, GSI and its attribute definition included
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$REF"
+	assert_output "cruddur-messages: up to date"
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/tf"
+	# read_capacity is in ignore_changes: not drift, and apply leaves the live value alone
+	new_way_tf 9 5
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/tf"
+	assert_output "cruddur-messages: up to date"
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/tf"
+	assert_output "cruddur-messages: up to date"
+	run -0 live "${ns}cruddur-messages"
+	run -0 jq -c '.ProvisionedThroughput | [.ReadCapacityUnits, .WriteCapacityUnits]' <<<"$output"
+	assert_output "[5,5]"
+	# write_capacity is not
+	new_way_tf 9 7
+	run -2 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/tf"
+	assert_output "cruddur-messages: 1 change
+  ~ throughput 5/5 -> 5/7"
+	# ignore_changes = all: nothing updatable is drift
+	sed -i 's/ignore_changes = \[.*\]/ignore_changes = all/' "$f"
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/tf"
+	assert_output "cruddur-messages: up to date"
+}
+
+@test "schema-load: Terraform's standalone GSI resource and lifecycle ignore_changes (both engines)" {
+	on_both_engines tf_new_way
+}
+
+@test "schema-load: a Terraform GSI resource naming no table of its file is an error naming file:line" {
+	local f=$BATS_TEST_TMPDIR/tf/main.tf
+	new_way_tf 5 5
+	sed -i 's/aws_dynamodb_table.messages.name/aws_dynamodb_table.nope.name/' "$f"
+	run -65 "$DDB" schema-load --plan "$BATS_TEST_TMPDIR/tf"
+	assert_output --partial "$f:23: aws_dynamodb_global_secondary_index.by_group: 'table_name': no resource aws_dynamodb_table.nope in this file"
+}
