@@ -235,21 +235,28 @@ static int optional_read(struct sl *st, const struct schema *s, const char *op, 
 }
 
 /* The plan for s against the live table d, plus a TagResource request when tags differ (its change line in the
- * private member "x-ddb-line", removed before sending). */
-static int make_plan(struct sl *st, const struct schema *s, const struct table_desc *d, struct schema_plan *plan,
-                     cJSON **tag_req, struct err *e)
+ * private member "x-ddb-line", removed before sending).  just_created: converging a table CreateTable just made,
+ * where Terraform's ignore_changes (s->ignore) does not apply: what the schema says is what the table gets. */
+static int make_plan(struct sl *st, const struct schema *s0, const struct table_desc *d, struct schema_plan *plan,
+                     cJSON **tag_req, int just_created, struct err *e)
 {
+	struct schema copy = *s0;   /* shallow, read only: the same schema with ignore cleared */
+	const struct schema *s = s0;
 	cJSON *ttl = NULL, *cb = NULL, *tags = NULL;
 	const cJSON *want = json_get(s->create, "Tags");
 	int rc = -1;
 
 	*tag_req = NULL;
+	if (just_created) {
+		copy.ignore = 0;
+		s = &copy;
+	}
 	if (s->has_ttl && optional_read(st, s, "DescribeTimeToLive", "TableName", schema_wire_name(s), "TTL", &ttl, e) < 0)
 		goto done;
 	if (s->has_pitr && optional_read(st, s, "DescribeContinuousBackups", "TableName", schema_wire_name(s),
 	                                 "point-in-time recovery", &cb, e) < 0)
 		goto done;
-	if (cJSON_GetArraySize(want) > 0 && d->arn &&
+	if (cJSON_GetArraySize(want) > 0 && d->arn && !(s->ignore & SCHEMA_IGN_TAGS) &&
 	    optional_read(st, s, "ListTagsOfResource", "ResourceArn", d->arn, "tags", &tags, e) < 0)
 		goto done;
 	if (schema_plan(s, d->table, ttl, cb, plan, e) < 0) {
@@ -574,7 +581,7 @@ static int create_and_converge(struct sl *st, struct schema *s, int *exists, str
 	if (table_wait_active(ctx, schema_wire_name(s), s->table, st->a->wait_timeout, &d, e) < 0)
 		return -1;
 	/* Converge: TTL, PITR, tags, and whatever the engine ignored in CreateTable. */
-	if (make_plan(st, s, &d, &p, &tag_req, e) < 0)
+	if (make_plan(st, s, &d, &p, &tag_req, 1, e) < 0)
 		goto done;
 	for (size_t i = 0; i < p.n; i++)
 		if (p.v[i].needs_recreate) {
@@ -670,7 +677,7 @@ static int load_one(struct sl *st, struct schema *s, struct err *e)
 		if (table_wait_active(ctx, schema_wire_name(s), s->table, st->a->wait_timeout, &d, e) < 0)
 			goto done;
 	}
-	if (make_plan(st, s, &d, &p, &tag_req, e) < 0)
+	if (make_plan(st, s, &d, &p, &tag_req, 0, e) < 0)
 		goto done;
 	for (size_t i = 0; i < p.n; i++)
 		if (p.v[i].needs_recreate)

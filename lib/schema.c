@@ -1519,6 +1519,7 @@ static const struct { const char *name; unsigned bit; } TF_IGNORE[] = {
 	{ "stream_enabled", SCHEMA_IGN_STREAM }, { "stream_view_type", SCHEMA_IGN_STREAM },
 	{ "ttl", SCHEMA_IGN_TTL }, { "point_in_time_recovery", SCHEMA_IGN_PITR },
 	{ "deletion_protection_enabled", SCHEMA_IGN_DP }, { "table_class", SCHEMA_IGN_CLASS },
+	{ "tags", SCHEMA_IGN_TAGS }, { "tags_all", SCHEMA_IGN_TAGS },
 	{ "warm_throughput", 0 }, { "on_demand_throughput", 0 },
 };
 

@@ -67,7 +67,8 @@ struct schema {
 	int has_pitr;       /* PointInTimeRecoverySpecification given */
 	int pitr_enabled;
 	int pitr_days;      /*   RecoveryPeriodInDays, 0 when not given */
-	unsigned ignore;    /* .tf: lifecycle { ignore_changes }: SCHEMA_IGN_* bits schema_plan does not compare */
+	unsigned ignore;    /* .tf: lifecycle { ignore_changes }: SCHEMA_IGN_* bits schema_plan does not compare (clear it
+	                     * to converge a table just created: ignore_changes is about updates) */
 	char **warnings;    /* .tf: what loading found doubtful but not wrong (unknown ignore_changes names) */
 	size_t nwarnings;
 
@@ -88,7 +89,8 @@ struct schema {
 #define SCHEMA_IGN_PITR     0x040u   /* point_in_time_recovery */
 #define SCHEMA_IGN_DP       0x080u   /* deletion_protection_enabled */
 #define SCHEMA_IGN_CLASS    0x100u   /* table_class */
-#define SCHEMA_IGN_ALL      0x1ffu
+#define SCHEMA_IGN_TAGS     0x200u   /* tags, tags_all: schema-load's tag comparison (not schema_plan's) */
+#define SCHEMA_IGN_ALL      0x3ffu
 
 struct schema_list {
 	struct schema **v;

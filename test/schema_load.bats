@@ -743,3 +743,24 @@ tf_new_way() {
 	run -65 "$DDB" schema-load --plan "$BATS_TEST_TMPDIR/tf"
 	assert_output --partial "$f:23: aws_dynamodb_global_secondary_index.by_group: 'table_name': no resource aws_dynamodb_table.nope in this file"
 }
+
+@test "schema-load: lifecycle ignore_changes = [tags] leaves a live table's tags alone (dynalite, which has tagging)" {
+	local ns arn f=$BATS_TEST_TMPDIR/tf/main.tf
+	use_dynalite
+	ns=$(unique_ns)
+	new_way_tf 5 5
+	sed -i 's/^  lifecycle {/  tags = {\n    env = "dev"\n  }\n\n  lifecycle {/; s/ignore_changes = \[.*\]/ignore_changes = [tags]/' "$f"
+	run -0 "$DDB" schema-load --namespace "$ns" "$BATS_TEST_TMPDIR/tf"
+	assert_line "cruddur-messages: created"
+	# ignore_changes is about updates: the new table got its tags
+	arn=$(live "${ns}cruddur-messages" | jq -r .TableArn)
+	run -0 ddb_local ListTagsOfResource '{"ResourceArn":"'"$arn"'"}'
+	run -0 jq -c '.Tags' <<<"$output"
+	json_eq "$output" '[{"Key":"env","Value":"dev"}]'
+	sed -i 's/env = "dev"/env = "prod"/' "$f"
+	run -0 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/tf"
+	assert_output "cruddur-messages: up to date"
+	sed -i 's/ignore_changes = \[tags\]/ignore_changes = [read_capacity]/' "$f"
+	run -2 "$DDB" schema-load --namespace "$ns" --plan "$BATS_TEST_TMPDIR/tf"
+	assert_line "  ~ tag env: dev -> prod"
+}
