@@ -59,7 +59,8 @@ const struct cmd cmd_def_schema_load = {
 	"ddb schema-load [PATH...] [--plan] [--no-wait] [--wait-timeout SEC] [--recreate] [--prune] [--var NAME=VALUE]... "
 	"[--tag KEY=VALUE]...", sl_opts,
 	"Loads schema files (the CreateTable input as JSON, as `aws dynamodb create-table --cli-input-json` takes it, "
-	"or Terraform aws_dynamodb_table resources in *.tf) from the given files and folders (default: schemas/, "
+	"or Terraform aws_dynamodb_table resources in *.tf, with any aws_dynamodb_global_secondary_index resource merged "
+	"into its table and lifecycle ignore_changes honoured as in Terraform) from the given files and folders (default: schemas/, "
 	"without its subfolders), validates all of them before sending anything (exit 65 naming file, line and "
 	"field), then creates each missing table and waits until it and every GSI are ACTIVE, then applies TTL and "
 	"point-in-time recovery.  A table that exists is compared with its schema: the same is 'up to date'; new "
