@@ -1827,7 +1827,7 @@ static struct schema *tf_gsi_table(struct tfc *c, const struct hcl_attr *a, stru
 		for (k = 0; k < got->n; k++)
 			if (strlen(got->v[k]->tf_name) == n && !strncmp(got->v[k]->tf_name, r, n))
 				return got->v[k];
-		tferr(c, a->line, "'table_name': no resource aws_dynamodb_table.%.*s in this file", (int)(n > 60 ? 60 : n), r);
+		tferr(c, a->line, "'table_name': no resource aws_dynamodb_table.%.*s in this file (or its folder's .tf files)", (int)(n > 60 ? 60 : n), r);
 		return NULL;
 	}
 	if (tf_string(c, a, &name) < 0)
@@ -1838,7 +1838,7 @@ static struct schema *tf_gsi_table(struct tfc *c, const struct hcl_attr *a, stru
 			return got->v[k];
 		}
 	}
-	tferr(c, a->line, "'table_name': no aws_dynamodb_table named '%.60s' in this file", name);
+	tferr(c, a->line, "'table_name': no aws_dynamodb_table named '%.60s' in this file (or its folder's .tf files)", name);
 	free(name);
 	return NULL;
 }
@@ -2080,77 +2080,106 @@ out:
 	return rc;
 }
 
-static int load_tf(const char *src, size_t len, const char *file, const struct schema_vars *vars,
-                   struct schema_list *out, struct err *e)
+/* The .tf files of one module (one file, or every .tf file of a folder, as Terraform reads a module): the tables of
+ * every file first, then the standalone GSI resources of every file, which may name a table of another file. */
+static int load_tf_set(size_t nf, const char *const *srcs, const size_t *lens, const char *const *files,
+                       const struct schema_vars *vars, struct schema_list *out, struct err *e)
 {
-	struct hcl_body *root;
+	struct hcl_body **roots = xcalloc(nf ? nf : 1, sizeof *roots);
 	struct schema_list got = SCHEMA_LIST_INIT;
-	size_t i, k;
+	size_t f, i, k;
 	char where[300];
-	if (hcl_parse(src, len, file, &root, e) < 0)
-		return -1;
-	for (i = 0; i < root->n; i++) {
-		const struct hcl_item *it = &root->items[i];
-		struct tfc c = { file, vars, root, NULL, e, where };
-		struct schema *s;
-		if (!it->is_block || strcmp(it->block.type, "resource") || it->block.nlabels < 1 ||
-		    strcmp(it->block.labels[0], "aws_dynamodb_table"))
-			continue;
-		if (it->block.nlabels != 2) {
-			err_set(e, ERR_DATA, "%s:%d: resource \"aws_dynamodb_table\" needs exactly one name label", file,
-			        it->block.line);
+	int rc = -1;
+	for (f = 0; f < nf; f++)
+		if (hcl_parse(srcs[f], lens[f], files[f], &roots[f], e) < 0)
 			goto fail;
-		}
-		sfmt(where, sizeof where, "aws_dynamodb_table.%s", it->block.labels[1]);
-		for (k = 0; k < got.n; k++) {
-			if (!strcmp(got.v[k]->tf_name, it->block.labels[1])) {
-				err_set(e, ERR_DATA, "%s:%d: %s: defined twice (first at line %d)", file, it->block.line, where,
-				        got.v[k]->line);
+	for (f = 0; f < nf; f++) {
+		const char *file = files[f];
+		struct hcl_body *root = roots[f];
+		for (i = 0; i < root->n; i++) {
+			const struct hcl_item *it = &root->items[i];
+			struct tfc c = { file, vars, root, NULL, e, where };
+			struct schema *s;
+			if (!it->is_block || strcmp(it->block.type, "resource") || it->block.nlabels < 1 ||
+			    strcmp(it->block.labels[0], "aws_dynamodb_table"))
+				continue;
+			if (it->block.nlabels != 2) {
+				err_set(e, ERR_DATA, "%s:%d: resource \"aws_dynamodb_table\" needs exactly one name label", file,
+				        it->block.line);
 				goto fail;
 			}
+			sfmt(where, sizeof where, "aws_dynamodb_table.%s", it->block.labels[1]);
+			for (k = 0; k < got.n; k++) {
+				if (!strcmp(got.v[k]->tf_name, it->block.labels[1])) {
+					if (!strcmp(got.v[k]->file, file))
+						err_set(e, ERR_DATA, "%s:%d: %s: defined twice (first at line %d)", file, it->block.line,
+						        where, got.v[k]->line);
+					else
+						err_set(e, ERR_DATA, "%s:%d: %s: defined twice (first at %s:%d)", file, it->block.line,
+						        where, got.v[k]->file, got.v[k]->line);
+					goto fail;
+				}
+			}
+			s = xcalloc(1, sizeof *s);
+			s->file = xstrdup(file);
+			s->from_tf = 1;
+			s->tf_name = xstrdup(it->block.labels[1]);
+			s->line = it->block.line;
+			c.s = s;
+			if (tf_resource(&c, &it->block, s) < 0) {
+				schema_free(s);
+				goto fail;
+			}
+			list_push(&got, s);
 		}
-		s = xcalloc(1, sizeof *s);
-		s->file = xstrdup(file);
-		s->from_tf = 1;
-		s->tf_name = xstrdup(it->block.labels[1]);
-		s->line = it->block.line;
-		c.s = s;
-		if (tf_resource(&c, &it->block, s) < 0) {
-			schema_free(s);
-			goto fail;
-		}
-		list_push(&got, s);
 	}
-	/* standalone GSIs, once every table of the file is known (a GSI may come before its table) */
-	for (i = 0; i < root->n; i++) {
-		const struct hcl_item *it = &root->items[i];
-		struct tfc c = { file, vars, root, NULL, e, where };
-		if (!it->is_block || strcmp(it->block.type, "resource") || it->block.nlabels < 1 ||
-		    strcmp(it->block.labels[0], "aws_dynamodb_global_secondary_index"))
-			continue;
-		if (it->block.nlabels != 2) {
-			err_set(e, ERR_DATA, "%s:%d: resource \"aws_dynamodb_global_secondary_index\" needs exactly one name label",
-			        file, it->block.line);
-			goto fail;
+	/* standalone GSIs, once every table of the module is known (a GSI may come before its table, or in another
+	 * file of the folder) */
+	for (f = 0; f < nf; f++) {
+		const char *file = files[f];
+		struct hcl_body *root = roots[f];
+		for (i = 0; i < root->n; i++) {
+			const struct hcl_item *it = &root->items[i];
+			struct tfc c = { file, vars, root, NULL, e, where };
+			if (!it->is_block || strcmp(it->block.type, "resource") || it->block.nlabels < 1 ||
+			    strcmp(it->block.labels[0], "aws_dynamodb_global_secondary_index"))
+				continue;
+			if (it->block.nlabels != 2) {
+				err_set(e, ERR_DATA,
+				        "%s:%d: resource \"aws_dynamodb_global_secondary_index\" needs exactly one name label", file,
+				        it->block.line);
+				goto fail;
+			}
+			sfmt(where, sizeof where, "aws_dynamodb_global_secondary_index.%s", it->block.labels[1]);
+			if (tf_gsi_resource(&c, &it->block, &got) < 0)
+				goto fail;
 		}
-		sfmt(where, sizeof where, "aws_dynamodb_global_secondary_index.%s", it->block.labels[1]);
-		if (tf_gsi_resource(&c, &it->block, &got) < 0)
-			goto fail;
 	}
 	for (i = 0; i < got.n; i++) {
 		if (schema_validate(got.v[i], e) < 0)
 			goto fail;
 		schema_finish(got.v[i]);
 	}
-	hcl_body_free(root);
 	for (i = 0; i < got.n; i++)
 		list_push(out, got.v[i]);
 	free(got.v);
-	return 0;
+	got.v = NULL;
+	got.n = 0;
+	rc = 0;
 fail:
-	hcl_body_free(root);
-	schema_list_release(&got);
-	return -1;
+	for (f = 0; f < nf; f++)
+		if (roots[f])
+			hcl_body_free(roots[f]);
+	free(roots);
+	if (rc < 0)
+		schema_list_release(&got);
+	return rc;
+}
+
+static int load_tf(const char *src, size_t len, const char *file, const struct schema_vars *vars,
+                   struct schema_list *out, struct err *e)
+{
+	return load_tf_set(1, &src, &len, &file, vars, out, e);
 }
 
 /* ---- files and folders ------------------------------------------------------------------ */
@@ -2260,9 +2289,44 @@ static int load_dir(const char *dir, const struct schema_vars *vars, struct sche
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof *names, cmp_str);
+	/* .json files one by one; the .tf files together, as one Terraform module (a standalone GSI resource may name
+	 * a table of another file), in the place of the first .tf file of the sorted names */
+	size_t ntf = 0;
 	for (i = 0; i < n; i++)
-		if (!rc && schema_load_file(names[i], vars, out, e) < 0 && load_failed(le, e) < 0)
+		ntf += ends_with(names[i], ".tf");
+	for (i = 0; i < n && !rc; i++) {
+		if (!ends_with(names[i], ".tf")) {
+			if (schema_load_file(names[i], vars, out, e) < 0 && load_failed(le, e) < 0)
+				rc = -1;
+			continue;
+		}
+		if (!ntf)
+			continue;   /* the module is loaded already */
+		struct buf *bufs = xcalloc(ntf, sizeof *bufs);
+		const char **srcs = xcalloc(ntf, sizeof *srcs), **files = xcalloc(ntf, sizeof *files);
+		size_t *lens = xcalloc(ntf, sizeof *lens), m = 0;
+		int ok = 1;
+		for (size_t j = i; j < n && ok; j++) {
+			if (!ends_with(names[j], ".tf"))
+				continue;
+			buf_init(&bufs[m], SCHEMA_MAX_FILE);
+			files[m] = names[j];
+			if (read_file(names[j], &bufs[m], e) < 0)
+				ok = 0;
+			srcs[m] = buf_cstr(&bufs[m]);
+			lens[m] = bufs[m].len;
+			m++;
+		}
+		if ((!ok || load_tf_set(m, srcs, lens, files, vars, out, e) < 0) && load_failed(le, e) < 0)
 			rc = -1;
+		for (size_t j = 0; j < m; j++)
+			buf_release(&bufs[j]);
+		free(bufs);
+		free(srcs);
+		free(files);
+		free(lens);
+		ntf = 0;
+	}
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

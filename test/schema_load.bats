@@ -741,7 +741,29 @@ tf_new_way() {
 	new_way_tf 5 5
 	sed -i 's/aws_dynamodb_table.messages.name/aws_dynamodb_table.nope.name/' "$f"
 	run -65 "$DDB" schema-load --plan "$BATS_TEST_TMPDIR/tf"
-	assert_output --partial "$f:23: aws_dynamodb_global_secondary_index.by_group: 'table_name': no resource aws_dynamodb_table.nope in this file"
+	assert_output --partial "$f:23: aws_dynamodb_global_secondary_index.by_group: 'table_name': no resource aws_dynamodb_table.nope in this file (or its folder's .tf files)"
+}
+
+@test "schema-load: a Terraform GSI resource may name a table of another .tf file of its folder (one module)" {
+	local d=$BATS_TEST_TMPDIR/tf ns
+	ns=$(unique_ns)
+	new_way_tf 5 5
+	# the GSI resource moves to indexes.tf (it sorts before main.tf: the order of files does not matter)
+	sed -n '/^resource "aws_dynamodb_global_secondary_index"/,$p' "$d/main.tf" >"$d/indexes.tf"
+	sed -i '/^resource "aws_dynamodb_global_secondary_index"/,$d' "$d/main.tf"
+	sed -i 's/, not_an_argument//' "$d/main.tf"
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" -q "$d"
+	assert_output "cruddur-messages: created
+  + create table (pk HASH, sk RANGE; 1 GSI; PROVISIONED)"
+	run -0 --separate-stderr "$DDB" schema-load --namespace "$ns" --plan "$REF"
+	assert_output "cruddur-messages: up to date"
+	# a .tf file given by name stands alone: its GSI names no table of its own
+	run -65 "$DDB" schema-load --namespace "$ns" --plan "$d/indexes.tf"
+	assert_output --partial "$d/indexes.tf:2: aws_dynamodb_global_secondary_index.by_group: 'table_name': no resource aws_dynamodb_table.messages in this file"
+	# the same table twice across the module's files names both places
+	cp "$d/main.tf" "$d/other.tf"
+	run -65 "$DDB" schema-load --namespace "$ns" --plan "$d"
+	assert_output --partial "$d/other.tf:1: aws_dynamodb_table.messages: defined twice (first at $d/main.tf:1)"
 }
 
 @test "schema-load: lifecycle ignore_changes = [tags] leaves a live table's tags alone (dynalite, which has tagging)" {

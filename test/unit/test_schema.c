@@ -209,7 +209,7 @@ static void test_paths(void)
 	CHECK_MSG(i < l.n, "cruddur-messages not loaded from schemas/");
 	schema_list_release(&l);
 
-	/* sorted order, several tables per .tf */
+	/* sorted order, several tables per .tf; the folder's .tf files load together (one module) at the first one's place */
 	schema_vars_add(&vars, "env=dev", &e);
 	CHECK_INTEQ(schema_load_paths(good, 1, &vars, &l, &e), 0);
 	CHECK_INTEQ(l.n, 7);
@@ -217,8 +217,8 @@ static void test_paths(void)
 		CHECK_STREQ(l.v[0]->table, "good-lsi");
 		CHECK_STREQ(l.v[1]->table, "good-multi-a");
 		CHECK_STREQ(l.v[2]->table, "good-multi-b");
-		CHECK_STREQ(l.v[3]->table, "good-ppr");
-		CHECK_STREQ(l.v[6]->table, "dev-messages");
+		CHECK_STREQ(l.v[3]->table, "dev-messages");
+		CHECK_STREQ(l.v[4]->table, "good-ppr");
 	}
 	schema_list_release(&l);
 	schema_vars_release(&vars);
@@ -622,13 +622,13 @@ static void test_tf_gsi_resource(void)
 	CHECK_INTEQ(schema_load_mem(src, strlen(src), "g.tf", 1, NULL, &l, &e), -1);
 	CHECK_INTEQ(e.kind, ERR_DATA);
 	CHECK_STREQ(e.msg, "g.tf:2: aws_dynamodb_global_secondary_index.by_group: 'table_name': no resource "
-	                   "aws_dynamodb_table.nope in this file");
+	                   "aws_dynamodb_table.nope in this file (or its folder's .tf files)");
 	CHECK_INTEQ(l.n, 0);
 	free(src);
 	src = replace(TF_GSI_RES, "aws_dynamodb_table.messages.name", "\"other\"");
 	CHECK_INTEQ(schema_load_mem(src, strlen(src), "g.tf", 1, NULL, &l, &e), -1);
 	CHECK_STREQ(e.msg, "g.tf:2: aws_dynamodb_global_secondary_index.by_group: 'table_name': no aws_dynamodb_table "
-	                   "named 'other' in this file");
+	                   "named 'other' in this file (or its folder's .tf files)");
 	free(src);
 
 	/* a key attribute of another type than the table's */
