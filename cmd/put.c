@@ -99,25 +99,9 @@ static int cmd_put(int argc, char **argv, struct ctx *ctx)
 		err_prefix(&e, "%s", strcmp(itemarg, "-") ? "ITEM" : "standard input");
 		goto done;
 	}
-	if (a.if_not_exists) {
-		char np[32];
-		if (expr_name(&x, "k", keys[0].name, np, sizeof(np), &e) < 0)
-			goto done;
-		buf_addf(&cond, "attribute_not_exists(%s)", np);
-		buf_adds(&shown, "--if-not-exists");
-	}
-	if (a.condition.n) {
-		if (cond.len)
-			buf_adds(&cond, " AND ");
-		if (a.if_not_exists)
-			buf_adds(&cond, "(");
-		if (itemop_condition(&x, "--condition", a.condition.v, a.condition.n, &cond, &e) < 0)
-			goto done;
-		if (a.if_not_exists)
-			buf_adds(&cond, ")");
-		for (size_t i = 0; i < a.condition.n; i++)
-			buf_addf(&shown, "%s'%s'", shown.len ? " AND " : "", a.condition.v[i]);
-	}
+	if (itemop_write_condition(&x, a.if_not_exists ? "attribute_not_exists" : NULL, keys[0].name, "--if-not-exists",
+	                           a.condition.v, a.condition.n, &cond, &shown, &e) < 0)
+		goto done;
 	in = cJSON_CreateObject();
 	cJSON_AddStringToObject(in, "TableName", wire);
 	cJSON_AddItemToObject(in, "Item", item);

@@ -113,24 +113,10 @@ static int cmd_update(int argc, char **argv, struct ctx *ctx)
 	cJSON *key = itemop_key(keys, nkeys, a.pk, a.sk, &e);
 	if (!key)
 		goto done;
-	if (a.if_exists) {
-		char np[32];
-		if (expr_name(&x, "k", keys[0].name, np, sizeof(np), &e) < 0) {
-			cJSON_Delete(key);
-			goto done;
-		}
-		buf_addf(&cond, "attribute_exists(%s)", np);
-		buf_adds(&shown, "--if-exists");
-	}
-	if (a.condition.n) {
-		buf_adds(&cond, cond.len ? " AND (" : "(");
-		if (itemop_condition(&x, "--condition", a.condition.v, a.condition.n, &cond, &e) < 0) {
-			cJSON_Delete(key);
-			goto done;
-		}
-		buf_adds(&cond, ")");
-		for (size_t i = 0; i < a.condition.n; i++)
-			buf_addf(&shown, "%s'%s'", shown.len ? " AND " : "", a.condition.v[i]);
+	if (itemop_write_condition(&x, a.if_exists ? "attribute_exists" : NULL, keys[0].name, "--if-exists", a.condition.v,
+	                           a.condition.n, &cond, &shown, &e) < 0) {
+		cJSON_Delete(key);
+		goto done;
 	}
 	in = cJSON_CreateObject();
 	cJSON_AddStringToObject(in, "TableName", wire);

@@ -140,6 +140,27 @@ int itemop_condition(struct expr *x, const char *what, const char *const *conds,
 	return 0;
 }
 
+int itemop_write_condition(struct expr *x, const char *guard, const char *key_attr, const char *guard_shown,
+                           const char *const *conds, size_t n, struct buf *cond, struct buf *shown, struct err *e)
+{
+	if (guard) {
+		char np[32];
+		if (expr_name(x, "k", key_attr, np, sizeof(np), e) < 0)
+			return -1;
+		buf_addf(cond, "%s(%s)", guard, np);
+		buf_adds(shown, guard_shown);
+	}
+	if (n) {
+		buf_adds(cond, cond->len ? " AND (" : "(");
+		if (itemop_condition(x, "--condition", conds, n, cond, e) < 0)
+			return -1;
+		buf_adds(cond, ")");
+		for (size_t i = 0; i < n; i++)
+			buf_addf(shown, "%s'%s'", shown->len ? " AND " : "", conds[i]);
+	}
+	return 0;
+}
+
 int itemop_condition_failed(struct err *e, const char *shown)
 {
 	if (e->kind != ERR_SERVICE || strcmp(e->type, "ConditionalCheckFailedException"))

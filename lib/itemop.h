@@ -48,6 +48,11 @@ int itemop_condition(struct expr *x, const char *what, const char *const *conds,
 /* A write came back with ConditionalCheckFailedException: turn e into ERR_CONDITION (exit 4) with a one-line
  * message naming the condition ("condition failed: <shown>; the item was not changed").  Other errors are left
  * as they are.  Returns -1. */
+/* The ConditionExpression of a single-item write into cond: guard(#key) when guard is not NULL (attribute_exists,
+ * attribute_not_exists; named guard_shown in a failed condition's message), AND (the --condition words); shown gets
+ * what a failed condition's message names. */
+int itemop_write_condition(struct expr *x, const char *guard, const char *key_attr, const char *guard_shown,
+                           const char *const *conds, size_t n, struct buf *cond, struct buf *shown, struct err *e);
 int itemop_condition_failed(struct err *e, const char *shown);
 
 /* Print one typed item as `get` does: plain JSON on one line when piped (numbers exact; sets as arrays, binary as
