@@ -3,20 +3,7 @@
 # 38-digit numbers), the missing-item exit code, output modes, both engines, the REPL and scripts.
 
 load test_helper
-
-table_active() {
-	[[ $(ddb_local DescribeTable '{"TableName":"'"$1"'"}' | jq -r '.Table.TableStatus') == ACTIVE ]]
-}
-
-create() { # NAME HASH-TYPE [RANGE-TYPE]: pk (and sk) keys
-	local defs='[{"AttributeName":"pk","AttributeType":"'"$2"'"}]' ks='[{"AttributeName":"pk","KeyType":"HASH"}]'
-	if [[ -n ${3-} ]]; then
-		defs='[{"AttributeName":"pk","AttributeType":"'"$2"'"},{"AttributeName":"sk","AttributeType":"'"$3"'"}]'
-		ks='[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}]'
-	fi
-	ddb_local CreateTable '{"TableName":"'"$1"'","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":'"$defs"',"KeySchema":'"$ks"'}' >/dev/null
-	wait_for 20 table_active "$1"
-}
+load items_helper
 
 setup() {
 	ns=$(unique_ns)
