@@ -18,12 +18,14 @@ setup() {
 }
 
 # on_tty CMD...: run CMD with stdin, stdout and stderr on a pty; output in $output (CR LF line ends).
+# script(1) runs the command with $SHELL, or /bin/sh when it is unset (as in CI): printf %q may write bash's $'...'
+# quoting, so the shell is bash whatever the environment says.
 on_tty() {
 	local cmd= a
 	for a in "$@"; do
 		cmd+=" $(printf '%q' "$a")"
 	done
-	script -qec "$cmd" /dev/null
+	SHELL=$BASH script -qec "$cmd" /dev/null
 }
 
 # no_raw_controls: $output holds no ESC, BEL, DEL or UTF-8 C1 control.
