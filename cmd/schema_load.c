@@ -830,3 +830,35 @@ out:
 	strlist_release(&a.tags);
 	return rc;
 }
+
+/* ---- for import and copy: the same creation as schema-load, for one schema ---------------------------------- */
+
+int schema_load_ensure(struct ctx *ctx, struct schema *s, double wait_timeout, int *created, struct err *e)
+{
+	struct sl_args a = { 0, 0, 0, 0, wait_timeout, { NULL, 0 }, { NULL, 0 } };
+	struct sl st = { ctx, &a, NULL, { NULL, 0 }, { 0, 0, 0, 0 } };
+	struct table_desc d = TABLE_DESC_INIT;
+	int exists = 0, rc;
+
+	*created = 0;
+	rc = table_describe(ctx, schema_wire_name(s), &d, e);
+	if (rc == 0 && !strcmp(d.status, "DELETING")) {
+		table_desc_release(&d);
+		if (table_wait_gone(ctx, schema_wire_name(s), s->table, wait_timeout, e) < 0)
+			return -1;
+		rc = 1;
+	}
+	table_desc_release(&d);
+	if (rc < 0)
+		return err_prefix(e, "%s", s->table);
+	if (rc == 0)
+		return table_wait_active(ctx, schema_wire_name(s), s->table, wait_timeout, NULL, e);
+	rc = create_and_converge(&st, s, &exists, e);
+	lines_release(&st.lines);
+	if (rc < 0)
+		return -1;
+	*created = !exists;
+	if (exists)
+		return table_wait_active(ctx, schema_wire_name(s), s->table, wait_timeout, NULL, e);
+	return 0;
+}

@@ -1,0 +1,154 @@
+/* bulk.c — what export, import, copy and truncate share: --segment I/N, a table's schema.json from the live table,
+ * a schema tree turned into a loadable schema (namespace applied), the destination context of copy, SIGTERM. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws.h"
+#include "bulk.h"
+#include "buf.h"
+#include "creds.h"
+#include "exportfmt.h"
+#include "json.h"
+#include "table.h"
+
+int bulk_parse_segment(const char *s, int *part, int *parts, struct err *e)
+{
+	char *end;
+	*part = *parts = 0;
+	if (!s)
+		return 0;
+	long i = strtol(s, &end, 10);
+	if (end == s || *end != '/')
+		return err_set(e, ERR_USAGE, "--segment '%s': expected I/N (this process's share I of N, from 0)", s);
+	const char *p = end + 1;
+	long n = strtol(p, &end, 10);
+	if (end == p || *end || n < 1 || n > BULK_MAX_PARTS || i < 0 || i >= n)
+		return err_set(e, ERR_USAGE, "--segment '%s': expected I/N with 0 <= I < N <= %d", s, BULK_MAX_PARTS);
+	*part = (int)i;
+	*parts = (int)n;
+	return 0;
+}
+
+/* An optional read (the engine may not have it): *out NULL then. */
+static int optional(struct ctx *ctx, const char *op, const char *key, const char *val, cJSON **out, struct err *e)
+{
+	cJSON *in = cJSON_CreateObject();
+	cJSON_AddStringToObject(in, key, val);
+	int rc = aws_json(ctx, &aws_dynamodb, op, in, out, e);
+	cJSON_Delete(in);
+	if (rc == 0)
+		return 0;
+	*out = NULL;
+	if (!ctx->prod && table_unsupported(e)) {
+		err_clear(e);
+		return 0;
+	}
+	return -1;
+}
+
+cJSON *bulk_table_schema(struct ctx *ctx, const char *wire, const char *shown, const char *name,
+                         struct table_desc *d, struct err *e)
+{
+	cJSON *ttl = NULL, *tags = NULL, *schema = NULL;
+	int rc = table_describe(ctx, wire, d, e);
+	if (rc < 0) {
+		err_prefix(e, "'%s'", shown);
+		return NULL;
+	}
+	if (rc == 1) {
+		err_set(e, ERR_NOINPUT, "table '%s' does not exist%s%s", shown, ctx->ns[0] ? " in namespace " : "",
+		        ctx->ns);
+		return NULL;
+	}
+	if (optional(ctx, "DescribeTimeToLive", "TableName", wire, &ttl, e) < 0) {
+		err_prefix(e, "'%s': DescribeTimeToLive", shown);
+		goto done;
+	}
+	if (d->arn && optional(ctx, "ListTagsOfResource", "ResourceArn", d->arn, &tags, e) < 0) {
+		/* tags are a nicety: without the permission the copy goes on */
+		ctx_warn(ctx, "'%s': ListTagsOfResource: %s (tags not copied)", shown, e->msg);
+		err_clear(e);
+		tags = NULL;
+	}
+	schema = export_schema_from_describe(d->table, ttl, tags ? cJSON_GetObjectItemCaseSensitive(tags, "Tags") : NULL,
+	                                     name, 0, e);
+	if (!schema)
+		err_prefix(e, "'%s'", shown);
+done:
+	cJSON_Delete(ttl);
+	cJSON_Delete(tags);
+	return schema;
+}
+
+struct schema *bulk_schema_from_tree(struct ctx *ctx, const cJSON *tree, const char *file, const char *name,
+                                     struct err *e)
+{
+	struct schema_list l = SCHEMA_LIST_INIT;
+	cJSON *copy = cJSON_Duplicate(tree, 1);
+	if (name) {
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, "TableName");
+		cJSON_AddStringToObject(copy, "TableName", name);
+	}
+	char *text = cJSON_Print(copy);
+	cJSON_Delete(copy);
+	int rc = schema_load_mem(text, strlen(text), file, 0, NULL, &l, e);
+	free(text);
+	if (rc < 0)
+		return NULL;
+	if (l.n != 1) {
+		schema_list_release(&l);
+		err_set(e, ERR_DATA, "%s: expected one table", file);
+		return NULL;
+	}
+	struct schema *s = l.v[0];
+	free(l.v);
+	if (schema_set_prefix(s, ctx->ns, e) < 0) {
+		schema_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int bulk_plan_print(struct ctx *ctx, const struct capacity_plan_in *in)
+{
+	struct capacity_plan p;
+	struct buf b = BUF_INIT;
+	capacity_plan_compute(in, &p);
+	if (capacity_plan_format(&p, &b) < 0) {
+		buf_release(&b);
+		return -1;
+	}
+	fwrite(b.ptr ? b.ptr : "", 1, b.len, ctx->out);
+	buf_release(&b);
+	fflush(ctx->out);
+	return ferror(ctx->out) ? -1 : 0;
+}
+
+/* ---- SIGTERM: as Ctrl-C (everything in flight finishes, the checkpoint is saved) ---------------------------- */
+
+static volatile sig_atomic_t *term_flag;
+static struct sigaction old_term;
+
+static void on_sigterm(int sig)
+{
+	(void)sig;
+	if (term_flag)
+		*term_flag = 1;
+}
+
+void bulk_sigterm_begin(struct ctx *ctx)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigterm;
+	sigemptyset(&sa.sa_mask);
+	term_flag = ctx->interrupted;
+	sigaction(SIGTERM, &sa, &old_term);
+}
+
+void bulk_sigterm_end(void)
+{
+	sigaction(SIGTERM, &old_term, NULL);
+	term_flag = NULL;
+}

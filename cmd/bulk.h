@@ -1,0 +1,39 @@
+/* bulk.h — what export, import, copy and truncate share (cmd/bulk.c), and the one piece of schema-load they call
+ * (cmd/schema_load.c), so a table is created from a schema by the same code as `ddb schema-load`. */
+#ifndef DDB_BULK_H
+#define DDB_BULK_H
+
+#include <cjson/cJSON.h>
+
+#include "capacity.h"
+#include "cmd.h"
+#include "schema.h"
+
+/* Create s's table when it does not exist (CreateTable, wait for ACTIVE, TTL / PITR / tags as schema-load does);
+ * an existing table is waited for until ACTIVE and otherwise left as it is.  *created: 1 when it was created. */
+int schema_load_ensure(struct ctx *ctx, struct schema *s, double wait_timeout, int *created, struct err *e);
+
+struct table_desc;
+
+#define BULK_MAX_PARTS 1000000   /* --segment I/N: N at most this */
+
+/* --segment I/N (NULL: the whole table, *parts 0).  ERR_USAGE naming the option. */
+int bulk_parse_segment(const char *s, int *part, int *parts, struct err *e);
+
+/* The CreateTable input of a live table (wire name), as schema.json holds it: DescribeTable (kept in d, which the
+ * caller releases), DescribeTimeToLive and ListTagsOfResource when the engine has them.  name: the TableName to
+ * write (the name without namespace).  A missing table: ERR_NOINPUT.  Caller owns the tree. */
+cJSON *bulk_table_schema(struct ctx *ctx, const char *wire, const char *shown, const char *name,
+                         struct table_desc *d, struct err *e);
+/* A schema tree (schema.json) as schema-load would load it from file (validated), TableName replaced by name
+ * when not NULL, ctx's namespace applied.  Caller frees (schema_free). */
+struct schema *bulk_schema_from_tree(struct ctx *ctx, const cJSON *tree, const char *file, const char *name,
+                                     struct err *e);
+/* --plan: print lib/capacity's estimate on ctx->out. */
+int bulk_plan_print(struct ctx *ctx, const struct capacity_plan_in *in);
+
+/* SIGTERM acts as Ctrl-C (ctx->interrupted) between begin and end. */
+void bulk_sigterm_begin(struct ctx *ctx);
+void bulk_sigterm_end(void);
+
+#endif
