@@ -1,6 +1,11 @@
 /* bulk.c — what export, import, copy and truncate share: --segment I/N, a table's schema.json from the live table,
  * a schema tree turned into a loadable schema (namespace applied), the destination context of copy, SIGTERM. */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,4 +156,105 @@ void bulk_sigterm_end(void)
 {
 	sigaction(SIGTERM, &old_term, NULL);
 	term_flag = NULL;
+}
+
+/* ---- checkpoints of import and copy ------------------------------------------------------------------------- */
+
+int bulk_ckpt_open(struct bulk_ckpt *c, const char *path, const char *cmd, struct err *e)
+{
+	c->path = xstrdup(path);
+	c->lock_fd = -1;
+	char *lp = xasprintf("%s.lock", path);
+	int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(lp);
+	if (fd < 0)
+		return err_set(e, ERR_IO, "%s.lock: %s (the checkpoint cannot be written there: --checkpoint FILE)", path,
+		               strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int saved = errno;
+		close(fd);
+		if (saved == EWOULDBLOCK)
+			return err_set(e, ERR_TEMPFAIL, "the checkpoint '%s' is in use by another 'ddb %s' (locked): wait for it "
+			               "to finish", path, cmd);
+		return err_set(e, ERR_IO, "%s.lock: %s", path, strerror(saved));
+	}
+	c->lock_fd = fd;
+	return 0;
+}
+
+cJSON *bulk_ckpt_load(struct bulk_ckpt *c, struct err *e)
+{
+	FILE *f = fopen(c->path, "rb");
+	struct buf b = BUF_INIT;
+	char tmp[65536];
+	size_t n;
+	if (!f) {
+		if (errno == ENOENT)
+			err_set(e, ERR_NOINPUT, "no checkpoint '%s' to resume from", c->path);
+		else
+			err_set(e, ERR_IO, "%s: %s", c->path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0 && b.len < 64u * 1024 * 1024)
+		buf_add(&b, tmp, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		buf_release(&b);
+		err_set(e, ERR_IO, "%s: read error", c->path);
+		return NULL;
+	}
+	cJSON *doc = json_parse_exact(b.ptr ? b.ptr : "", b.len, e);
+	buf_release(&b);
+	if (!doc || !cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		err_clear(e);
+		err_set(e, ERR_DATA, "%s: not a ddb checkpoint (delete it to start again)", c->path);
+		return NULL;
+	}
+	return doc;
+}
+
+int bulk_ckpt_save(struct bulk_ckpt *c, const cJSON *doc, struct err *e)
+{
+	char *text = json_print_compact(doc);
+	char *tmp = xasprintf("%s.tmp", c->path);
+	FILE *f = fopen(tmp, "wb");
+	int rc = 0;
+	if (!f || fputs(text, f) < 0 || fputc('\n', f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0)
+		rc = err_set(e, ERR_IO, "%s: %s", tmp, strerror(errno));
+	if (f && fclose(f) != 0 && !rc)
+		rc = err_set(e, ERR_IO, "%s: %s", tmp, strerror(errno));
+	if (!rc && rename(tmp, c->path) < 0)
+		rc = err_set(e, ERR_IO, "%s: %s", c->path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	free(text);
+	return rc;
+}
+
+void bulk_ckpt_close(struct bulk_ckpt *c, int remove)
+{
+	if (remove && c->path) {
+		unlink(c->path);
+		char *lp = xasprintf("%s.lock", c->path);
+		unlink(lp);
+		free(lp);
+	}
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	c->lock_fd = -1;
+	free(c->path);
+	c->path = NULL;
+}
+
+char *bulk_destination(struct ctx *ctx, const char *wire, struct err *e)
+{
+	char *url = NULL;
+	if (aws_endpoint(ctx, &aws_dynamodb, &url, e) < 0)
+		return NULL;
+	char *s = xasprintf("%s %s %s %s", ctx->prod ? "prod" : "local", url, ctx->region ? ctx->region : "-", wire);
+	free(url);
+	return s;
 }

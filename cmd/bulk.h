@@ -36,4 +36,15 @@ int bulk_plan_print(struct ctx *ctx, const struct capacity_plan_in *in);
 void bulk_sigterm_begin(struct ctx *ctx);
 void bulk_sigterm_end(void);
 
+
+/* A checkpoint file of import or copy: a JSON document saved atomically (tmp + rename), locked with flock on
+ * <path>.lock for the whole run (a second run: ERR_TEMPFAIL). */
+struct bulk_ckpt { char *path; int lock_fd; };
+int bulk_ckpt_open(struct bulk_ckpt *c, const char *path, const char *cmd, struct err *e);
+cJSON *bulk_ckpt_load(struct bulk_ckpt *c, struct err *e);   /* ERR_NOINPUT when absent, ERR_DATA when not JSON */
+int bulk_ckpt_save(struct bulk_ckpt *c, const cJSON *doc, struct err *e);
+void bulk_ckpt_close(struct bulk_ckpt *c, int remove);        /* remove: the run is complete */
+/* What a checkpoint is for: "local|prod ENDPOINT REGION WIRE-TABLE".  Caller frees. */
+char *bulk_destination(struct ctx *ctx, const char *wire, struct err *e);
+
 #endif
