@@ -5,7 +5,7 @@
 
 #include "commands.h"
 
-extern const struct cmd cmd_def_cognito, cmd_def_complete, cmd_def_delete, cmd_def_describe, cmd_def_drop,
+extern const struct cmd cmd_def_cognito, cmd_def_complete, cmd_def_copy, cmd_def_export, cmd_def_import, cmd_def_truncate, cmd_def_delete, cmd_def_describe, cmd_def_drop,
 	cmd_def_enable_stream, cmd_def_get, cmd_def_put, cmd_def_sql, cmd_def_transact, cmd_def_update,
 	cmd_def_help, cmd_def_install_links, cmd_def_list_tables, cmd_def_local, cmd_def_query, cmd_def_repl,
 	cmd_def_scan, cmd_def_schema_load, cmd_def_seed, cmd_def_stream, cmd_def_trigger, cmd_def_version, cmd_def_vpc_endpoint,
@@ -18,12 +18,15 @@ const struct cmd *const ddb_commands[] = {
 	&cmd_def_complete,        /* __complete (hidden) */
 	&cmd_def_man,             /* __man (hidden) */
 	&cmd_def_cognito,
+	&cmd_def_copy,
 	&cmd_def_delete,
 	&cmd_def_describe,
 	&cmd_def_drop,
 	&cmd_def_enable_stream,
+	&cmd_def_export,
 	&cmd_def_get,
 	&cmd_def_help,
+	&cmd_def_import,
 	&cmd_def_install_links,
 	&cmd_def_list_tables,
 	&cmd_def_local,
@@ -37,6 +40,7 @@ const struct cmd *const ddb_commands[] = {
 	&cmd_def_stream,
 	&cmd_def_transact,
 	&cmd_def_trigger,
+	&cmd_def_truncate,
 	&cmd_def_update,
 	&cmd_def_version,
 	&cmd_def_vpc_endpoint,

@@ -168,6 +168,14 @@ load test_helper
 	assert_line --regexp '^user_uuid +message_group_uuid '
 	assert_line --regexp '^DynamoDB Local keeps running at .* \(stop it with: make local-stop\)\.$'
 	[[ $stderr =~ [0-9]+\ written\ to\ \'cruddur-messages\',\ 0\ rejected ]]
+	# an export and its import: the same number of items
+	assert_line --regexp '^\$ ddb export cruddur-messages --to .*/export$'
+	assert_line --regexp '^\$ ddb import .*/export --namespace .*demo_$'
+	local n
+	n=$(jq -s length "$(engine_root)/seed/cruddur-messages.jsonl")
+	[[ $stderr =~ $n\ items\ of\ \'cruddur-messages\'\ exported\ to ]]
+	[[ $stderr =~ $n\ written\ to\ \'cruddur-messages\' ]]
+	assert_line "$n"
 	# no escape codes off a terminal
 	refute_output --partial $'\e['
 }

@@ -50,6 +50,7 @@ stream_on() { # USER_NAME -> prints true/false
 		[enable-stream]="enable-stream keep --disable|enable-stream keep --replace --view-type KEYS_ONLY"
 		[schema-load]="schema-load --recreate $d/keep.json|schema-load --prune $d/keep.json"
 		[trigger]="trigger delete keep --function fn"
+		[truncate]="truncate keep|truncate keep --recreate"
 		[vpc-endpoint]="vpc-endpoint delete|vpc-endpoint delete vpce-0123"
 	)
 	local c l listed

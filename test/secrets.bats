@@ -119,6 +119,10 @@ run_all() {
 		"version"
 		"install-links $d/bin --dry-run"
 		"repl --no-history"
+		"export lkt --to $d/leakexp"
+		"import $d/leakexp --table lkt2"
+		"copy lkt lkt3"
+		"truncate lkt --yes"
 		"drop lkt --yes"
 		"drop lkt --yes --if-exists"
 	)

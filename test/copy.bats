@@ -1,0 +1,88 @@
+#!/usr/bin/env bats
+# copy.bats — ddb copy: DynamoDB Local -> dynalite with the schema and GSIs, lossless by digest; --schema-only,
+# --data-only, a copy onto itself refused; kill -9 and --resume; --plan; the provisioned proxy's capacity.
+
+load test_helper
+load bulk_helper
+
+setup() {
+	ns=$(unique_ns)
+	d=$BATS_TEST_TMPDIR
+	proxy_pid=
+	url=$DDB_TEST_LOCAL_URL
+	dyn=$DDB_TEST_DYNALITE_URL
+}
+
+teardown() {
+	[[ -z $proxy_pid ]] || kill "$proxy_pid" 2>/dev/null || true
+}
+
+filled() { # WIRE N
+	bulk_table "$url" "$1"
+	rich_items "$2" >"$d/items.jsonl"
+	load_items "$url" "$1" "$d/items.jsonl"
+}
+
+@test "copy: DynamoDB Local -> dynalite creates the table with its GSI and copies every item losslessly (digest)" {
+	filled "${ns}c" 500
+	run -0 "$DDB" copy --namespace "$ns" c --to-endpoint-url "$dyn"
+	assert_output --partial "created table 'c' from 'c'"
+	assert_output --partial "500 copied from 'c' to 'c'"
+	assert_equal "$(key_schema "$dyn" "${ns}c")" "$(key_schema "$url" "${ns}c")"
+	assert_equal "$(table_digest "$dyn" "${ns}c")" "$(table_digest "$url" "${ns}c")"
+	# under another name and namespace on the same engine
+	run -0 "$DDB" copy --namespace "$ns" c c2 --to-namespace "${ns}b_"
+	assert_equal "$(table_digest "$url" "${ns}b_c2")" "$(table_digest "$url" "${ns}c")"
+	# onto itself: refused before anything
+	run -64 "$DDB" copy --namespace "$ns" c
+	assert_output --partial "the same table"
+}
+
+@test "copy: --schema-only creates an empty table; --data-only needs the table (66); a missing source is 66" {
+	filled "${ns}s" 20
+	run -0 "$DDB" copy --namespace "$ns" s s2 --schema-only
+	assert_equal "$(table_count "$url" "${ns}s2")" 0
+	assert_equal "$(key_schema "$url" "${ns}s2")" "$(key_schema "$url" "${ns}s")"
+	run -0 "$DDB" copy --namespace "$ns" s s2 --data-only
+	assert_equal "$(table_digest "$url" "${ns}s2")" "$(table_digest "$url" "${ns}s")"
+	run -66 "$DDB" copy --namespace "$ns" s s3 --data-only
+	run -66 "$DDB" copy --namespace "$ns" nosuch s4
+	run -64 "$DDB" copy --namespace "$ns" s s5 --schema-only --data-only
+	run -0 "$DDB" copy --namespace "$ns" s s6 --plan
+	assert_output --partial "create the table, then copy"
+	run -1 ddb_raw "$url" DescribeTable '{"TableName":"'"${ns}s6"'"}'
+}
+
+@test "copy: kill -9 in the middle, then --resume goes on from the checkpoint; every item is there" {
+	filled "${ns}k" 3000
+	proxy_start "$dyn" --latency-ms 40 --wcu 0
+	cd "$d"
+	"$DDB" copy --namespace "$ns" k --to-endpoint-url "$proxy_url" --concurrency 2 --segments 2 >"$d/out" 2>&1 &
+	pid=$!
+	wait_for 60 test -s "$d/.ddb-copy-k-k.checkpoint"
+	sleep 1
+	kill -9 "$pid"
+	wait "$pid" || true
+	before=$(table_count "$dyn" "${ns}k")
+	((before > 0 && before < 3000))
+	run -0 "$DDB" copy --namespace "$ns" k --to-endpoint-url "$proxy_url" --segments 2 --resume
+	assert_output --partial "the checkpoint's items skipped"
+	assert_equal "$(table_digest "$dyn" "${ns}k")" "$(table_digest "$url" "${ns}k")"
+	[[ ! -e $d/.ddb-copy-k-k.checkpoint ]]
+	# the proxy's count: the resumed run did not write everything again
+	(($(proxy_stat '.by_op.BatchWriteItem.items // .write_units') < 3000 * 2))
+}
+
+@test "copy: into a provisioned table of W=200 WCU it writes at >= 0.9 W, throttles counted" {
+	bulk_table "$url" "${ns}src"
+	for ((i = 0; i < 1200; i++)); do printf '{"pk":{"S":"w%d"},"sk":{"N":"%d"},"v":{"S":"x"}}\n' "$i" "$i"; done \
+		>"$d/w.jsonl"
+	load_items "$url" "${ns}src" "$d/w.jsonl"
+	proxy_start "$dyn" --wcu 200 --latency-ms 20 --burst-seconds 1
+	run -0 "$DDB" copy --namespace "$ns" src --to-endpoint-url "$proxy_url"
+	assert_output --partial "1200 copied"
+	assert_output --regexp "[0-9]+ throttles"
+	rate=$(proxy_stat .write_units_per_second)
+	echo "# copy at W=200: $rate WCU/s" >&3
+	awk -v r="$rate" 'BEGIN { exit !(r >= 180 && r <= 230) }'
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# truncate.bats — ddb truncate: zero items and the same schema afterwards (both engines), --recreate (same schema,
+# the stream warning), --plan and --segment, refusals (missing table, prod without --yes).
+
+load test_helper
+load bulk_helper
+
+setup() {
+	ns=$(unique_ns)
+	d=$BATS_TEST_TMPDIR
+	url=$DDB_TEST_LOCAL_URL
+}
+
+filled() { # URL WIRE N
+	bulk_table "$1" "$2"
+	rich_items "$3" >"$d/items.jsonl"
+	load_items "$1" "$2" "$d/items.jsonl"
+}
+
+truncate_on() { # URL
+	filled "$1" "${ns}t" 400
+	schema=$(key_schema "$1" "${ns}t")
+	run -0 env DDB_LOCAL_ENDPOINT="$1" "$DDB" truncate --namespace "$ns" t
+	assert_output --partial "400 deleted from 't'"
+	assert_equal "$(table_count "$1" "${ns}t")" 0
+	assert_equal "$(key_schema "$1" "${ns}t")" "$schema"
+}
+
+@test "truncate: every item deleted, the schema kept (DynamoDB Local and dynalite)" {
+	truncate_on "$DDB_TEST_LOCAL_URL"
+	ns=$(unique_ns)
+	truncate_on "$DDB_TEST_DYNALITE_URL"
+}
+
+@test "truncate --recreate: empty, the same keys and GSI, and it says the stream ARN changes" {
+	filled "$url" "${ns}r" 50
+	ddb_raw "$url" UpdateTable '{"TableName":"'"${ns}r"'","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}' >/dev/null
+	wait_for 30 table_active "$url" "${ns}r"
+	schema=$(key_schema "$url" "${ns}r")
+	run -0 "$DDB" truncate --namespace "$ns" r --recreate
+	assert_output --partial "new ARN"
+	assert_equal "$(table_count "$url" "${ns}r")" 0
+	assert_equal "$(key_schema "$url" "${ns}r")" "$schema"
+}
+
+@test "truncate: --segment shares add up to every item; --plan deletes nothing" {
+	filled "$url" "${ns}s" 200
+	run -0 "$DDB" truncate --namespace "$ns" s --plan
+	assert_output --partial "truncate"
+	assert_equal "$(table_count "$url" "${ns}s")" 200
+	run -0 "$DDB" truncate --namespace "$ns" s --segment 0/2
+	left=$(table_count "$url" "${ns}s")
+	((left > 0 && left < 200))
+	run -0 "$DDB" truncate --namespace "$ns" s --segment 1/2
+	assert_equal "$(table_count "$url" "${ns}s")" 0
+}
+
+@test "truncate: a missing table is 66; prod without --yes is refused (64) and deletes nothing" {
+	filled "$url" "${ns}p" 10
+	run -66 "$DDB" truncate --namespace "$ns" nosuch
+	run -64 "$DDB" truncate --prod --region us-east-1 --endpoint-url "$url" --namespace "$ns" p </dev/null
+	assert_output --partial "refusing to truncate table 'p'"
+	assert_equal "$(table_count "$url" "${ns}p")" 10
+	run -0 "$DDB" truncate --prod --region us-east-1 --endpoint-url "$url" --namespace "$ns" p --yes </dev/null
+	assert_equal "$(table_count "$url" "${ns}p")" 0
+}
