@@ -10,6 +10,7 @@
 #include "bulk.h"
 #include "bwriter.h"
 #include "capacity.h"
+#include "clock.h"
 #include "creds.h"
 #include "item.h"
 #include "json.h"
@@ -254,7 +255,7 @@ static int save_maybe(struct cp_state *st, struct err *e)
 	if (!st->ck || pthread_mutex_trylock(&st->save_mu))
 		return 0;
 	int rc = 0;
-	double now = table_clock();
+	double now = clock_now();
 	if (now - st->last_save >= 1.0) {
 		cJSON *doc = ckpt_doc(st, st->source, st->dest, st->segments, st->part, st->parts);
 		rc = bulk_ckpt_save(st->ck, doc, e);
@@ -521,9 +522,9 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 	st.segments = segments;
 	st.part = part;
 	st.parts = parts;
-	st.last_save = table_clock();
+	st.last_save = clock_now();
 	bulk_sigterm_begin(ctx);
-	double t0 = table_clock();
+	double t0 = clock_now();
 	struct tablescan_opts so = { swire, NULL, NULL, segments, part, parts, 0, 0, a.max_rcu ? &rcu : NULL };
 	int sr = tablescan_run(ctx, &so, on_page, &st, &ss, &e);
 	int fr = bwriter_finish(st.w, &ws, &fe);
@@ -556,7 +557,7 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 	ctx_note(ctx, "%ld copied from '%s' to '%s'%s%s, %ld rejected, %ld not written, %ld retried, %ld throttles (read "
 	         "%ld, write %ld), %.1f s", ws.written, src, dst, parts ? " (this share)" : "",
 	         skipped ? " (the checkpoint's items skipped)" : "", ws.rejected, ws.not_written, ws.retried,
-	         ss.throttles + ws.throttles, ss.throttles, ws.throttles, table_clock() - t0);
+	         ss.throttles + ws.throttles, ss.throttles, ws.throttles, clock_now() - t0);
 	if (!complete)
 		ctx_note(ctx, "checkpoint kept in %s: --resume goes on from there", cpath);
 	if (sr < 0)

@@ -6,6 +6,7 @@
 
 #include "bulk.h"
 #include "capacity.h"
+#include "clock.h"
 #include "exportfmt.h"
 #include "json.h"
 #include "table.h"
@@ -139,7 +140,7 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 		cJSON_AddBoolToObject(req, "ConsistentRead", 1);
 	}
 	bulk_sigterm_begin(ctx);
-	double t0 = table_clock();
+	double t0 = clock_now();
 	struct tablescan_opts so = { wire, NULL, req, a.segments ? (int)a.segments : 4, part, parts, 0, 0,
 	                             a.max_rcu ? &rcu : NULL };
 	int sr = tablescan_run(ctx, &so, on_page, &st, &ss, &e);
@@ -150,7 +151,7 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 		if (sr < 0)
 			goto fail;
 		ctx_note(ctx, "%ld items of '%s'%s printed, %ld throttles, %.1f s", ss.items, argv[1],
-		         parts ? " (this share)" : "", ss.throttles, table_clock() - t0);
+		         parts ? " (this share)" : "", ss.throttles, clock_now() - t0);
 		rc = 0;
 		goto out;
 	}
@@ -184,7 +185,7 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 	export_dir_totals(st.dir, &files, &items, &bytes);
 	ctx_note(ctx, "%ld items of '%s'%s exported to %s (%ld data file%s, %llu bytes), %ld throttles, %.1f s", items,
 	         argv[1], parts ? " (this share)" : "", a.to, files, files == 1 ? "" : "s", (unsigned long long)bytes,
-	         ss.throttles, table_clock() - t0);
+	         ss.throttles, clock_now() - t0);
 	rc = 0;
 	goto out;
 fail:

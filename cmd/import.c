@@ -9,6 +9,7 @@
 #include "bulk.h"
 #include "bwriter.h"
 #include "capacity.h"
+#include "clock.h"
 #include "exportfmt.h"
 #include "json.h"
 #include "seed.h"
@@ -396,7 +397,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	if (!(w = bwriter_open(ctx, &wo, &e)))
 		goto fail;
 	bulk_sigterm_begin(ctx);
-	double t0 = table_clock(), saved = t0;
+	double t0 = clock_now(), saved = t0;
 	uint64_t tag = 0;
 	int r = 0;
 	for (int i = 0; i < npos && r >= 0; i++) {
@@ -434,7 +435,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 			snprintf(origin, sizeof origin, "%s:%ld", l.file, l.line);
 			if (bwriter_put(w, tw, it, origin, t, &e) < 0)
 				r = -1;
-			double now = table_clock();
+			double now = clock_now();
 			if (now - saved >= 1.0) {
 				cJSON *doc = ckpt_doc(&st, dest, ids);
 				if (bulk_ckpt_save(&ck, doc, &e) < 0)
@@ -460,7 +461,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	cJSON_Delete(doc);
 	ctx_note(ctx, "%ld written to '%s'%s%s, %ld rejected, %ld not written, %ld retried, %ld throttles, %.1f s", ws.written,
 	         names[0], npos > 1 ? " (and the other inputs' tables)" : "", skipped ? " (others already written: checkpoint)" : "",
-	         ws.rejected + bad, ws.not_written, ws.retried, ws.throttles, table_clock() - t0);
+	         ws.rejected + bad, ws.not_written, ws.retried, ws.throttles, clock_now() - t0);
 	if (skipped)
 		ctx_note(ctx, "%ld of %ld items were confirmed by the checkpoint and not sent again", skipped, items);
 	if (!complete)

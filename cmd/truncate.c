@@ -8,6 +8,7 @@
 #include "bulk.h"
 #include "bwriter.h"
 #include "capacity.h"
+#include "clock.h"
 #include "json.h"
 #include "table.h"
 #include "tablescan.h"
@@ -206,7 +207,7 @@ static int delete_all(struct ctx *ctx, const char *wire, const char *shown, cons
 	                           NULL };
 	if (!(st.w = bwriter_open(ctx, &wo, e)))
 		goto done;
-	double t0 = table_clock();
+	double t0 = clock_now();
 	struct tablescan_opts so = { wire, NULL, req, a->segments ? (int)a->segments : 4, part, parts, 0, 0,
 	                             a->max_rcu ? &rcu : NULL };
 	int sr = tablescan_run(ctx, &so, on_page, &st, &ss, e);
@@ -216,7 +217,7 @@ static int delete_all(struct ctx *ctx, const char *wire, const char *shown, cons
 		*e = fe;
 	ctx_note(ctx, "%ld deleted from '%s'%s, %ld not deleted, %ld retried, %ld throttles (read %ld, write %ld), %.1f s",
 	         ws.deleted ? ws.deleted : ws.written, shown, parts ? " (this share)" : "", ws.not_written + ws.rejected,
-	         ws.retried, ss.throttles + ws.throttles, ss.throttles, ws.throttles, table_clock() - t0);
+	         ws.retried, ss.throttles + ws.throttles, ss.throttles, ws.throttles, clock_now() - t0);
 	rc = sr < 0 || fr < 0 ? -1 : 0;
 done:
 	if (st.w)
