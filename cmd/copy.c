@@ -14,6 +14,7 @@
 #include "creds.h"
 #include "item.h"
 #include "json.h"
+#include "progress.h"
 #include "seed.h"
 #include "table.h"
 #include "tablescan.h"
@@ -107,6 +108,9 @@ struct cp_state {
 	pthread_mutex_t mu;
 	struct cp_seg seg[CP_MAX_SEG];
 	_Atomic long read;
+	_Atomic long skipped_all;
+	struct progress progress;
+	long total;
 	/* the checkpoint, saved by save_maybe */
 	struct bulk_ckpt *ck;
 	pthread_mutex_t save_mu;
@@ -198,6 +202,7 @@ static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 		cJSON_Delete(k);
 		cJSON_Delete(it);
 		s->skipped++;
+		atomic_fetch_add(&st->skipped_all, 1);
 		if (same) {
 			cJSON_Delete(s->done_key);
 			s->done_key = s->skip_to;
@@ -223,6 +228,9 @@ static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 		if (bwriter_put(st->w, st->dwire, it, origin, tag, e) < 0)
 			return -1;
 	}
+	struct bwriter_stats ws;
+	bwriter_snapshot(st->w, &ws);
+	progress_update(&st->progress, ws.written, -1, ws.written + (long)atomic_load(&st->skipped_all), st->total, 0);
 	return save_maybe(st, e);
 }
 
@@ -394,6 +402,7 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 	memset(&ws, 0, sizeof ws);
 	pthread_mutex_init(&st.mu, NULL);
 	pthread_mutex_init(&st.save_mu, NULL);
+	progress_init(&st.progress, ctx->err_out, "copy", ctx->err_tty && !ctx->quiet);
 	capacity_bucket_init(&wcu, 0, 0, NULL, NULL);
 	capacity_bucket_init(&rcu, 0, 0, NULL, NULL);
 	if (cmd_start(ctx, &cmd_def_copy, argc, argv, &a, &npos, &code)) {
@@ -511,7 +520,12 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 	capacity_bucket_set_rate(&rcu, (double)a.max_rcu);
 	struct bwriter_opts wo = { (int)a.concurrency, (int)a.max_retries, a.rejects, a.max_wcu ? &wcu : NULL, 1,
 	                           on_confirmed, &st };
+	wo.progress = &st.progress;
+	const cJSON *ic = json_get(sd.table, "ItemCount");
+	st.total = cJSON_IsNumber(ic) ? (long)ic->valuedouble / (parts ? parts : 1) : 0;
 	if (!(st.w = bwriter_open(&dctx, &wo, &e)))
+		goto fail;
+	if (bwriter_table(st.w, dwire, dd.table, &e) < 0)
 		goto fail;
 	st.ctx = ctx;
 	st.dwire = dwire;
@@ -529,6 +543,7 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 	int sr = tablescan_run(ctx, &so, on_page, &st, &ss, &e);
 	int fr = bwriter_finish(st.w, &ws, &fe);
 	bulk_sigterm_end();
+	progress_clear(&st.progress);
 	if (sr == 0 && fr < 0) {
 		e = fe;
 		sr = -1;
@@ -582,6 +597,8 @@ out:
 	}
 	pthread_mutex_destroy(&st.mu);
 	pthread_mutex_destroy(&st.save_mu);
+	progress_clear(&st.progress);
+	progress_release(&st.progress);
 	capacity_bucket_release(&wcu);
 	capacity_bucket_release(&rcu);
 	schema_free(s);

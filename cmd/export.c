@@ -1,6 +1,7 @@
 /* export.c — ddb export TABLE --to DIR|-: DynamoDB's own S3 export layout (lib/exportfmt) on a local directory,
  * fed by the parallel reader (lib/tablescan), one gzip writer per segment; or {"Item":...} lines on stdout. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "clock.h"
 #include "exportfmt.h"
 #include "json.h"
+#include "progress.h"
 #include "table.h"
 #include "tablescan.h"
 
@@ -58,8 +60,16 @@ struct ex_state {
 	struct export_dir *dir;               /* NULL: --to - */
 	struct export_writer *w[64];          /* one per segment: each used by its segment's thread only */
 	pthread_mutex_t mu;                   /* --to -: one line at a time */
-	struct buf line;
+	struct progress progress;
+	_Atomic long items;
+	long total;                           /* DescribeTable's ItemCount (an estimate), for the ETA */
 };
+
+static void progressed(struct ex_state *st, long n)
+{
+	long items = atomic_fetch_add(&st->items, n) + n;
+	progress_update(&st->progress, items, -1, items, st->total, 0);
+}
 
 static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 {
@@ -73,6 +83,7 @@ static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 		cJSON_ArrayForEach(it, items)
 			if (export_writer_add_item(st->w[segment], it, e) < 0)
 				return -1;
+		progressed(st, cJSON_GetArraySize(items));
 		return 0;
 	}
 	struct buf b = BUF_INIT;
@@ -92,6 +103,8 @@ static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 		pthread_mutex_unlock(&st->mu);
 	}
 	buf_release(&b);
+	if (!rc)
+		progressed(st, cJSON_GetArraySize(items));
 	return rc;
 }
 
@@ -125,10 +138,15 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 	int to_stdout = !strcmp(a.to, "-");
 	st.ctx = ctx;
 	pthread_mutex_init(&st.mu, NULL);
+	progress_init(&st.progress, ctx->err_out, "export", ctx->err_tty && !ctx->quiet);
 	capacity_bucket_init(&rcu, (double)a.max_rcu, 0, NULL, NULL);
 
 	if (!(schema = bulk_table_schema(ctx, wire, argv[1], argv[1], &d, &e)))
 		goto fail;
+	const cJSON *ic = json_get(d.table, "ItemCount");
+	st.total = cJSON_IsNumber(ic) ? (long)ic->valuedouble : 0;
+	if (parts)
+		st.total /= parts;
 	int64_t start_ms = (int64_t)ctx->now() * 1000;
 	if (!to_stdout) {
 		struct export_limits lim = { a.file_items, 0, 0 };
@@ -145,6 +163,7 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 	                             a.max_rcu ? &rcu : NULL };
 	int sr = tablescan_run(ctx, &so, on_page, &st, &ss, &e);
 	bulk_sigterm_end();
+	progress_clear(&st.progress);
 	if (to_stdout) {
 		if (fflush(ctx->out) != 0 && sr == 0)
 			sr = err_set(&e, ERR_IO, "standard output: write error");
@@ -195,6 +214,8 @@ fail:
 	rc = ctx_fail(ctx, &e);
 out:
 	export_dir_free(st.dir);
+	progress_clear(&st.progress);
+	progress_release(&st.progress);
 	pthread_mutex_destroy(&st.mu);
 	capacity_bucket_release(&rcu);
 	cJSON_Delete(schema);

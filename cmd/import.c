@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "exportfmt.h"
 #include "json.h"
+#include "progress.h"
 #include "seed.h"
 #include "table.h"
 
@@ -103,6 +104,27 @@ static char *schema_path_of(const char *input)
 		return p;
 	free(p);
 	return NULL;
+}
+
+/* An export's item count (manifest-summary.json), for the progress line's ETA; 0 when unknown. */
+static long summary_count(const char *input)
+{
+	char *p = xasprintf("%s/manifest-summary.json", input);
+	FILE *f = fopen(p, "rb");
+	char buf[65536];
+	long n = 0;
+	free(p);
+	if (!f)
+		return 0;
+	size_t len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = 0;
+	cJSON *o = cJSON_Parse(buf);
+	const cJSON *c = json_get(o, "itemCount");
+	if (cJSON_IsNumber(c) && c->valuedouble > 0)
+		n = (long)c->valuedouble;
+	cJSON_Delete(o);
+	return n;
 }
 
 static char *default_checkpoint(const char *first)
@@ -288,13 +310,14 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	int npos, code, rc = -1;
 	struct err e = ERR_INIT, fe = ERR_INIT;
 	struct im_state st;
+	struct progress pg;
 	struct bulk_ckpt ck = { NULL, -1 };
 	struct capacity_bucket wcu;
 	struct bwriter *w = NULL;
 	struct bwriter_stats ws;
 	char **names = NULL, *dest = NULL, *cpath = NULL, *wire = NULL;
 	cJSON *ids = NULL;
-	long items = 0, skipped = 0, bad = 0;
+	long items = 0, skipped = 0;
 	int complete = 0;
 
 	a.max_retries = -1;
@@ -302,6 +325,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	memset(&ws, 0, sizeof ws);
 	memset(&st, 0, sizeof st);
 	pthread_mutex_init(&st.mu, NULL);
+	progress_init(&pg, ctx->err_out, "import", ctx->err_tty && !ctx->quiet);
 	capacity_bucket_init(&wcu, 0, 0, NULL, NULL);
 	if (cmd_start(ctx, &cmd_def_import, argc, argv, &a, &npos, &code)) {
 		rc = code;
@@ -394,6 +418,10 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 
 	struct bwriter_opts wo = { (int)a.concurrency, (int)a.max_retries, a.rejects, a.max_wcu ? &wcu : NULL, 1,
 	                           on_confirmed, &st };
+	wo.progress = &pg;
+	long total = 0;
+	for (int i = 1; i <= npos; i++)
+		total += summary_count(argv[i]);
 	if (!(w = bwriter_open(ctx, &wo, &e)))
 		goto fail;
 	bulk_sigterm_begin(ctx);
@@ -421,20 +449,24 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 				continue;
 			}
 			const cJSON *item;
+			char origin[1200];
+			snprintf(origin, sizeof origin, "%s:%ld", l.file, l.line);
 			cJSON *line = export_parse_line(l.text, l.len, &item, &e);
 			if (!line) {
-				/* a line that is not an item: reported, never silently dropped */
-				fprintf(ctx->err_out, "ddb: import: %s:%ld: %s\n", l.file, l.line, e.msg);
+				/* a line that is not an item: reported and kept in the rejects file, never silently dropped */
+				bwriter_reject(w, t, origin, l.text, e.msg);
 				err_clear(&e);
-				bad++;
 				continue;
 			}
 			cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(line, "Item");
 			cJSON_Delete(line);
-			char origin[1200];
-			snprintf(origin, sizeof origin, "%s:%ld", l.file, l.line);
 			if (bwriter_put(w, tw, it, origin, t, &e) < 0)
 				r = -1;
+			if (!(t & 255)) {
+				struct bwriter_stats now_st;
+				bwriter_snapshot(w, &now_st);
+				progress_update(&pg, now_st.written + skipped, now_st.written, items, total, 0);
+			}
 			double now = clock_now();
 			if (now - saved >= 1.0) {
 				cJSON *doc = ckpt_doc(&st, dest, ids);
@@ -449,6 +481,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	}
 	int fr = bwriter_finish(w, &ws, &fe);
 	bulk_sigterm_end();
+	progress_clear(&pg);
 	if (r >= 0 && fr < 0) {
 		e = fe;
 		r = -1;
@@ -461,17 +494,13 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	cJSON_Delete(doc);
 	ctx_note(ctx, "%ld written to '%s'%s%s, %ld rejected, %ld not written, %ld retried, %ld throttles, %.1f s", ws.written,
 	         names[0], npos > 1 ? " (and the other inputs' tables)" : "", skipped ? " (others already written: checkpoint)" : "",
-	         ws.rejected + bad, ws.not_written, ws.retried, ws.throttles, clock_now() - t0);
+	         ws.rejected, ws.not_written, ws.retried, ws.throttles, clock_now() - t0);
 	if (skipped)
 		ctx_note(ctx, "%ld of %ld items were confirmed by the checkpoint and not sent again", skipped, items);
 	if (!complete)
 		ctx_note(ctx, "checkpoint kept in %s: --resume writes the rest", cpath);
 	if (r < 0)
 		goto fail;
-	if (bad && !ws.rejected) {
-		err_set(&e, ERR_SERVICE, "%ld line%s not imported (reported above)", bad, bad == 1 ? "" : "s");
-		goto fail;
-	}
 	rc = 0;
 	goto out;
 fail:
@@ -490,6 +519,8 @@ out:
 	cJSON_Delete(ids);
 	seed_ranges_release(&st.done);
 	pthread_mutex_destroy(&st.mu);
+	progress_clear(&pg);
+	progress_release(&pg);
 	capacity_bucket_release(&wcu);
 	return rc;
 }

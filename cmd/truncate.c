@@ -10,6 +10,7 @@
 #include "capacity.h"
 #include "clock.h"
 #include "json.h"
+#include "progress.h"
 #include "table.h"
 #include "tablescan.h"
 
@@ -80,6 +81,8 @@ struct tr_state {
 	struct bwriter *w;
 	const char *wire;
 	_Atomic uint64_t tag;
+	struct progress *progress;
+	long total;
 };
 
 static int on_page(void *arg, int segment, cJSON *items, struct err *e)
@@ -92,6 +95,9 @@ static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 		if (bwriter_delete(st->w, st->wire, it, st->wire, tag, e) < 0)
 			return -1;
 	}
+	struct bwriter_stats ws;
+	bwriter_snapshot(st->w, &ws);
+	progress_update(st->progress, ws.deleted, -1, ws.deleted, st->total, 0);
 	return 0;
 }
 
@@ -176,7 +182,8 @@ static int delete_all(struct ctx *ctx, const char *wire, const char *shown, cons
 {
 	struct table_desc d = TABLE_DESC_INIT;
 	struct capacity_bucket wcu, rcu;
-	struct tr_state st = { NULL, wire, 0 };
+	struct tr_state st = { NULL, wire, 0, NULL, 0 };
+	struct progress pg;
 	struct tablescan_stats ss;
 	struct bwriter_stats ws;
 	int rc = -1, part, parts;
@@ -184,6 +191,8 @@ static int delete_all(struct ctx *ctx, const char *wire, const char *shown, cons
 
 	memset(&ss, 0, sizeof ss);
 	memset(&ws, 0, sizeof ws);
+	progress_init(&pg, ctx->err_out, "truncate", ctx->err_tty && !ctx->quiet);
+	st.progress = &pg;
 	capacity_bucket_init(&wcu, (double)a->max_wcu, 0, NULL, NULL);
 	capacity_bucket_init(&rcu, (double)a->max_rcu, 0, NULL, NULL);
 	if (bulk_parse_segment(a->segment, &part, &parts, e) < 0)
@@ -203,8 +212,11 @@ static int delete_all(struct ctx *ctx, const char *wire, const char *shown, cons
 		goto done;
 	}
 	req = keys_only(&d);
+	const cJSON *ic = json_get(d.table, "ItemCount");
+	st.total = cJSON_IsNumber(ic) ? (long)ic->valuedouble / (parts ? parts : 1) : 0;
 	struct bwriter_opts wo = { (int)a->concurrency, (int)a->max_retries, NULL, a->max_wcu ? &wcu : NULL, 1, NULL,
 	                           NULL };
+	wo.progress = &pg;
 	if (!(st.w = bwriter_open(ctx, &wo, e)))
 		goto done;
 	double t0 = clock_now();
@@ -215,6 +227,7 @@ static int delete_all(struct ctx *ctx, const char *wire, const char *shown, cons
 	int fr = bwriter_finish(st.w, &ws, &fe);
 	if (sr == 0 && fr < 0)
 		*e = fe;
+	progress_clear(&pg);
 	ctx_note(ctx, "%ld deleted from '%s'%s, %ld not deleted, %ld retried, %ld throttles (read %ld, write %ld), %.1f s",
 	         ws.deleted ? ws.deleted : ws.written, shown, parts ? " (this share)" : "", ws.not_written + ws.rejected,
 	         ws.retried, ss.throttles + ws.throttles, ss.throttles, ws.throttles, clock_now() - t0);
@@ -223,6 +236,8 @@ done:
 	if (st.w)
 		bwriter_free(st.w);
 	cJSON_Delete(req);
+	progress_clear(&pg);
+	progress_release(&pg);
 	capacity_bucket_release(&wcu);
 	capacity_bucket_release(&rcu);
 	table_desc_release(&d);
