@@ -108,3 +108,19 @@ exported() { # NAME N: a table NAME of N rich items, exported to $d/exp
 	echo "rate $rate" >&3
 	awk -v r="$rate" 'BEGIN { exit !(r >= 180 && r <= 230) }'
 }
+
+@test "import: --max-wcu 250 makes 1,000 one-KB items take about 4 s" {
+	bulk_table "$url" "${ns}m"
+	pad=$(head -c 900 /dev/zero | tr '\0' x)
+	for ((i = 0; i < 1000; i++)); do printf '{"pk":{"S":"m%04d"},"sk":{"N":"%d"},"v":{"S":"%s"}}\n' "$i" "$i" "$pad"; done \
+		>"$d/m.jsonl"
+	load_items "$url" "${ns}m" "$d/m.jsonl"
+	"$DDB" export --quiet --namespace "$ns" m --to "$d/exp"
+	start=$(date +%s.%N)
+	run -0 "$DDB" import --namespace "${ns}x_" --max-wcu 250 "$d/exp"
+	took=$(echo "$(date +%s.%N) - $start" | bc)
+	echo "# 1,000 one-KB items at --max-wcu 250: $took s" >&3
+	assert_output --partial "1000 written"
+	# about 4 s (the table's creation comes before the clock of the bucket starts mattering: under 1 s locally)
+	awk -v t="$took" 'BEGIN { exit !(t >= 3.6 && t <= 7) }'
+}
