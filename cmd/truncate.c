@@ -152,10 +152,11 @@ static int recreate_one(struct ctx *ctx, const char *user, const char *wire, con
 	if (json_get(tree, "StreamSpecification"))
 		ctx_warn(ctx, "'%s': re-creating the table gives its stream a new ARN (was %s): re-attach triggers", shown,
 		         json_get_string(d.table, "LatestStreamArn") ? json_get_string(d.table, "LatestStreamArn") : "?");
-	cJSON *in = cJSON_CreateObject();
+	cJSON *in = cJSON_CreateObject(), *out = NULL;
 	cJSON_AddStringToObject(in, "TableName", wire);
-	int r = aws_json(ctx, &aws_dynamodb, "DeleteTable", in, NULL, e);
+	int r = aws_json(ctx, &aws_dynamodb, "DeleteTable", in, &out, e);
 	cJSON_Delete(in);
+	cJSON_Delete(out);
 	if (r < 0 && !aws_is_not_found(e)) {
 		err_prefix(e, "'%s': DeleteTable", shown);
 		goto done;

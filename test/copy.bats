@@ -24,51 +24,51 @@ filled() { # WIRE N
 }
 
 @test "copy: DynamoDB Local -> dynalite creates the table with its GSI and copies every item losslessly (digest)" {
-	filled "${ns}c" 500
-	run -0 "$DDB" copy --namespace "$ns" c --to-endpoint-url "$dyn"
-	assert_output --partial "created table 'c' from 'c'"
-	assert_output --partial "500 copied from 'c' to 'c'"
-	assert_equal "$(key_schema "$dyn" "${ns}c")" "$(key_schema "$url" "${ns}c")"
-	assert_equal "$(table_digest "$dyn" "${ns}c")" "$(table_digest "$url" "${ns}c")"
+	filled "${ns}cpy" 500
+	run -0 "$DDB" copy --namespace "$ns" cpy --to-endpoint-url "$dyn"
+	assert_output --partial "created table 'cpy' from 'cpy'"
+	assert_output --partial "500 copied from 'cpy' to 'cpy'"
+	assert_equal "$(key_schema "$dyn" "${ns}cpy")" "$(key_schema "$url" "${ns}cpy")"
+	assert_equal "$(table_digest "$dyn" "${ns}cpy")" "$(table_digest "$url" "${ns}cpy")"
 	# under another name and namespace on the same engine
-	run -0 "$DDB" copy --namespace "$ns" c c2 --to-namespace "${ns}b_"
-	assert_equal "$(table_digest "$url" "${ns}b_c2")" "$(table_digest "$url" "${ns}c")"
+	run -0 "$DDB" copy --namespace "$ns" cpy cp2 --to-namespace "${ns}b_"
+	assert_equal "$(table_digest "$url" "${ns}b_cp2")" "$(table_digest "$url" "${ns}cpy")"
 	# onto itself: refused before anything
-	run -64 "$DDB" copy --namespace "$ns" c
+	run -64 "$DDB" copy --namespace "$ns" cpy
 	assert_output --partial "the same table"
 }
 
 @test "copy: --schema-only creates an empty table; --data-only needs the table (66); a missing source is 66" {
-	filled "${ns}s" 20
-	run -0 "$DDB" copy --namespace "$ns" s s2 --schema-only
-	assert_equal "$(table_count "$url" "${ns}s2")" 0
-	assert_equal "$(key_schema "$url" "${ns}s2")" "$(key_schema "$url" "${ns}s")"
-	run -0 "$DDB" copy --namespace "$ns" s s2 --data-only
-	assert_equal "$(table_digest "$url" "${ns}s2")" "$(table_digest "$url" "${ns}s")"
-	run -66 "$DDB" copy --namespace "$ns" s s3 --data-only
-	run -66 "$DDB" copy --namespace "$ns" nosuch s4
-	run -64 "$DDB" copy --namespace "$ns" s s5 --schema-only --data-only
-	run -0 "$DDB" copy --namespace "$ns" s s6 --plan
+	filled "${ns}sss" 20
+	run -0 "$DDB" copy --namespace "$ns" sss ss2 --schema-only
+	assert_equal "$(table_count "$url" "${ns}ss2")" 0
+	assert_equal "$(key_schema "$url" "${ns}ss2")" "$(key_schema "$url" "${ns}sss")"
+	run -0 "$DDB" copy --namespace "$ns" sss ss2 --data-only
+	assert_equal "$(table_digest "$url" "${ns}ss2")" "$(table_digest "$url" "${ns}sss")"
+	run -66 "$DDB" copy --namespace "$ns" sss ss3 --data-only
+	run -66 "$DDB" copy --namespace "$ns" nosuch ss4
+	run -64 "$DDB" copy --namespace "$ns" sss ss5 --schema-only --data-only
+	run -0 "$DDB" copy --namespace "$ns" sss ss6 --plan
 	assert_output --partial "create the table, then copy"
-	run -1 ddb_raw "$url" DescribeTable '{"TableName":"'"${ns}s6"'"}'
+	run -1 ddb_raw "$url" DescribeTable '{"TableName":"'"${ns}ss6"'"}'
 }
 
 @test "copy: kill -9 in the middle, then --resume goes on from the checkpoint; every item is there" {
-	filled "${ns}k" 3000
+	filled "${ns}kkk" 3000
 	proxy_start "$dyn" --latency-ms 40 --wcu 0
 	cd "$d"
-	"$DDB" copy --namespace "$ns" k --to-endpoint-url "$proxy_url" --concurrency 2 --segments 2 >"$d/out" 2>&1 &
+	"$DDB" copy --namespace "$ns" kkk --to-endpoint-url "$proxy_url" --concurrency 2 --segments 2 >"$d/out" 2>&1 &
 	pid=$!
-	wait_for 60 test -s "$d/.ddb-copy-k-k.checkpoint"
+	wait_for 60 test -s "$d/.ddb-copy-kkk-kkk.checkpoint"
 	sleep 1
 	kill -9 "$pid"
 	wait "$pid" || true
-	before=$(table_count "$dyn" "${ns}k")
+	before=$(table_count "$dyn" "${ns}kkk")
 	((before > 0 && before < 3000))
-	run -0 "$DDB" copy --namespace "$ns" k --to-endpoint-url "$proxy_url" --segments 2 --resume
+	run -0 "$DDB" copy --namespace "$ns" kkk --to-endpoint-url "$proxy_url" --segments 2 --resume
 	assert_output --partial "the checkpoint's items skipped"
-	assert_equal "$(table_digest "$dyn" "${ns}k")" "$(table_digest "$url" "${ns}k")"
-	[[ ! -e $d/.ddb-copy-k-k.checkpoint ]]
+	assert_equal "$(table_digest "$dyn" "${ns}kkk")" "$(table_digest "$url" "${ns}kkk")"
+	[[ ! -e $d/.ddb-copy-kkk-kkk.checkpoint ]]
 	# the proxy's count: the resumed run did not write everything again
 	(($(proxy_stat '.by_op.BatchWriteItem.items // .write_units') < 3000 * 2))
 }

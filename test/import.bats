@@ -25,29 +25,29 @@ exported() { # NAME N: a table NAME of N rich items, exported to $d/exp
 }
 
 @test "import: export -> import into a new namespace is lossless (digest) and creates the table from schema.json" {
-	exported t 400
+	exported tbl 400
 	run -0 "$DDB" import --namespace "${ns}n_" "$d/exp"
-	assert_output --partial "created table 't'"
-	assert_output --partial "400 written to 't'"
+	assert_output --partial "created table 'tbl'"
+	assert_output --partial "400 written to 'tbl'"
 	assert_output --partial "0 rejected, 0 not written"
-	assert_equal "$(table_digest "$url" "${ns}n_t")" "$(table_digest "$url" "${ns}t")"
-	assert_equal "$(key_schema "$url" "${ns}n_t")" "$(key_schema "$url" "${ns}t")"
+	assert_equal "$(table_digest "$url" "${ns}n_tbl")" "$(table_digest "$url" "${ns}tbl")"
+	assert_equal "$(key_schema "$url" "${ns}n_tbl")" "$(key_schema "$url" "${ns}tbl")"
 	[[ ! -e $d/exp/.ddb-import-checkpoint ]]   # a complete run leaves no checkpoint
 	# into dynalite as well (another engine, same bytes), under another name with --table
 	run -0 env DDB_LOCAL_ENDPOINT="$DDB_TEST_DYNALITE_URL" "$DDB" import --namespace "$ns" --table other "$d/exp"
-	assert_equal "$(table_digest "$DDB_TEST_DYNALITE_URL" "${ns}other")" "$(table_digest "$url" "${ns}t")"
+	assert_equal "$(table_digest "$DDB_TEST_DYNALITE_URL" "${ns}other")" "$(table_digest "$url" "${ns}tbl")"
 }
 
 @test "import: a data file given directly (gzip or not) with --table; an existing table is kept and filled" {
-	exported f 50
-	bulk_table "$url" "${ns}g"
+	exported fff 50
+	bulk_table "$url" "${ns}ggg"
 	f=$(ls "$d"/exp/data/*.json.gz | head -1)
 	n=$(gzip -dc "$f" | wc -l | tr -d ' ')
-	run -0 "$DDB" import --namespace "$ns" --table g "$f"
-	assert_output --partial "$n written to 'g'"
+	run -0 "$DDB" import --namespace "$ns" --table ggg "$f"
+	assert_output --partial "$n written to 'ggg'"
 	gzip -dc "$d"/exp/data/*.json.gz >"$d/plain.json"
-	run -0 "$DDB" import --namespace "$ns" --table g "$d/plain.json"
-	assert_equal "$(table_digest "$url" "${ns}g")" "$(table_digest "$url" "${ns}f")"
+	run -0 "$DDB" import --namespace "$ns" --table ggg "$d/plain.json"
+	assert_equal "$(table_digest "$url" "${ns}ggg")" "$(table_digest "$url" "${ns}fff")"
 	# no schema.json and no --table: nothing to name the table
 	run -66 "$DDB" import --namespace "$ns" "$d/plain.json"
 	assert_output --partial "give --table NAME"
@@ -59,39 +59,39 @@ exported() { # NAME N: a table NAME of N rich items, exported to $d/exp
 	printf 'x' | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null
 	run -65 "$DDB" import --namespace "${ns}z_" "$d/exp"
 	assert_output --partial "$(basename "$f")"
-	run -66 "$DDB" import --namespace "$ns" --table x "$d/nothere"
+	run -66 "$DDB" import --namespace "$ns" --table xxx "$d/nothere"
 }
 
 @test "import: --plan prints items, units and cost and creates nothing" {
-	exported p 30
+	exported ppp 30
 	run -0 "$DDB" import --namespace "${ns}q_" --plan "$d/exp"
 	assert_output --partial "import into a new table"
 	assert_output --partial "30"
-	run -1 ddb_raw "$url" DescribeTable '{"TableName":"'"${ns}q_p"'"}'
+	run -1 ddb_raw "$url" DescribeTable '{"TableName":"'"${ns}q_ppp"'"}'
 }
 
 @test "import: kill -9 in the middle, then --resume writes the rest; every item is there once" {
-	exported k 3000
-	bulk_table "$url" "${ns}k2"
+	exported kkk 3000
+	bulk_table "$url" "${ns}kk2"
 	proxy_start "$url" --latency-ms 40 --wcu 0
-	DDB_LOCAL_ENDPOINT=$proxy_url "$DDB" import --namespace "$ns" --table k2 --concurrency 2 "$d/exp" \
+	DDB_LOCAL_ENDPOINT=$proxy_url "$DDB" import --namespace "$ns" --table kk2 --concurrency 2 "$d/exp" \
 		>"$d/out" 2>&1 &
 	pid=$!
 	wait_for 30 test -s "$d/exp/.ddb-import-checkpoint"
 	sleep 1
 	kill -9 "$pid"
 	wait "$pid" || true
-	before=$(table_count "$url" "${ns}k2")
+	before=$(table_count "$url" "${ns}kk2")
 	((before > 0 && before < 3000))
-	run -0 "$DDB" import --namespace "$ns" --table k2 --resume "$d/exp"
+	run -0 "$DDB" import --namespace "$ns" --table kk2 --resume "$d/exp"
 	assert_output --partial "confirmed by the checkpoint and not sent again"
-	assert_equal "$(table_digest "$url" "${ns}k2")" "$(table_digest "$url" "${ns}k")"
+	assert_equal "$(table_digest "$url" "${ns}kk2")" "$(table_digest "$url" "${ns}kkk")"
 	[[ ! -e $d/exp/.ddb-import-checkpoint ]]
 	# --resume without a checkpoint is refused (66); a checkpoint for another destination too (65)
-	run -66 "$DDB" import --namespace "$ns" --table k2 --resume "$d/exp"
+	run -66 "$DDB" import --namespace "$ns" --table kk2 --resume "$d/exp"
 	jq -c '.destination = "local http://elsewhere us-east-1 x"' <<<'{"ddb":"import-checkpoint-1","inputs":[],"done":[]}' \
 		>"$d/exp/.ddb-import-checkpoint"
-	run -65 "$DDB" import --namespace "$ns" --table k2 --resume "$d/exp"
+	run -65 "$DDB" import --namespace "$ns" --table kk2 --resume "$d/exp"
 	assert_output --partial "another destination"
 }
 
@@ -110,12 +110,12 @@ exported() { # NAME N: a table NAME of N rich items, exported to $d/exp
 }
 
 @test "import: --max-wcu 250 makes 1,000 one-KB items take about 4 s" {
-	bulk_table "$url" "${ns}m"
+	bulk_table "$url" "${ns}mmm"
 	pad=$(head -c 900 /dev/zero | tr '\0' x)
 	for ((i = 0; i < 1000; i++)); do printf '{"pk":{"S":"m%04d"},"sk":{"N":"%d"},"v":{"S":"%s"}}\n' "$i" "$i" "$pad"; done \
 		>"$d/m.jsonl"
-	load_items "$url" "${ns}m" "$d/m.jsonl"
-	"$DDB" export --quiet --namespace "$ns" m --to "$d/exp"
+	load_items "$url" "${ns}mmm" "$d/m.jsonl"
+	"$DDB" export --quiet --namespace "$ns" mmm --to "$d/exp"
 	start=$(date +%s.%N)
 	run -0 "$DDB" import --namespace "${ns}x_" --max-wcu 250 "$d/exp"
 	took=$(echo "$(date +%s.%N) - $start" | bc)

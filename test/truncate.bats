@@ -18,12 +18,12 @@ filled() { # URL WIRE N
 }
 
 truncate_on() { # URL
-	filled "$1" "${ns}t" 400
-	schema=$(key_schema "$1" "${ns}t")
-	run -0 env DDB_LOCAL_ENDPOINT="$1" "$DDB" truncate --namespace "$ns" t
-	assert_output --partial "400 deleted from 't'"
-	assert_equal "$(table_count "$1" "${ns}t")" 0
-	assert_equal "$(key_schema "$1" "${ns}t")" "$schema"
+	filled "$1" "${ns}tbl" 400
+	schema=$(key_schema "$1" "${ns}tbl")
+	run -0 env DDB_LOCAL_ENDPOINT="$1" "$DDB" truncate --namespace "$ns" tbl
+	assert_output --partial "400 deleted from 'tbl'"
+	assert_equal "$(table_count "$1" "${ns}tbl")" 0
+	assert_equal "$(key_schema "$1" "${ns}tbl")" "$schema"
 }
 
 @test "truncate: every item deleted, the schema kept (DynamoDB Local and dynalite)" {
@@ -33,34 +33,35 @@ truncate_on() { # URL
 }
 
 @test "truncate --recreate: empty, the same keys and GSI, and it says the stream ARN changes" {
-	filled "$url" "${ns}r" 50
-	ddb_raw "$url" UpdateTable '{"TableName":"'"${ns}r"'","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}' >/dev/null
-	wait_for 30 table_active "$url" "${ns}r"
-	schema=$(key_schema "$url" "${ns}r")
-	run -0 "$DDB" truncate --namespace "$ns" r --recreate
+	filled "$url" "${ns}rrr" 50
+	ddb_raw "$url" UpdateTable '{"TableName":"'"${ns}rrr"'","StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}}' >/dev/null
+	wait_for 30 table_active "$url" "${ns}rrr"
+	schema=$(key_schema "$url" "${ns}rrr")
+	run -0 "$DDB" truncate --namespace "$ns" rrr --recreate
 	assert_output --partial "new ARN"
-	assert_equal "$(table_count "$url" "${ns}r")" 0
-	assert_equal "$(key_schema "$url" "${ns}r")" "$schema"
+	assert_equal "$(table_count "$url" "${ns}rrr")" 0
+	assert_equal "$(key_schema "$url" "${ns}rrr")" "$schema"
 }
 
 @test "truncate: --segment shares add up to every item; --plan deletes nothing" {
-	filled "$url" "${ns}s" 200
-	run -0 "$DDB" truncate --namespace "$ns" s --plan
+	filled "$url" "${ns}sss" 200
+	run -0 "$DDB" truncate --namespace "$ns" sss --plan
 	assert_output --partial "truncate"
-	assert_equal "$(table_count "$url" "${ns}s")" 200
-	run -0 "$DDB" truncate --namespace "$ns" s --segment 0/2
-	left=$(table_count "$url" "${ns}s")
+	assert_equal "$(table_count "$url" "${ns}sss")" 200
+	run -0 "$DDB" truncate --namespace "$ns" sss --segment 0/2
+	left=$(table_count "$url" "${ns}sss")
 	((left > 0 && left < 200))
-	run -0 "$DDB" truncate --namespace "$ns" s --segment 1/2
-	assert_equal "$(table_count "$url" "${ns}s")" 0
+	run -0 "$DDB" truncate --namespace "$ns" sss --segment 1/2
+	assert_equal "$(table_count "$url" "${ns}sss")" 0
 }
 
 @test "truncate: a missing table is 66; prod without --yes is refused (64) and deletes nothing" {
-	filled "$url" "${ns}p" 10
+	filled "$url" "${ns}ppp" 10
 	run -66 "$DDB" truncate --namespace "$ns" nosuch
-	run -64 "$DDB" truncate --prod --region us-east-1 --endpoint-url "$url" --namespace "$ns" p </dev/null
-	assert_output --partial "refusing to truncate table 'p'"
-	assert_equal "$(table_count "$url" "${ns}p")" 10
-	run -0 "$DDB" truncate --prod --region us-east-1 --endpoint-url "$url" --namespace "$ns" p --yes </dev/null
-	assert_equal "$(table_count "$url" "${ns}p")" 0
+	export AWS_ACCESS_KEY_ID=AKIDTRUNCATE AWS_SECRET_ACCESS_KEY=truncate-secret
+	run -64 "$DDB" truncate --prod --region us-east-1 --endpoint-url "$url" --namespace "$ns" ppp </dev/null
+	assert_output --partial "refusing to truncate table 'ppp'"
+	assert_equal "$(table_count "$url" "${ns}ppp")" 10
+	run -0 "$DDB" truncate --prod --region us-east-1 --endpoint-url "$url" --namespace "$ns" ppp --yes </dev/null
+	assert_equal "$(table_count "$url" "${ns}ppp")" 0
 }
