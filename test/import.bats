@@ -83,7 +83,10 @@ exported() { # NAME N: a table NAME of N rich items, exported to $d/exp
 	wait "$pid" || true
 	before=$(table_count "$url" "${ns}kk2")
 	((before > 0 && before < 3000))
-	run -0 "$DDB" import --namespace "$ns" --table kk2 --resume "$d/exp"
+	# the checkpoint is for the destination it was written for: the same endpoint (the proxy)
+	run -65 "$DDB" import --namespace "$ns" --table kk2 --resume "$d/exp"
+	assert_output --partial "another destination"
+	run -0 env DDB_LOCAL_ENDPOINT="$proxy_url" "$DDB" import --namespace "$ns" --table kk2 --resume "$d/exp"
 	assert_output --partial "confirmed by the checkpoint and not sent again"
 	assert_equal "$(table_digest "$url" "${ns}kk2")" "$(table_digest "$url" "${ns}kkk")"
 	[[ ! -e $d/exp/.ddb-import-checkpoint ]]
