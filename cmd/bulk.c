@@ -2,9 +2,11 @@
  * a schema tree turned into a loadable schema (namespace applied), the destination context of copy, SIGTERM. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,4 +259,62 @@ char *bulk_destination(struct ctx *ctx, const char *wire, struct err *e)
 	char *s = xasprintf("%s %s %s %s", ctx->prod ? "prod" : "local", url, ctx->region ? ctx->region : "-", wire);
 	free(url);
 	return s;
+}
+
+/* ---- the checkpoint saver: a thread that saves about every second while a run goes on ------------------------ */
+
+static void *saver_main(void *arg)
+{
+	struct bulk_saver *sv = arg;
+	pthread_mutex_lock(&sv->mu);
+	while (!sv->stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&sv->cv, &sv->mu, &ts);
+		if (sv->stop)
+			break;
+		pthread_mutex_unlock(&sv->mu);
+		cJSON *doc = sv->doc(sv->arg);
+		struct err e = ERR_INIT;
+		int rc = bulk_ckpt_save(sv->ck, doc, &e);
+		cJSON_Delete(doc);
+		pthread_mutex_lock(&sv->mu);
+		if (rc < 0 && !sv->failed) {
+			sv->failed = 1;
+			sv->err = e;
+		}
+	}
+	pthread_mutex_unlock(&sv->mu);
+	return NULL;
+}
+
+void bulk_saver_start(struct bulk_saver *sv, struct bulk_ckpt *ck, cJSON *(*doc)(void *arg), void *arg)
+{
+	memset(sv, 0, sizeof *sv);
+	sv->ck = ck;
+	sv->doc = doc;
+	sv->arg = arg;
+	pthread_mutex_init(&sv->mu, NULL);
+	pthread_cond_init(&sv->cv, NULL);
+	sv->running = pthread_create(&sv->th, NULL, saver_main, sv) == 0;
+}
+
+int bulk_saver_stop(struct bulk_saver *sv, struct err *e)
+{
+	if (sv->running) {
+		pthread_mutex_lock(&sv->mu);
+		sv->stop = 1;
+		pthread_cond_signal(&sv->cv);
+		pthread_mutex_unlock(&sv->mu);
+		pthread_join(sv->th, NULL);
+		sv->running = 0;
+	}
+	pthread_cond_destroy(&sv->cv);
+	pthread_mutex_destroy(&sv->mu);
+	if (sv->failed) {
+		*e = sv->err;
+		return -1;
+	}
+	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef DDB_BULK_H
 #define DDB_BULK_H
 
+#include <pthread.h>
 #include <cjson/cJSON.h>
 
 #include "capacity.h"
@@ -44,6 +45,22 @@ int bulk_ckpt_open(struct bulk_ckpt *c, const char *path, const char *cmd, struc
 cJSON *bulk_ckpt_load(struct bulk_ckpt *c, struct err *e);   /* ERR_NOINPUT when absent, ERR_DATA when not JSON */
 int bulk_ckpt_save(struct bulk_ckpt *c, const cJSON *doc, struct err *e);
 void bulk_ckpt_close(struct bulk_ckpt *c, int remove);        /* remove: the run is complete */
+/* A thread saving doc(arg) into ck about every second until stopped (so a kill -9 loses about a second of
+ * confirmations, whatever the pace of pages).  doc is called on the saver's thread: it locks what it reads. */
+struct bulk_saver {
+	struct bulk_ckpt *ck;
+	cJSON *(*doc)(void *arg);
+	void *arg;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int running, stop, failed;
+	struct err err;
+};
+void bulk_saver_start(struct bulk_saver *sv, struct bulk_ckpt *ck, cJSON *(*doc)(void *arg), void *arg);
+/* Stop and join; -1 with the first save error (ERR_IO). */
+int bulk_saver_stop(struct bulk_saver *sv, struct err *e);
+
 /* What a checkpoint is for: "local|prod ENDPOINT REGION WIRE-TABLE".  Caller frees. */
 char *bulk_destination(struct ctx *ctx, const char *wire, struct err *e);
 

@@ -111,10 +111,7 @@ struct cp_state {
 	_Atomic long skipped_all;
 	struct progress progress;
 	long total;
-	/* the checkpoint, saved by save_maybe */
-	struct bulk_ckpt *ck;
-	pthread_mutex_t save_mu;
-	double last_save;
+	/* what the checkpoint says it is for */
 	const char *source, *dest;
 	int segments, part, parts;
 };
@@ -179,8 +176,6 @@ static void push_page(struct cp_seg *s, long end, cJSON *key)
 	s->npages++;
 }
 
-static int save_maybe(struct cp_state *st, struct err *e);
-
 static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 {
 	struct cp_state *st = arg;
@@ -231,7 +226,7 @@ static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 	struct bwriter_stats ws;
 	bwriter_snapshot(st->w, &ws);
 	progress_update(&st->progress, ws.written, -1, ws.written + (long)atomic_load(&st->skipped_all), st->total, 0);
-	return save_maybe(st, e);
+	return 0;
 }
 
 static cJSON *ckpt_doc(struct cp_state *st, const char *source, const char *dest, int segments, int part, int parts)
@@ -257,21 +252,10 @@ static cJSON *ckpt_doc(struct cp_state *st, const char *source, const char *dest
 	return doc;
 }
 
-/* About every second, from whichever segment's thread comes first, so that a kill -9 loses at most a second. */
-static int save_maybe(struct cp_state *st, struct err *e)
+static cJSON *saver_doc(void *arg)
 {
-	if (!st->ck || pthread_mutex_trylock(&st->save_mu))
-		return 0;
-	int rc = 0;
-	double now = clock_now();
-	if (now - st->last_save >= 1.0) {
-		cJSON *doc = ckpt_doc(st, st->source, st->dest, st->segments, st->part, st->parts);
-		rc = bulk_ckpt_save(st->ck, doc, e);
-		cJSON_Delete(doc);
-		st->last_save = now;
-	}
-	pthread_mutex_unlock(&st->save_mu);
-	return rc;
+	struct cp_state *st = arg;
+	return ckpt_doc(st, st->source, st->dest, st->segments, st->part, st->parts);
 }
 
 static int ckpt_resume(struct cp_state *st, const cJSON *doc, const char *path, const char *source, const char *dest,
@@ -401,7 +385,6 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 	memset(&ss, 0, sizeof ss);
 	memset(&ws, 0, sizeof ws);
 	pthread_mutex_init(&st.mu, NULL);
-	pthread_mutex_init(&st.save_mu, NULL);
 	progress_init(&st.progress, ctx->err_out, "copy", ctx->err_tty && !ctx->quiet);
 	capacity_bucket_init(&wcu, 0, 0, NULL, NULL);
 	capacity_bucket_init(&rcu, 0, 0, NULL, NULL);
@@ -530,18 +513,21 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 	st.ctx = ctx;
 	st.dwire = dwire;
 	st.src = src;
-	st.ck = &ck;
 	st.source = source;
 	st.dest = dest;
 	st.segments = segments;
 	st.part = part;
 	st.parts = parts;
-	st.last_save = clock_now();
 	bulk_sigterm_begin(ctx);
+	struct bulk_saver saver;
+	bulk_saver_start(&saver, &ck, saver_doc, &st);
 	double t0 = clock_now();
 	struct tablescan_opts so = { swire, NULL, NULL, segments, part, parts, 0, 0, a.max_rcu ? &rcu : NULL };
 	int sr = tablescan_run(ctx, &so, on_page, &st, &ss, &e);
 	int fr = bwriter_finish(st.w, &ws, &fe);
+	struct err sve = ERR_INIT;
+	if (bulk_saver_stop(&saver, &sve) < 0)
+		ctx_warn(ctx, "%s", sve.msg);
 	bulk_sigterm_end();
 	progress_clear(&st.progress);
 	if (sr == 0 && fr < 0) {
@@ -596,7 +582,6 @@ out:
 		seed_ranges_release(&sg->confirmed);
 	}
 	pthread_mutex_destroy(&st.mu);
-	pthread_mutex_destroy(&st.save_mu);
 	progress_clear(&st.progress);
 	progress_release(&st.progress);
 	capacity_bucket_release(&wcu);

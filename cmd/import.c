@@ -68,6 +68,8 @@ struct im_state {
 	pthread_mutex_t mu;
 	struct seed_ranges done;
 	long confirmed, rejected;
+	const char *dest;      /* for the saver */
+	const cJSON *ids;
 };
 
 static void on_confirmed(void *arg, uint64_t tag, int outcome)
@@ -179,6 +181,12 @@ static cJSON *ckpt_doc(struct im_state *st, const char *dest, const cJSON *ids)
 	pthread_mutex_unlock(&st->mu);
 	cJSON_AddItemToObject(doc, "done", done);
 	return doc;
+}
+
+static cJSON *saver_doc(void *arg)
+{
+	struct im_state *st = arg;
+	return ckpt_doc(st, st->dest, st->ids);
 }
 
 static int ckpt_resume(struct im_state *st, const cJSON *doc, const char *path, const char *dest, const cJSON *ids,
@@ -425,7 +433,11 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	if (!(w = bwriter_open(ctx, &wo, &e)))
 		goto fail;
 	bulk_sigterm_begin(ctx);
-	double t0 = clock_now(), saved = t0;
+	struct bulk_saver saver;
+	st.dest = dest;
+	st.ids = ids;
+	bulk_saver_start(&saver, &ck, saver_doc, &st);
+	double t0 = clock_now();
 	uint64_t tag = 0;
 	int r = 0;
 	for (int i = 0; i < npos && r >= 0; i++) {
@@ -467,19 +479,14 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 				bwriter_snapshot(w, &now_st);
 				progress_update(&pg, now_st.written + skipped, now_st.written, items, total, 0);
 			}
-			double now = clock_now();
-			if (now - saved >= 1.0) {
-				cJSON *doc = ckpt_doc(&st, dest, ids);
-				if (bulk_ckpt_save(&ck, doc, &e) < 0)
-					r = -1;
-				cJSON_Delete(doc);
-				saved = now;
-			}
 		}
 		export_reader_free(rd);
 		free(tw);
 	}
 	int fr = bwriter_finish(w, &ws, &fe);
+	struct err sve = ERR_INIT;
+	if (bulk_saver_stop(&saver, &sve) < 0)
+		ctx_warn(ctx, "%s", sve.msg);
 	bulk_sigterm_end();
 	progress_clear(&pg);
 	if (r >= 0 && fr < 0) {
