@@ -15,7 +15,7 @@
 #include "item.h"
 #include "json.h"
 #include "progress.h"
-#include "seed.h"
+#include "checkpoint.h"
 #include "table.h"
 #include "tablescan.h"
 
@@ -90,7 +90,7 @@ struct cp_page { long end; cJSON *key; };
 
 struct cp_seg {
 	long next;                      /* ordinals given (scan order) */
-	struct seed_ranges confirmed;   /* ordinals confirmed (written or rejected) */
+	struct ckpt_ranges confirmed;   /* ordinals confirmed (written or rejected) */
 	struct cp_page *pages;          /* a ring, oldest first */
 	size_t npages, alloc, head;
 	cJSON *done_key;                /* the checkpoint's key (owned), or NULL: nothing yet */
@@ -155,7 +155,7 @@ static void on_confirmed(void *arg, uint64_t tag, int outcome)
 	if (segment < 0 || segment >= CP_MAX_SEG)
 		return;
 	pthread_mutex_lock(&st->mu);
-	seed_ranges_add(&st->seg[segment].confirmed, ord);
+	ckpt_ranges_add(&st->seg[segment].confirmed, ord);
 	advance(&st->seg[segment]);
 	pthread_mutex_unlock(&st->mu);
 }
@@ -579,7 +579,7 @@ out:
 		free(sg->pages);
 		cJSON_Delete(sg->done_key);
 		cJSON_Delete(sg->skip_to);
-		seed_ranges_release(&sg->confirmed);
+		ckpt_ranges_release(&sg->confirmed);
 	}
 	pthread_mutex_destroy(&st.mu);
 	progress_clear(&st.progress);

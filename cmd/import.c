@@ -13,7 +13,7 @@
 #include "exportfmt.h"
 #include "json.h"
 #include "progress.h"
-#include "seed.h"
+#include "checkpoint.h"
 #include "table.h"
 
 static int cmd_import(int argc, char **argv, struct ctx *ctx);
@@ -66,7 +66,7 @@ const struct cmd cmd_def_import = {
 /* What --resume skips: the ordinals (over all inputs, in order) of confirmed items. */
 struct im_state {
 	pthread_mutex_t mu;
-	struct seed_ranges done;
+	struct ckpt_ranges done;
 	long confirmed, rejected;
 	const char *dest;      /* for the saver */
 	const cJSON *ids;
@@ -78,7 +78,7 @@ static void on_confirmed(void *arg, uint64_t tag, int outcome)
 	if (outcome == BWRITER_NOT_WRITTEN)
 		return;
 	pthread_mutex_lock(&st->mu);
-	seed_ranges_add(&st->done, (long)tag);
+	ckpt_ranges_add(&st->done, (long)tag);
 	if (outcome == BWRITER_REJECTED)
 		st->rejected++;
 	else
@@ -208,7 +208,7 @@ static int ckpt_resume(struct im_state *st, const cJSON *doc, const char *path, 
 		    hi->valuedouble - lo->valuedouble > 1e12)
 			return err_set(e, ERR_DATA, "%s: a bad range in \"done\"", path);
 		for (long i = (long)lo->valuedouble; i < (long)hi->valuedouble; i++)
-			seed_ranges_add(&st->done, i);
+			ckpt_ranges_add(&st->done, i);
 	}
 	return 0;
 }
@@ -456,7 +456,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 				r = err_set(&e, ERR_INTERRUPTED, "interrupted");
 				break;
 			}
-			if (seed_ranges_has(&st.done, (long)t)) {
+			if (ckpt_ranges_has(&st.done, (long)t)) {
 				skipped++;
 				continue;
 			}
@@ -524,7 +524,7 @@ out:
 	free(cpath);
 	free(wire);
 	cJSON_Delete(ids);
-	seed_ranges_release(&st.done);
+	ckpt_ranges_release(&st.done);
 	pthread_mutex_destroy(&st.mu);
 	progress_clear(&pg);
 	progress_release(&pg);
