@@ -83,8 +83,9 @@ const struct cmd cmd_def_copy = {
 
 #define CP_MAX_SEG 64
 #define CP_SEQ_BITS 40   /* tag = segment << 40 | ordinal within the segment */
+#define CP_CHUNK 25      /* a checkpoint key every CP_CHUNK items (a batch) */
 
-/* Per segment: pages in flight (the ordinal after the page's last item, and that item's key), what is confirmed
+/* Per segment: chunks of items in flight (the ordinal after the chunk's last item, and that item's key), what is confirmed
  * (ordinals), and the checkpoint key: the last key below which everything is confirmed.  Locked by cp_state.mu. */
 struct cp_page { long end; cJSON *key; };
 
@@ -209,10 +210,17 @@ static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 		pthread_mutex_unlock(&st->mu);
 		return 0;
 	}
-	/* the page's last key, recorded before its items are given (a confirmation may come at once) */
+	/* the last key of every CP_CHUNK items, recorded before the items are given (a confirmation may come at
+	 * once): the checkpoint moves on as chunks are confirmed, not only whole pages (a page can be 1 MB) */
 	long first = s->next;
 	s->next += n;
-	push_page(s, s->next, key_of(st, cJSON_GetArrayItem(items, n - 1)));
+	int k = 0;
+	cJSON *it2;
+	cJSON_ArrayForEach(it2, items) {
+		k++;
+		if (k % CP_CHUNK == 0 || k == n)
+			push_page(s, first + k, key_of(st, it2));
+	}
 	pthread_mutex_unlock(&st->mu);
 	long ord = first;
 	char origin[300];
@@ -555,9 +563,12 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 			ctx_warn(ctx, "%s", se.msg);
 		cJSON_Delete(doc);
 	}
+	char skip[80] = "";
+	if (skipped)
+		snprintf(skip, sizeof skip, ", %ld skipped (copied before: checkpoint)", skipped);
 	ctx_note(ctx, "%ld copied from '%s' to '%s'%s%s, %ld rejected, %ld not written, %ld retried, %ld throttles (read "
-	         "%ld, write %ld), %.1f s", ws.written, src, dst, parts ? " (this share)" : "",
-	         skipped ? " (the checkpoint's items skipped)" : "", ws.rejected, ws.not_written, ws.retried,
+	         "%ld, write %ld), %.1f s", ws.written, src, dst, parts ? " (this share)" : "", skip, ws.rejected,
+	         ws.not_written, ws.retried,
 	         ss.throttles + ws.throttles, ss.throttles, ws.throttles, clock_now() - t0);
 	if (!complete)
 		ctx_note(ctx, "checkpoint kept in %s: --resume goes on from there", cpath);
