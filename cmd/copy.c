@@ -30,7 +30,7 @@ struct copy_args {
 
 static const struct opt copy_opts[] = {
 	OPT_F_BOOL(0, "to-local", struct copy_args, to_local, "the destination is the local engine"),
-	OPT_F_BOOL(0, "to-prod", struct copy_args, to_prod, "the destination is AWS (confirmed: --yes or the table name)"),
+	OPT_F_BOOL(0, "to-prod", struct copy_args, to_prod, "the destination is AWS (prod: writing there is confirmed)"),
 	OPT_F_STR(0, "to-endpoint-url", struct copy_args, to_endpoint_url, "URL", "the destination's endpoint"),
 	OPT_F_STR(0, "to-region", struct copy_args, to_region, "REGION", "the destination's region"),
 	OPT_F_STR(0, "to-profile", struct copy_args, to_profile, "PROFILE", "the destination's profile (another account)"),
@@ -61,7 +61,8 @@ const struct cmd cmd_def_copy = {
 	"copy", cmd_copy, CMD_AWS, "copy a table (schema and items) to another environment, account or name",
 	"ddb copy SRC [DST] [--to-local|--to-prod] [--to-endpoint-url URL] [--to-region R] [--to-profile P]\n"
 	"         [--to-namespace NS] [--schema-only|--data-only] [--segments N] [--segment I/N] [--concurrency N]\n"
-	"         [--max-wcu N] [--max-rcu N] [--checkpoint FILE] [--resume] [--rejects FILE] [--plan]",
+	"         [--max-wcu N] [--max-rcu N] [--max-retries N] [--checkpoint FILE] [--resume] [--rejects FILE] [--plan]\n"
+	"         [--wait-timeout SEC]",
 	copy_opts,
 	"Copies table SRC to DST (default: the same name).  The global options choose the source; --to-local, "
 	"--to-prod, --to-endpoint-url, --to-region, --to-profile and --to-namespace choose the destination, each "

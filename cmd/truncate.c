@@ -60,7 +60,8 @@ static int truncate_destructive(const struct ctx *ctx, const void *args, int npo
 
 const struct cmd cmd_def_truncate = {
 	"truncate", cmd_truncate, CMD_AWS | CMD_DESTRUCTIVE | CMD_ASKS, "delete every item of tables, keeping them",
-	"ddb truncate TABLE... [--segments N] [--segment I/N] [--concurrency N] [--max-wcu N] [--max-rcu N] [--plan]\n"
+	"ddb truncate TABLE... [--segments N] [--segment I/N] [--concurrency N] [--max-wcu N] [--max-rcu N]\n"
+	"         [--max-retries N] [--plan]\n"
 	"ddb truncate TABLE... --recreate [--wait-timeout SEC]",
 	truncate_opts,
 	"Deletes every item and keeps the table: a parallel scan reading only the key attributes feeds batch deletes "
