@@ -1,6 +1,7 @@
 /* import.c — ddb import DIR|FILE... [--table NAME]: create the table from an export's schema.json when it is missing
  * (schema-load's own code), then write every item of the export (lib/exportfmt's verified reader) through the batch
  * writer (lib/bwriter), with a checkpoint so that --resume finishes an interrupted run. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,7 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	struct capacity_bucket wcu;
 	struct bwriter *w = NULL;
 	struct bwriter_stats ws;
+	struct schema **schemas = NULL;
 	char **names = NULL, *dest = NULL, *cpath = NULL, *wire = NULL;
 	cJSON *ids = NULL;
 	long items = 0, skipped = 0;
@@ -368,43 +370,19 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	}
 	capacity_bucket_set_rate(&wcu, (double)a.max_wcu);
 
-	/* The tables: each input's (--table, or its schema.json's), created when missing. */
-	names = xcalloc((size_t)npos, sizeof *names);
-	for (int i = 0; i < npos; i++) {
-		struct schema *s = NULL;
-		if (input_schema(ctx, &a, argv[i + 1], &s, &names[i], &e) < 0)
+	/* The inputs exist; each one's table (--table, or its schema.json's). */
+	for (int i = 1; i <= npos; i++) {
+		struct stat sb;
+		if (stat(argv[i], &sb) < 0) {
+			err_set(&e, ERR_NOINPUT, "%s: %s", argv[i], strerror(errno));
 			goto fail;
-		int seen = 0;
-		for (int j = 0; j < i; j++)
-			seen |= !strcmp(names[j], names[i]);
-		if (!seen) {
-			char *tw = ctx_table_wire(ctx, names[i]);
-			struct table_desc d = TABLE_DESC_INIT;
-			int r = table_describe(ctx, tw, &d, &e);
-			table_desc_release(&d);
-			free(tw);
-			if (r < 0) {
-				schema_free(s);
-				goto fail;
-			}
-			if (r == 1 && (!s || a.no_create)) {
-				schema_free(s);
-				err_set(&e, ERR_NOINPUT, "table '%s' does not exist%s", names[i],
-				        a.no_create ? " (--no-create)" : " and no schema.json says how to create it");
-				goto fail;
-			}
-			if (r == 1) {
-				int created;
-				if (schema_load_ensure(ctx, s, a.wait_timeout, &created, &e) < 0) {
-					schema_free(s);
-					goto fail;
-				}
-				if (created)
-					ctx_note(ctx, "created table '%s' from %s's schema.json", names[i], argv[i + 1]);
-			}
 		}
-		schema_free(s);
 	}
+	names = xcalloc((size_t)npos, sizeof *names);
+	schemas = xcalloc((size_t)npos, sizeof *schemas);
+	for (int i = 0; i < npos; i++)
+		if (input_schema(ctx, &a, argv[i + 1], &schemas[i], &names[i], &e) < 0)
+			goto fail;
 
 	/* The checkpoint: what this run is for, and on --resume what is already confirmed. */
 	wire = ctx_table_wire(ctx, names[0]);
@@ -422,6 +400,35 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 		cJSON_Delete(doc);
 		if (r < 0)
 			goto fail;
+	}
+
+	/* Missing tables are created (after the checkpoint is checked: a refused --resume creates nothing). */
+	for (int i = 0; i < npos; i++) {
+		struct schema *s = schemas[i];
+		int seen = 0;
+		for (int j = 0; j < i; j++)
+			seen |= !strcmp(names[j], names[i]);
+		if (seen)
+			continue;
+		char *tw = ctx_table_wire(ctx, names[i]);
+		struct table_desc d = TABLE_DESC_INIT;
+		int r = table_describe(ctx, tw, &d, &e);
+		table_desc_release(&d);
+		free(tw);
+		if (r < 0)
+			goto fail;
+		if (r == 1 && (!s || a.no_create)) {
+			err_set(&e, ERR_NOINPUT, "table '%s' does not exist%s", names[i],
+			        a.no_create ? " (--no-create)" : " and no schema.json says how to create it");
+			goto fail;
+		}
+		if (r == 1) {
+			int created;
+			if (schema_load_ensure(ctx, s, a.wait_timeout, &created, &e) < 0)
+				goto fail;
+			if (created)
+				ctx_note(ctx, "created table '%s' from %s's schema.json", names[i], argv[i + 1]);
+		}
 	}
 
 	struct bwriter_opts wo = { (int)a.concurrency, (int)a.max_retries, a.rejects, a.max_wcu ? &wcu : NULL, 1,
@@ -520,6 +527,9 @@ out:
 	for (int i = 0; names && i < npos; i++)
 		free(names[i]);
 	free(names);
+	for (int i = 0; schemas && i < npos; i++)
+		schema_free(schemas[i]);
+	free(schemas);
 	free(dest);
 	free(cpath);
 	free(wire);

@@ -48,6 +48,11 @@ filled() { # WIRE N
 	run -66 "$DDB" copy --namespace "$ns" sss ss3 --data-only
 	run -66 "$DDB" copy --namespace "$ns" nosuch ss4
 	run -64 "$DDB" copy --namespace "$ns" sss ss5 --schema-only --data-only
+	# into prod: --yes, or the name typed on a terminal; refused off one (64), nothing created
+	AWS_ACCESS_KEY_ID=AKIDCOPY AWS_SECRET_ACCESS_KEY=copy-secret run -64 "$DDB" copy --namespace "$ns" sss ss7 --to-prod \
+		--to-region us-east-1 --to-endpoint-url "$dyn" </dev/null
+	assert_output --partial "refusing to copy 'sss' into table 'ss7'"
+	run -1 ddb_raw "$dyn" DescribeTable '{"TableName":"'"${ns}ss7"'"}'
 	run -0 "$DDB" copy --namespace "$ns" sss ss6 --plan
 	assert_output --partial "create the table, then copy"
 	run -1 ddb_raw "$url" DescribeTable '{"TableName":"'"${ns}ss6"'"}'

@@ -55,11 +55,18 @@ exported() { # NAME N: a table NAME of N rich items, exported to $d/exp
 
 @test "import: a damaged data file is exit 65 naming it; a missing input 66" {
 	exported dmg 60
+	# --resume without a checkpoint: refused before any table is created
+	run -66 "$DDB" import --namespace "${ns}y_" --resume "$d/exp"
+	run -1 ddb_raw "$url" DescribeTable '{"TableName":"'"${ns}y_dmg"'"}'
 	f=$(ls "$d"/exp/data/*.json.gz | head -1)
 	printf 'x' | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null
 	run -65 "$DDB" import --namespace "${ns}z_" "$d/exp"
 	assert_output --partial "$(basename "$f")"
 	run -66 "$DDB" import --namespace "$ns" --table xxx "$d/nothere"
+	assert_output --partial "nothere: No such file or directory"
+	# the failed run kept its checkpoint (for its destination): another namespace's --resume is refused
+	run -65 "$DDB" import --namespace "${ns}y_" --resume "$d/exp"
+	assert_output --partial "another destination"
 }
 
 @test "import: --plan prints items, units and cost and creates nothing" {
