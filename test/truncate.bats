@@ -65,3 +65,20 @@ truncate_on() { # URL
 	run -0 "$DDB" truncate --prod --region us-east-1 --endpoint-url "$url" --namespace "$ns" ppp --yes </dev/null
 	assert_equal "$(table_count "$url" "${ns}ppp")" 0
 }
+
+@test "truncate: an engine that ignores Segment is scanned with one segment (noted), and still emptied; export too" {
+	filled "$url" "${ns}bli" 300
+	rm -f "$d/blind.url"
+	python3 "$DDB_TEST_ROOT/test/standins/segment_blind.py" --upstream "$url" --port-file "$d/blind.url" --owner $$ \
+		</dev/null >"$d/blind.log" 2>&1 3>&- &
+	blind_pid=$!
+	wait_for 10 test -s "$d/blind.url"
+	blind=$(<"$d/blind.url")
+	run -0 env DDB_LOCAL_ENDPOINT="$blind" "$DDB" export --namespace "$ns" bli --to "$d/exp" --segments 4
+	assert_output --partial "300 items of 'bli' exported"
+	assert_output --partial "Segment"
+	run -0 env DDB_LOCAL_ENDPOINT="$blind" "$DDB" truncate --namespace "$ns" bli --segments 4
+	assert_output --partial "300 deleted from 'bli'"
+	kill "$blind_pid" 2>/dev/null || true
+	assert_equal "$(table_count "$url" "${ns}bli")" 0
+}
