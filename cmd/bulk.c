@@ -57,7 +57,7 @@ static int optional(struct ctx *ctx, const char *op, const char *key, const char
 cJSON *bulk_table_schema(struct ctx *ctx, const char *wire, const char *shown, const char *name,
                          struct table_desc *d, struct err *e)
 {
-	cJSON *ttl = NULL, *tags = NULL, *schema = NULL;
+	cJSON *ttl = NULL, *tags = NULL, *cb = NULL, *schema = NULL;
 	int rc = table_describe(ctx, wire, d, e);
 	if (rc < 0) {
 		err_prefix(e, "'%s'", shown);
@@ -80,9 +80,24 @@ cJSON *bulk_table_schema(struct ctx *ctx, const char *wire, const char *shown, c
 	}
 	schema = export_schema_from_describe(d->table, ttl, tags ? cJSON_GetObjectItemCaseSensitive(tags, "Tags") : NULL,
 	                                     name, 0, e);
-	if (!schema)
+	if (!schema) {
 		err_prefix(e, "'%s'", shown);
+		goto done;
+	}
+	/* point-in-time recovery (schema-load's extension), so a re-created or copied table keeps it */
+	if (optional(ctx, "DescribeContinuousBackups", "TableName", wire, &cb, e) < 0) {
+		ctx_warn(ctx, "'%s': DescribeContinuousBackups: %s (point-in-time recovery not copied)", shown, e->msg);
+		err_clear(e);
+		cb = NULL;
+	}
+	const cJSON *pd = json_get(json_get(json_get(cb, "ContinuousBackupsDescription"), "PointInTimeRecoveryDescription"),
+	                           "PointInTimeRecoveryStatus");
+	if (cJSON_IsString(pd) && !strcmp(pd->valuestring, "ENABLED")) {
+		cJSON *pitr = cJSON_AddObjectToObject(schema, "PointInTimeRecoverySpecification");
+		cJSON_AddBoolToObject(pitr, "PointInTimeRecoveryEnabled", 1);
+	}
 done:
+	cJSON_Delete(cb);
 	cJSON_Delete(ttl);
 	cJSON_Delete(tags);
 	return schema;
