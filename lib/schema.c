@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "hcl.h"
+#include "json.h"
 
 #define SCHEMA_MAX_FILE ((size_t)16 << 20)
 #define MAX_CAPACITY 999999999999999.0   /* 15 digits: prints exactly through cJSON's %1.15g */
@@ -29,17 +30,6 @@ static void sfmt(char *out, size_t size, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 && size)
 		out[0] = '\0';
-}
-
-static cJSON *get(const cJSON *o, const char *k)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-static const char *get_str(const cJSON *o, const char *k)
-{
-	const cJSON *v = get(o, k);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 /* ---- vars ------------------------------------------------------------------------------- */
@@ -151,159 +141,6 @@ static void lines_add(struct schema *s, const char *path, int line)
 	s->lines[s->nlines].path = xstrdup(path);
 	s->lines[s->nlines].line = line;
 	s->nlines++;
-}
-
-/* ---- line lookup in JSON source --------------------------------------------------------- */
-
-struct jscan { const char *s; size_t n, i; int line; };
-
-static void js_ws(struct jscan *j)
-{
-	while (j->i < j->n) {
-		char c = j->s[j->i];
-		if (c == '\n')
-			j->line++;
-		else if (c != ' ' && c != '\t' && c != '\r')
-			return;
-		j->i++;
-	}
-}
-
-/* At '"': set [*a,*b) to the raw text between the quotes, move past the closing quote. */
-static int js_string(struct jscan *j, size_t *a, size_t *b)
-{
-	if (j->i >= j->n || j->s[j->i] != '"')
-		return -1;
-	*a = ++j->i;
-	while (j->i < j->n && j->s[j->i] != '"') {
-		if (j->s[j->i] == '\\')
-			j->i++;
-		j->i++;
-	}
-	if (j->i >= j->n)
-		return -1;
-	*b = j->i++;
-	return 0;
-}
-
-static int js_skip(struct jscan *j, int depth)
-{
-	size_t a, b;
-	js_ws(j);
-	if (j->i >= j->n || depth > 2000)
-		return -1;
-	if (j->s[j->i] == '"')
-		return js_string(j, &a, &b);
-	if (j->s[j->i] == '{' || j->s[j->i] == '[') {
-		char close = j->s[j->i] == '{' ? '}' : ']';
-		j->i++;
-		js_ws(j);
-		if (j->i < j->n && j->s[j->i] == close) {
-			j->i++;
-			return 0;
-		}
-		for (;;) {
-			if (close == '}') {
-				js_ws(j);
-				if (js_string(j, &a, &b) < 0)
-					return -1;
-				js_ws(j);
-				if (j->i >= j->n || j->s[j->i] != ':')
-					return -1;
-				j->i++;
-			}
-			if (js_skip(j, depth + 1) < 0)
-				return -1;
-			js_ws(j);
-			if (j->i >= j->n)
-				return -1;
-			if (j->s[j->i] == ',') {
-				j->i++;
-				continue;
-			}
-			if (j->s[j->i] == close) {
-				j->i++;
-				return 0;
-			}
-			return -1;
-		}
-	}
-	while (j->i < j->n && !strchr(",]} \t\r\n", j->s[j->i]))
-		j->i++;
-	return 0;
-}
-
-/* Line of the deepest existing part of path ("A.B[2].C") in JSON text; 0 when even the root fails. */
-static int json_path_line(const char *src, size_t len, const char *path)
-{
-	struct jscan j = { src, len, 0, 1 };
-	int best;
-	const char *p = path;
-	js_ws(&j);
-	best = j.line;
-	while (*p) {
-		if (*p == '.')
-			p++;
-		js_ws(&j);
-		if (j.i >= j.n)
-			return best;
-		if (*p == '[') {
-			char *end;
-			long idx = strtol(p + 1, &end, 10), k;
-			if (end == p + 1 || *end != ']' || idx < 0 || j.s[j.i] != '[')
-				return best;
-			p = end + 1;
-			j.i++;
-			for (k = 0;; k++) {
-				js_ws(&j);
-				if (j.i >= j.n || j.s[j.i] == ']')
-					return best;
-				if (k == idx)
-					break;
-				if (js_skip(&j, 0) < 0)
-					return best;
-				js_ws(&j);
-				if (j.i >= j.n || j.s[j.i] != ',')
-					return best;
-				j.i++;
-			}
-			best = j.line;
-		} else {
-			size_t kl = strcspn(p, ".["), a, b;
-			int found = 0;
-			if (j.s[j.i] != '{')
-				return best;
-			j.i++;
-			for (;;) {
-				int kline;
-				js_ws(&j);
-				if (j.i >= j.n || j.s[j.i] == '}')
-					return best;
-				kline = j.line;
-				if (js_string(&j, &a, &b) < 0)
-					return best;
-				js_ws(&j);
-				if (j.i >= j.n || j.s[j.i] != ':')
-					return best;
-				j.i++;
-				if (b - a == kl && !memcmp(j.s + a, p, kl)) {
-					best = kline;
-					found = 1;
-					break;
-				}
-				if (js_skip(&j, 0) < 0)
-					return best;
-				js_ws(&j);
-				if (j.i >= j.n || j.s[j.i] != ',')
-					return best;
-				j.i++;
-			}
-			if (!found)
-				return best;
-			p += kl;
-		}
-	}
-	return best;
 }
 
 int schema_line_of(const struct schema *s, const char *path)
@@ -450,7 +287,7 @@ static int check_object(struct vctx *v, const cJSON *o, const char *path, const 
 static int field(struct vctx *v, const cJSON *o, const char *path, const char *k, int type, int required,
                  const cJSON **out)
 {
-	const cJSON *f = get(o, k);
+	const cJSON *f = json_get(o, k);
 	char p[512];
 	static const char *const tname[] = { "", "a string", "a number", "true or false", "an array", "an object" };
 	int ok;
@@ -897,7 +734,7 @@ int schema_validate(const struct schema *s, struct err *e)
 			goto out;
 		}
 		for (b = f->child; b != a; b = b->next) {
-			if (!strcmp(get_str(b, "Key"), k->valuestring)) {
+			if (!strcmp(json_get_string(b, "Key"), k->valuestring)) {
 				join(pp, sizeof pp, p, "Key");
 				verr(&v, pp, "tag '%s' given twice", k->valuestring);
 				goto out;
@@ -938,7 +775,7 @@ out:
 static void schema_finish(struct schema *s)
 {
 	const cJSON *t, *p;
-	s->table = xstrdup(get_str(s->doc, "TableName"));
+	s->table = xstrdup(json_get_string(s->doc, "TableName"));
 	s->create = cJSON_Duplicate(s->doc, 1);
 	if (!s->create) {
 		fprintf(stderr, "ddb: out of memory\n");
@@ -946,16 +783,16 @@ static void schema_finish(struct schema *s)
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(s->create, "TimeToLiveSpecification");
 	cJSON_DeleteItemFromObjectCaseSensitive(s->create, "PointInTimeRecoverySpecification");
-	if ((t = get(s->doc, "TimeToLiveSpecification"))) {
+	if ((t = json_get(s->doc, "TimeToLiveSpecification"))) {
 		s->has_ttl = 1;
-		s->ttl_enabled = cJSON_IsTrue(get(t, "Enabled"));
-		if (get_str(t, "AttributeName"))
-			s->ttl_attr = xstrdup(get_str(t, "AttributeName"));
+		s->ttl_enabled = cJSON_IsTrue(json_get(t, "Enabled"));
+		if (json_get_string(t, "AttributeName"))
+			s->ttl_attr = xstrdup(json_get_string(t, "AttributeName"));
 	}
-	if ((p = get(s->doc, "PointInTimeRecoverySpecification"))) {
-		const cJSON *d = get(p, "RecoveryPeriodInDays");
+	if ((p = json_get(s->doc, "PointInTimeRecoverySpecification"))) {
+		const cJSON *d = json_get(p, "RecoveryPeriodInDays");
 		s->has_pitr = 1;
-		s->pitr_enabled = cJSON_IsTrue(get(p, "PointInTimeRecoveryEnabled"));
+		s->pitr_enabled = cJSON_IsTrue(json_get(p, "PointInTimeRecoveryEnabled"));
 		s->pitr_days = cJSON_IsNumber(d) && d->valuedouble >= 0 && d->valuedouble <= 1e6 ? (int)d->valuedouble : 0;
 	}
 }
@@ -1833,7 +1670,7 @@ static struct schema *tf_gsi_table(struct tfc *c, const struct hcl_attr *a, stru
 	if (tf_string(c, a, &name) < 0)
 		return NULL;
 	for (k = 0; k < got->n; k++) {
-		if (!strcmp(get_str(got->v[k]->doc, "TableName"), name)) {
+		if (!strcmp(json_get_string(got->v[k]->doc, "TableName"), name)) {
 			free(name);
 			return got->v[k];
 		}
@@ -1850,10 +1687,10 @@ static int tf_gsi_attrdef(struct tfc *c, int line, struct schema *t, const char 
 	int n = 0;
 	char p[64];
 	cJSON_ArrayForEach(d, defs) {
-		if (get_str(d, "AttributeName") && !strcmp(get_str(d, "AttributeName"), name)) {
-			if (type && get_str(d, "AttributeType") && strcmp(get_str(d, "AttributeType"), type))
+		if (json_get_string(d, "AttributeName") && !strcmp(json_get_string(d, "AttributeName"), name)) {
+			if (type && json_get_string(d, "AttributeType") && strcmp(json_get_string(d, "AttributeType"), type))
 				return tferr(c, line, "attribute '%.60s' is type %s here but %s in aws_dynamodb_table.%s", name,
-				             type, get_str(d, "AttributeType"), t->tf_name);
+				             type, json_get_string(d, "AttributeType"), t->tf_name);
 			return 0;
 		}
 		n++;
@@ -2414,7 +2251,7 @@ int schema_set_prefix(struct schema *s, const char *prefix, struct err *e)
 
 const char *schema_wire_name(const struct schema *s)
 {
-	const char *n = get_str(s->create, "TableName");
+	const char *n = json_get_string(s->create, "TableName");
 	return n ? n : s->table;
 }
 
@@ -2424,7 +2261,7 @@ const char *schema_wire_name(const struct schema *s)
 /* A number from a live response: a cJSON number, a raw number node (lib/json.c) or a numeric string. */
 static int live_num(const cJSON *o, const char *k, long long *out)
 {
-	const cJSON *v = get(o, k);
+	const cJSON *v = json_get(o, k);
 	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;   /* a server's number: in range before it becomes an integer */
 		*out = d >= 0 && d < 9e18 ? (long long)d : 0;
@@ -2443,14 +2280,14 @@ static int live_num(const cJSON *o, const char *k, long long *out)
 
 static const cJSON *unwrap(const cJSON *o, const char *k)
 {
-	const cJSON *in = get(o, k);
+	const cJSON *in = json_get(o, k);
 	return cJSON_IsObject(in) ? in : o;
 }
 
 static const char *live_billing(const cJSON *t)
 {
-	const char *b = get_str(get(t, "BillingModeSummary"), "BillingMode");
-	const cJSON *pt = get(t, "ProvisionedThroughput");
+	const char *b = json_get_string(json_get(t, "BillingModeSummary"), "BillingMode");
+	const cJSON *pt = json_get(t, "ProvisionedThroughput");
 	long long r, w;
 	if (b)
 		return b;
@@ -2464,9 +2301,9 @@ static const char *attr_type(const cJSON *defs, const char *name)
 {
 	const cJSON *d;
 	cJSON_ArrayForEach(d, defs) {
-		const char *n = get_str(d, "AttributeName");
+		const char *n = json_get_string(d, "AttributeName");
 		if (n && !strcmp(n, name))
-			return get_str(d, "AttributeType");
+			return json_get_string(d, "AttributeType");
 	}
 	return NULL;
 }
@@ -2477,7 +2314,7 @@ static void keys_desc(struct buf *b, const cJSON *ks)
 	const cJSON *k;
 	int first = 1;
 	cJSON_ArrayForEach(k, ks) {
-		const char *n = get_str(k, "AttributeName"), *t = get_str(k, "KeyType");
+		const char *n = json_get_string(k, "AttributeName"), *t = json_get_string(k, "KeyType");
 		buf_addf(b, "%s%s %s", first ? "" : ", ", n ? n : "?", t ? t : "?");
 		first = 0;
 	}
@@ -2485,10 +2322,10 @@ static void keys_desc(struct buf *b, const cJSON *ks)
 
 static void index_desc(struct buf *b, const cJSON *ix)
 {
-	const cJSON *pr = get(ix, "Projection"), *nk = get(pr, "NonKeyAttributes"), *a;
-	const char *pt = get_str(pr, "ProjectionType");
+	const cJSON *pr = json_get(ix, "Projection"), *nk = json_get(pr, "NonKeyAttributes"), *a;
+	const char *pt = json_get_string(pr, "ProjectionType");
 	buf_addc(b, '(');
-	keys_desc(b, get(ix, "KeySchema"));
+	keys_desc(b, json_get(ix, "KeySchema"));
 	buf_addf(b, ", %s", pt ? pt : "ALL");
 	if (nk) {
 		int first = 1;
@@ -2506,8 +2343,8 @@ static int same_keys(const cJSON *ka, const cJSON *defa, const cJSON *kb, const 
 {
 	const cJSON *a = ka ? ka->child : NULL, *b = kb ? kb->child : NULL;
 	for (; a && b; a = a->next, b = b->next) {
-		const char *na = get_str(a, "AttributeName"), *nb = get_str(b, "AttributeName");
-		const char *ta = get_str(a, "KeyType"), *tb = get_str(b, "KeyType"), *xa, *xb;
+		const char *na = json_get_string(a, "AttributeName"), *nb = json_get_string(b, "AttributeName");
+		const char *ta = json_get_string(a, "KeyType"), *tb = json_get_string(b, "KeyType"), *xa, *xb;
 		if (!na || !nb || !ta || !tb || strcmp(na, nb) || strcmp(ta, tb))
 			return 0;
 		xa = attr_type(defa, na);
@@ -2529,10 +2366,10 @@ static int in_list(const cJSON *arr, const char *s)
 
 static int same_projection(const cJSON *a, const cJSON *b)
 {
-	const char *ta = get_str(get(a, "Projection"), "ProjectionType");
-	const char *tb = get_str(get(b, "Projection"), "ProjectionType");
-	const cJSON *na = get(get(a, "Projection"), "NonKeyAttributes");
-	const cJSON *nb = get(get(b, "Projection"), "NonKeyAttributes");
+	const char *ta = json_get_string(json_get(a, "Projection"), "ProjectionType");
+	const char *tb = json_get_string(json_get(b, "Projection"), "ProjectionType");
+	const cJSON *na = json_get(json_get(a, "Projection"), "NonKeyAttributes");
+	const cJSON *nb = json_get(json_get(b, "Projection"), "NonKeyAttributes");
 	const cJSON *x;
 	if (strcmp(ta ? ta : "ALL", tb ? tb : "ALL"))
 		return 0;
@@ -2548,7 +2385,7 @@ static const cJSON *find_index(const cJSON *arr, const char *name)
 {
 	const cJSON *ix;
 	cJSON_ArrayForEach(ix, arr) {
-		const char *n = get_str(ix, "IndexName");
+		const char *n = json_get_string(ix, "IndexName");
 		if (n && !strcmp(n, name))
 			return ix;
 	}
@@ -2627,33 +2464,33 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	if (!cJSON_IsObject(live))
 		return err_set(e, ERR_DATA, "describe-table: the response is not a JSON object");
 	t = unwrap(live, "Table");
-	if (!cJSON_IsArray(get(t, "KeySchema")))
+	if (!cJSON_IsArray(json_get(t, "KeySchema")))
 		return err_set(e, ERR_DATA, "describe-table: the response has no KeySchema");
-	sdefs = get(doc, "AttributeDefinitions");
-	ldefs = get(t, "AttributeDefinitions");
-	sg = get(doc, "GlobalSecondaryIndexes");
-	lg = get(t, "GlobalSecondaryIndexes");
+	sdefs = json_get(doc, "AttributeDefinitions");
+	ldefs = json_get(t, "AttributeDefinitions");
+	sg = json_get(doc, "GlobalSecondaryIndexes");
+	lg = json_get(t, "GlobalSecondaryIndexes");
 	if (s->ignore & SCHEMA_IGN_GSI)
 		sg = lg = NULL;   /* lifecycle ignore_changes: no GSI is added, updated or reported */
-	sl = get(doc, "LocalSecondaryIndexes");
-	ll = get(t, "LocalSecondaryIndexes");
+	sl = json_get(doc, "LocalSecondaryIndexes");
+	ll = json_get(t, "LocalSecondaryIndexes");
 
 	/* 1. what cannot change in place */
-	if (!same_keys(get(doc, "KeySchema"), sdefs, get(t, "KeySchema"), ldefs)) {
+	if (!same_keys(json_get(doc, "KeySchema"), sdefs, json_get(t, "KeySchema"), ldefs)) {
 		buf_adds(&line, "! key schema differs: live ");
-		keys_desc(&line, get(t, "KeySchema"));
+		keys_desc(&line, json_get(t, "KeySchema"));
 		buf_adds(&line, "; schema ");
-		keys_desc(&line, get(doc, "KeySchema"));
+		keys_desc(&line, json_get(doc, "KeySchema"));
 		buf_adds(&line, " (needs --recreate)");
 		plan_add(plan, SCHEMA_CH_KEY_SCHEMA, NULL, NULL, &line);
 	}
 	cJSON_ArrayForEach(ix, sl) {
-		const char *n = get_str(ix, "IndexName");
+		const char *n = json_get_string(ix, "IndexName");
 		const cJSON *l = n ? find_index(ll, n) : NULL;
 		if (!l) {
 			buf_addf(&line, "! LSI %s is not on the live table (local indexes need --recreate)", n ? n : "?");
 			plan_add(plan, SCHEMA_CH_LSI, NULL, NULL, &line);
-		} else if (!same_keys(get(ix, "KeySchema"), sdefs, get(l, "KeySchema"), ldefs) || !same_projection(ix, l)) {
+		} else if (!same_keys(json_get(ix, "KeySchema"), sdefs, json_get(l, "KeySchema"), ldefs) || !same_projection(ix, l)) {
 			buf_addf(&line, "! LSI %s differs: live ", n);
 			index_desc(&line, l);
 			buf_adds(&line, ", schema ");
@@ -2663,16 +2500,16 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 		}
 	}
 	cJSON_ArrayForEach(ix, ll) {
-		const char *n = get_str(ix, "IndexName");
+		const char *n = json_get_string(ix, "IndexName");
 		if (n && !find_index(sl, n)) {
 			buf_addf(&line, "! LSI %s is on the live table but not in the schema (needs --recreate)", n);
 			plan_add(plan, SCHEMA_CH_LSI, NULL, NULL, &line);
 		}
 	}
 	cJSON_ArrayForEach(ix, sg) {
-		const char *n = get_str(ix, "IndexName");
+		const char *n = json_get_string(ix, "IndexName");
 		const cJSON *l = n ? find_index(lg, n) : NULL;
-		if (l && (!same_keys(get(ix, "KeySchema"), sdefs, get(l, "KeySchema"), ldefs) || !same_projection(ix, l))) {
+		if (l && (!same_keys(json_get(ix, "KeySchema"), sdefs, json_get(l, "KeySchema"), ldefs) || !same_projection(ix, l))) {
 			buf_addf(&line, "! GSI %s differs: live ", n);
 			index_desc(&line, l);
 			buf_adds(&line, ", schema ");
@@ -2683,7 +2520,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	}
 
 	/* 2. billing and throughput */
-	want_billing = get_str(doc, "BillingMode");
+	want_billing = json_get_string(doc, "BillingMode");
 	if (!want_billing)
 		want_billing = "PROVISIONED";
 	have_billing = live_billing(t);
@@ -2695,11 +2532,11 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 		buf_addf(&line, "~ billing %s -> %s", have_billing, want_billing);
 		if (!strcmp(want_billing, "PROVISIONED")) {
 			cJSON *upd = NULL;
-			tp_text(a, sizeof a, get(doc, "ProvisionedThroughput"));
+			tp_text(a, sizeof a, json_get(doc, "ProvisionedThroughput"));
 			buf_addf(&line, " (%s)", a);
-			cJSON_AddItemToObject(r, "ProvisionedThroughput", tp_only(get(doc, "ProvisionedThroughput")));
+			cJSON_AddItemToObject(r, "ProvisionedThroughput", tp_only(json_get(doc, "ProvisionedThroughput")));
 			cJSON_ArrayForEach(ix, sg) {
-				const char *n = get_str(ix, "IndexName");
+				const char *n = json_get_string(ix, "IndexName");
 				cJSON *u, *in;
 				if (!n || !find_index(lg, n))
 					continue;
@@ -2708,19 +2545,19 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 				u = cJSON_CreateObject();
 				in = cJSON_AddObjectToObject(u, "Update");
 				cJSON_AddStringToObject(in, "IndexName", n);
-				cJSON_AddItemToObject(in, "ProvisionedThroughput", tp_only(get(ix, "ProvisionedThroughput")));
+				cJSON_AddItemToObject(in, "ProvisionedThroughput", tp_only(json_get(ix, "ProvisionedThroughput")));
 				cJSON_AddItemToArray(upd, u);
 			}
 		}
 		plan_add(plan, SCHEMA_CH_BILLING, "UpdateTable", r, &line);
 	} else if (!strcmp(want_billing, "PROVISIONED")) {
-		const cJSON *lpt = get(t, "ProvisionedThroughput");
-		cJSON *spt = get(doc, "ProvisionedThroughput") ? dup(get(doc, "ProvisionedThroughput")) : NULL;
+		const cJSON *lpt = json_get(t, "ProvisionedThroughput");
+		cJSON *spt = json_get(doc, "ProvisionedThroughput") ? dup(json_get(doc, "ProvisionedThroughput")) : NULL;
 		/* lifecycle ignore_changes: an ignored half is whatever the live table has */
-		if (spt && (s->ignore & SCHEMA_IGN_READ) && get(lpt, "ReadCapacityUnits"))
-			cJSON_ReplaceItemInObjectCaseSensitive(spt, "ReadCapacityUnits", dup(get(lpt, "ReadCapacityUnits")));
-		if (spt && (s->ignore & SCHEMA_IGN_WRITE) && get(lpt, "WriteCapacityUnits"))
-			cJSON_ReplaceItemInObjectCaseSensitive(spt, "WriteCapacityUnits", dup(get(lpt, "WriteCapacityUnits")));
+		if (spt && (s->ignore & SCHEMA_IGN_READ) && json_get(lpt, "ReadCapacityUnits"))
+			cJSON_ReplaceItemInObjectCaseSensitive(spt, "ReadCapacityUnits", dup(json_get(lpt, "ReadCapacityUnits")));
+		if (spt && (s->ignore & SCHEMA_IGN_WRITE) && json_get(lpt, "WriteCapacityUnits"))
+			cJSON_ReplaceItemInObjectCaseSensitive(spt, "WriteCapacityUnits", dup(json_get(lpt, "WriteCapacityUnits")));
 		if (!same_tp(spt, lpt)) {
 			cJSON *r = update_req(s);
 			tp_text(a, sizeof a, lpt);
@@ -2731,17 +2568,17 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 		}
 		cJSON_Delete(spt);
 		cJSON_ArrayForEach(ix, sg) {
-			const char *n = get_str(ix, "IndexName");
+			const char *n = json_get_string(ix, "IndexName");
 			const cJSON *l = n ? find_index(lg, n) : NULL;
-			if (l && !same_tp(get(ix, "ProvisionedThroughput"), get(l, "ProvisionedThroughput"))) {
+			if (l && !same_tp(json_get(ix, "ProvisionedThroughput"), json_get(l, "ProvisionedThroughput"))) {
 				cJSON *r = update_req(s), *u, *in;
-				tp_text(a, sizeof a, get(l, "ProvisionedThroughput"));
-				tp_text(b, sizeof b, get(ix, "ProvisionedThroughput"));
+				tp_text(a, sizeof a, json_get(l, "ProvisionedThroughput"));
+				tp_text(b, sizeof b, json_get(ix, "ProvisionedThroughput"));
 				buf_addf(&line, "~ GSI %s throughput %s -> %s", n, a, b);
 				u = cJSON_CreateObject();
 				in = cJSON_AddObjectToObject(u, "Update");
 				cJSON_AddStringToObject(in, "IndexName", n);
-				cJSON_AddItemToObject(in, "ProvisionedThroughput", tp_only(get(ix, "ProvisionedThroughput")));
+				cJSON_AddItemToObject(in, "ProvisionedThroughput", tp_only(json_get(ix, "ProvisionedThroughput")));
 				cJSON_AddItemToArray(cJSON_AddArrayToObject(r, "GlobalSecondaryIndexUpdates"), u);
 				plan_add(plan, SCHEMA_CH_GSI_THROUGHPUT, "UpdateTable", r, &line);
 			}
@@ -2750,18 +2587,18 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 
 	/* 3. new and extra GSIs */
 	cJSON_ArrayForEach(ix, sg) {
-		const char *n = get_str(ix, "IndexName");
+		const char *n = json_get_string(ix, "IndexName");
 		const cJSON *k;
 		cJSON *r, *defs, *u;
 		if (!n || find_index(lg, n))
 			continue;
 		r = update_req(s);
 		defs = cJSON_AddArrayToObject(r, "AttributeDefinitions");
-		cJSON_ArrayForEach(k, get(ix, "KeySchema")) {
-			const char *an = get_str(k, "AttributeName");
+		cJSON_ArrayForEach(k, json_get(ix, "KeySchema")) {
+			const char *an = json_get_string(k, "AttributeName");
 			const cJSON *d;
 			cJSON_ArrayForEach(d, sdefs) {
-				if (an && !strcmp(get_str(d, "AttributeName"), an))
+				if (an && !strcmp(json_get_string(d, "AttributeName"), an))
 					cJSON_AddItemToArray(defs, dup(d));
 			}
 		}
@@ -2773,7 +2610,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 		plan_add(plan, SCHEMA_CH_GSI_ADD, "UpdateTable", r, &line);
 	}
 	cJSON_ArrayForEach(ix, lg) {
-		const char *n = get_str(ix, "IndexName");
+		const char *n = json_get_string(ix, "IndexName");
 		cJSON *r, *u, *in;
 		struct schema_change *c;
 		if (!n || find_index(sg, n))
@@ -2791,12 +2628,12 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	}
 
 	/* 4. streams */
-	if ((x = get(doc, "StreamSpecification")) && !(s->ignore & SCHEMA_IGN_STREAM)) {
-		int want = cJSON_IsTrue(get(x, "StreamEnabled"));
-		const char *wview = get_str(x, "StreamViewType");
-		const cJSON *ls = get(t, "StreamSpecification");
-		int have = cJSON_IsTrue(get(ls, "StreamEnabled"));
-		const char *hview = get_str(ls, "StreamViewType");
+	if ((x = json_get(doc, "StreamSpecification")) && !(s->ignore & SCHEMA_IGN_STREAM)) {
+		int want = cJSON_IsTrue(json_get(x, "StreamEnabled"));
+		const char *wview = json_get_string(x, "StreamViewType");
+		const cJSON *ls = json_get(t, "StreamSpecification");
+		int have = cJSON_IsTrue(json_get(ls, "StreamEnabled"));
+		const char *hview = json_get_string(ls, "StreamViewType");
 		if (have && (!want || (wview && hview && strcmp(wview, hview)))) {
 			cJSON *r = update_req(s), *ss = cJSON_AddObjectToObject(r, "StreamSpecification");
 			cJSON_AddBoolToObject(ss, "StreamEnabled", 0);
@@ -2812,7 +2649,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 			cJSON_AddBoolToObject(ss, "StreamEnabled", 1);
 			if (wview)
 				cJSON_AddStringToObject(ss, "StreamViewType", wview);
-			buf_addf(&line, "~ stream %s -> %s", hview && cJSON_IsTrue(get(ls, "StreamEnabled")) ? hview : "off",
+			buf_addf(&line, "~ stream %s -> %s", hview && cJSON_IsTrue(json_get(ls, "StreamEnabled")) ? hview : "off",
 			         wview ? wview : "on");
 			plan_add(plan, SCHEMA_CH_STREAM, "UpdateTable", r, &line);
 		}
@@ -2821,7 +2658,7 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	/* 5. TTL and point-in-time recovery */
 	if (s->has_ttl && live_ttl && !(s->ignore & SCHEMA_IGN_TTL)) {
 		const cJSON *lt = unwrap(live_ttl, "TimeToLiveDescription");
-		const char *st = get_str(lt, "TimeToLiveStatus"), *hattr = get_str(lt, "AttributeName");
+		const char *st = json_get_string(lt, "TimeToLiveStatus"), *hattr = json_get_string(lt, "AttributeName");
 		int have = st && (!strcmp(st, "ENABLED") || !strcmp(st, "ENABLING"));
 		int want = s->ttl_enabled && s->ttl_attr;
 		if (have && hattr && (!want || strcmp(hattr, s->ttl_attr))) {
@@ -2843,8 +2680,8 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	}
 	if (s->has_pitr && live_cb && !(s->ignore & SCHEMA_IGN_PITR)) {
 		const cJSON *cb = unwrap(live_cb, "ContinuousBackupsDescription");
-		const cJSON *pd = get(cb, "PointInTimeRecoveryDescription");
-		const char *st = get_str(pd, "PointInTimeRecoveryStatus");
+		const cJSON *pd = json_get(cb, "PointInTimeRecoveryDescription");
+		const char *st = json_get_string(pd, "PointInTimeRecoveryStatus");
 		int have = st && !strcmp(st, "ENABLED");
 		long long days = 0;
 		int days_differ = s->pitr_enabled && have && s->pitr_days &&
@@ -2863,8 +2700,8 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 	}
 
 	/* 6. the rest of what UpdateTable changes */
-	if ((x = get(doc, "DeletionProtectionEnabled")) && !(s->ignore & SCHEMA_IGN_DP)) {
-		int want = cJSON_IsTrue(x), have = cJSON_IsTrue(get(t, "DeletionProtectionEnabled"));
+	if ((x = json_get(doc, "DeletionProtectionEnabled")) && !(s->ignore & SCHEMA_IGN_DP)) {
+		int want = cJSON_IsTrue(x), have = cJSON_IsTrue(json_get(t, "DeletionProtectionEnabled"));
 		if (want != have) {
 			cJSON *r = update_req(s);
 			cJSON_AddBoolToObject(r, "DeletionProtectionEnabled", want);
@@ -2872,8 +2709,8 @@ int schema_plan(const struct schema *s, const cJSON *live, const cJSON *live_ttl
 			plan_add(plan, SCHEMA_CH_DELETION_PROTECTION, "UpdateTable", r, &line);
 		}
 	}
-	if (get_str(doc, "TableClass") && !(s->ignore & SCHEMA_IGN_CLASS)) {
-		const char *want = get_str(doc, "TableClass"), *have = get_str(get(t, "TableClassSummary"), "TableClass");
+	if (json_get_string(doc, "TableClass") && !(s->ignore & SCHEMA_IGN_CLASS)) {
+		const char *want = json_get_string(doc, "TableClass"), *have = json_get_string(json_get(t, "TableClassSummary"), "TableClass");
 		if (!have)
 			have = "STANDARD";
 		if (strcmp(want, have)) {
