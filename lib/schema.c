@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "fuzzy.h"
 #include "hcl.h"
 #include "json.h"
 
@@ -193,39 +194,13 @@ static int verr(struct vctx *v, const char *path, const char *fmt, ...)
 	return err_set(v->e, ERR_DATA, "%s:%d: %s", v->s->file, line, msg);
 }
 
-static size_t lev(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, d[65];
-	if (la > 64 || lb > 64)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		d[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t prev = d[0], tmp;
-		d[0] = i;
-		for (j = 1; j <= lb; j++) {
-			char ca = a[i - 1], cb = b[j - 1];
-			size_t cost;
-			if (ca >= 'A' && ca <= 'Z') ca = (char)(ca - 'A' + 'a');
-			if (cb >= 'A' && cb <= 'Z') cb = (char)(cb - 'A' + 'a');
-			cost = ca == cb ? 0 : 1;
-			tmp = d[j];
-			d[j] = d[j] + 1 < d[j - 1] + 1 ? d[j] + 1 : d[j - 1] + 1;
-			if (prev + cost < d[j])
-				d[j] = prev + cost;
-			prev = tmp;
-		}
-	}
-	return d[lb];
-}
-
 /* The closest of names to word, or NULL when none is close. */
 static const char *did_you_mean(const char *word, const char *const *names)
 {
 	const char *best = NULL;
 	size_t bd = 99, i, wl = strlen(word);
 	for (i = 0; names[i]; i++) {
-		size_t d = lev(word, names[i]);
+		size_t d = edit_distance_nocase(word, names[i]);
 		if (d < bd) {
 			bd = d;
 			best = names[i];
