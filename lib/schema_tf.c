@@ -3,6 +3,7 @@
 #include "schema.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,121 +168,267 @@ static int tf_int(struct tfc *c, const struct hcl_attr *a, long long *out)
 	return rc;
 }
 
+/* *out: a new array, only when every element is a string (nothing is left to free on error). */
 static int tf_string_list(struct tfc *c, const struct hcl_attr *a, cJSON **out)
 {
 	size_t i;
+	cJSON *list;
 	if (a->value->kind != HCL_LIST)
 		return a->value->kind == HCL_EXPR
 		       ? tferr(c, a->line, "'%s': '%.60s' is not supported here: a list of strings is needed", a->name,
 		               a->value->str)
 		       : tferr(c, a->line, "'%s' must be a list of strings, not %s", a->name, hcl_kind_name(a->value->kind));
-	*out = cJSON_CreateArray();
+	list = cJSON_CreateArray();
 	for (i = 0; i < a->value->n; i++) {
 		struct buf b = BUF_INIT;
 		if (a->value->items[i]->kind == HCL_LIST || a->value->items[i]->kind == HCL_OBJECT) {
-			cJSON_Delete(*out);
+			cJSON_Delete(list);
 			return tferr(c, a->value->items[i]->line, "'%s' must be a list of strings", a->name);
 		}
 		if (tf_text(c, a->name, a->value->items[i], &b) < 0) {
 			buf_release(&b);
-			cJSON_Delete(*out);
+			cJSON_Delete(list);
 			return -1;
 		}
-		cJSON_AddItemToArray(*out, cJSON_CreateString(buf_cstr(&b)));
+		cJSON_AddItemToArray(list, cJSON_CreateString(buf_cstr(&b)));
 		buf_release(&b);
 	}
+	*out = list;
 	return 0;
 }
 
-/* Look for name among names; error with a suggestion when absent. */
-static int tf_known(struct tfc *c, int line, const char *what, const char *name, const char *const *names)
+/* ---- reading a block by a table of its arguments and blocks ------------------------------------------ */
+
+/* How an argument is read.  Values go into the struct the block is read into, at the offsets of its struct tf_arg. */
+enum tf_kind {
+	TF_STR,      /* a string (literal, var.NAME, "${var.NAME}"): char * */
+	TF_INT,      /* a whole number: long long */
+	TF_BOOL,     /* true or false: int */
+	TF_LIST,     /* a list of strings: cJSON * (an array) */
+	TF_TAGS,     /* a map of strings: cJSON * (a Tags array) */
+	TF_SKIP,     /* accepted, not used here (provider, depends_on, table_name) */
+	TF_REFUSE,   /* "'x' is not supported by ddb" */
+};
+
+#define NO (-1)
+#define OF(T, m) ((int)offsetof(struct T, m))
+
+struct tf_arg {
+	const char *name;
+	enum tf_kind kind;
+	int val;     /* offset of the value, or NO */
+	int given;   /* offset of an int set to 1 when the argument is there, or NO */
+	int line;    /* offset of the int that records the argument's line, or NO */
+	int weak;    /* 1: record the line only while that int is still 0 */
+};
+
+struct tf_shape;
+
+/* A block inside a block: read by a shape into the same struct, or by a function; with neither (and not refused),
+ * accepted and skipped. */
+struct tf_sub {
+	const char *name;
+	const struct tf_shape *shape;
+	int (*read)(struct tfc *c, const struct hcl_block *b, void *obj);
+	int seen;              /* offset of an int: a second block of this kind is an error; or NO */
+	int line;              /* offset of the int that records the block's line, or NO */
+	const char *refused;   /* not NULL: the block is an error "'name' <refused>" */
+};
+
+struct tf_shape {
+	const char *what;            /* an unknown argument is "unknown <what> 'x'"; NULL: the block's type */
+	const struct tf_arg *args;   /* ends with a NULL name */
+	const char *blocks_what;     /* an unknown block is "unknown <blocks_what> 'x'"; NULL: "unexpected block" */
+	const struct tf_sub *blocks; /* ends with a NULL name; NULL: no block is allowed */
+	int names_first;             /* check every name before reading any value, then read in the table's order */
+};
+
+#define TF_MAX_NAMES 32
+
+static int tf_unknown(struct tfc *c, int line, const char *what, const char *name, const char *const *names)
 {
-	const char *m;
-	if (schema_one_of(name, names))
-		return 0;
-	m = schema_did_you_mean(name, names);
+	const char *m = schema_did_you_mean(name, names);
 	if (m)
 		return tferr(c, line, "unknown %s '%s' (did you mean '%s'?)", what, name, m);
 	return tferr(c, line, "unknown %s '%s'", what, name);
 }
 
-struct tf_index {
-	char *name, *hash, *range, *ptype;
-	cJSON *nonkey;
-	long long rc, wc;
-	int has_rc, has_wc;
-	int line, name_line, key_line, proj_line, rc_line;
-};
-
-static void tf_index_release(struct tf_index *x)
+static int tf_find_arg(const struct tf_shape *sh, const char *name, const char **names)
 {
-	free(x->name);
-	free(x->hash);
-	free(x->range);
-	free(x->ptype);
-	cJSON_Delete(x->nonkey);
+	int k;
+	for (k = 0; sh->args[k].name; k++) {
+		if (!strcmp(sh->args[k].name, name))
+			return k;
+		if (k < TF_MAX_NAMES - 1)
+			names[k] = sh->args[k].name;
+	}
+	names[k < TF_MAX_NAMES - 1 ? k : TF_MAX_NAMES - 1] = NULL;
+	return -1;
 }
 
-static const char *const TF_GSI_ATTRS[] = { "name", "hash_key", "range_key", "projection_type",
-	"non_key_attributes", "read_capacity", "write_capacity", NULL };
-static const char *const TF_LSI_ATTRS[] = { "name", "range_key", "projection_type", "non_key_attributes", NULL };
-
-static int tf_index(struct tfc *c, const struct hcl_block *b, int lsi, struct tf_index *x)
+static int tf_tags(struct tfc *c, const struct hcl_attr *a, cJSON **out)
 {
 	size_t i;
-	memset(x, 0, sizeof *x);
-	x->line = x->name_line = x->key_line = x->proj_line = x->rc_line = b->line;
-	if (b->nlabels)
-		return tferr(c, b->line, "'%s' blocks take no label", b->type);
+	const struct hcl_value *v = a->value;
+	if (v->kind != HCL_OBJECT)
+		return v->kind == HCL_EXPR
+		       ? tferr(c, a->line, "'tags': '%.60s' is not supported here: a literal map is needed", v->str)
+		       : tferr(c, a->line, "'tags' must be a map, not %s", hcl_kind_name(v->kind));
+	cJSON_Delete(*out);
+	*out = cJSON_CreateArray();
+	for (i = 0; i < v->n; i++) {
+		struct buf b = BUF_INIT;
+		cJSON *tag;
+		char p[64];
+		if (v->attrs[i].value->kind == HCL_LIST || v->attrs[i].value->kind == HCL_OBJECT ||
+		    v->attrs[i].value->kind == HCL_NULL)
+			return tferr(c, v->attrs[i].line, "tag '%s' must be a string", v->attrs[i].name);
+		if (tf_text(c, v->attrs[i].name, v->attrs[i].value, &b) < 0) {
+			buf_release(&b);
+			return -1;
+		}
+		tag = cJSON_CreateObject();
+		cJSON_AddStringToObject(tag, "Key", v->attrs[i].name);
+		cJSON_AddStringToObject(tag, "Value", buf_cstr(&b));
+		cJSON_AddItemToArray(*out, tag);
+		buf_release(&b);
+		schema_fmt(p, sizeof p, "Tags[%zu]", i);
+		schema_lines_add(c->s, p, v->attrs[i].line);
+	}
+	return 0;
+}
+
+/* Read one argument a, described by g, into obj. */
+static int tf_arg_read(struct tfc *c, const struct tf_arg *g, const struct hcl_attr *a, void *obj)
+{
+	char *o = obj;
+	if (g->kind == TF_SKIP)
+		return 0;
+	if (g->kind == TF_REFUSE)
+		return tferr(c, a->line, "'%s' is not supported by ddb", a->name);
+	if (g->line != NO && (!g->weak || !*(int *)(o + g->line)))
+		*(int *)(o + g->line) = a->line;
+	if (g->given != NO)
+		*(int *)(o + g->given) = 1;
+	switch (g->kind) {
+	case TF_STR: {
+		char **p = (char **)(o + g->val);
+		free(*p);
+		*p = NULL;
+		return tf_string(c, a, p);
+	}
+	case TF_INT:
+		return tf_int(c, a, (long long *)(o + g->val));
+	case TF_BOOL:
+		return tf_bool(c, a, (int *)(o + g->val));
+	case TF_LIST: {
+		cJSON **p = (cJSON **)(o + g->val);
+		cJSON_Delete(*p);
+		*p = NULL;
+		return tf_string_list(c, a, p);
+	}
+	case TF_TAGS:
+		return tf_tags(c, a, (cJSON **)(o + g->val));
+	default:
+		return 0;
+	}
+}
+
+static int tf_attr(struct tfc *c, const struct tf_shape *sh, const char *what, const struct hcl_attr *a, void *obj)
+{
+	const char *names[TF_MAX_NAMES];
+	int k = tf_find_arg(sh, a->name, names);
+	if (k < 0)
+		return tf_unknown(c, a->line, what, a->name, names);
+	return tf_arg_read(c, &sh->args[k], a, obj);
+}
+
+static int tf_sub_block(struct tfc *c, const struct hcl_block *parent, const struct tf_shape *sh,
+                        const struct hcl_block *b, void *obj);
+
+/* The items of block b by shape sh into obj; skip: an argument read already (or NULL). */
+static int tf_items(struct tfc *c, const struct hcl_block *b, const struct tf_shape *sh, void *obj, const char *skip)
+{
+	const char *what = sh->what ? sh->what : b->type;
+	size_t i;
+	if (sh->names_first) {
+		const struct hcl_attr *found[TF_MAX_NAMES] = { NULL };
+		const char *names[TF_MAX_NAMES];
+		int k;
+		for (i = 0; i < b->body->n; i++) {
+			const struct hcl_item *it = &b->body->items[i];
+			if (it->is_block)
+				return tferr(c, it->block.line, "unexpected block '%s' in %s", it->block.type, b->type);
+			if ((k = tf_find_arg(sh, it->attr.name, names)) < 0)
+				return tf_unknown(c, it->attr.line, what, it->attr.name, names);
+			found[k] = &it->attr;
+		}
+		for (k = 0; sh->args[k].name; k++)
+			if (found[k] && tf_arg_read(c, &sh->args[k], found[k], obj) < 0)
+				return -1;
+		return 0;
+	}
 	for (i = 0; i < b->body->n; i++) {
 		const struct hcl_item *it = &b->body->items[i];
-		const struct hcl_attr *a = &it->attr;
-		int r = 0;
-		if (it->is_block) {
-			if (!lsi && !strcmp(it->block.type, "on_demand_throughput"))
-				return tferr(c, it->block.line, "'on_demand_throughput' is not supported by ddb");
-			return tferr(c, it->block.line, "unexpected block '%s' in %s", it->block.type, b->type);
-		}
-		if (tf_known(c, a->line, lsi ? "local_secondary_index attribute" : "global_secondary_index attribute",
-		             a->name, lsi ? TF_LSI_ATTRS : TF_GSI_ATTRS) < 0)
-			return -1;
-		if (!strcmp(a->name, "name")) {
-			r = tf_string(c, a, &x->name);
-			x->name_line = a->line;
-		} else if (!strcmp(a->name, "hash_key")) {
-			r = tf_string(c, a, &x->hash);
-			x->key_line = a->line;
-		} else if (!strcmp(a->name, "range_key")) {
-			r = tf_string(c, a, &x->range);
-			if (x->key_line == b->line)
-				x->key_line = a->line;
-		} else if (!strcmp(a->name, "projection_type")) {
-			r = tf_string(c, a, &x->ptype);
-			x->proj_line = a->line;
-		} else if (!strcmp(a->name, "non_key_attributes")) {
-			r = tf_string_list(c, a, &x->nonkey);
-		} else if (!strcmp(a->name, "read_capacity")) {
-			r = tf_int(c, a, &x->rc);
-			x->has_rc = 1;
-			x->rc_line = a->line;
-		} else if (!strcmp(a->name, "write_capacity")) {
-			r = tf_int(c, a, &x->wc);
-			x->has_wc = 1;
-			if (!x->has_rc)
-				x->rc_line = a->line;
-		}
-		if (r < 0)
+		if (it->is_block ? tf_sub_block(c, b, sh, &it->block, obj) < 0
+		                 : (!skip || strcmp(it->attr.name, skip)) && tf_attr(c, sh, what, &it->attr, obj) < 0)
 			return -1;
 	}
-	if (!x->name)
-		return tferr(c, b->line, "%s: 'name' is required", b->type);
-	if (!lsi && !x->hash)
-		return tferr(c, b->line, "%s '%s': 'hash_key' is required", b->type, x->name);
-	if (lsi && !x->range)
-		return tferr(c, b->line, "%s '%s': 'range_key' is required", b->type, x->name);
-	if (!x->ptype)
-		return tferr(c, b->line, "%s '%s': 'projection_type' is required", b->type, x->name);
 	return 0;
+}
+
+/* A block that takes no label, read by shape sh into obj. */
+static int tf_body(struct tfc *c, const struct hcl_block *b, const struct tf_shape *sh, void *obj)
+{
+	if (b->nlabels)
+		return tferr(c, b->line, "'%s' blocks take no label", b->type);
+	return tf_items(c, b, sh, obj, NULL);
+}
+
+static int tf_sub_block(struct tfc *c, const struct hcl_block *parent, const struct tf_shape *sh,
+                        const struct hcl_block *b, void *obj)
+{
+	const char *names[TF_MAX_NAMES];
+	const struct tf_sub *s = NULL;
+	char *o = obj;
+	int k;
+	for (k = 0; sh->blocks && sh->blocks[k].name; k++) {
+		if (!strcmp(sh->blocks[k].name, b->type)) {
+			s = &sh->blocks[k];
+			break;
+		}
+		if (k < TF_MAX_NAMES - 1)
+			names[k] = sh->blocks[k].name;
+	}
+	if (!s) {
+		names[k < TF_MAX_NAMES - 1 ? k : TF_MAX_NAMES - 1] = NULL;
+		if (sh->blocks_what)
+			return tf_unknown(c, b->line, sh->blocks_what, b->type, names);
+		return tferr(c, b->line, "unexpected block '%s' in %s", b->type, parent->type);
+	}
+	if (s->refused)
+		return tferr(c, b->line, "'%s' %s", b->type, s->refused);
+	if (s->seen != NO) {
+		if (*(int *)(o + s->seen))
+			return tferr(c, b->line, "only one '%s' block is allowed", b->type);
+		*(int *)(o + s->seen) = 1;
+	}
+	if (s->line != NO)
+		*(int *)(o + s->line) = b->line;
+	if (s->read)
+		return s->read(c, b, obj);
+	return s->shape ? tf_body(c, b, s->shape, obj) : 0;
+}
+
+/* {"<k1>": v1, "<k2>": v2} with the members given, added to o as name. */
+static void tf_pair(cJSON *o, const char *name, const char *k1, int has1, long long v1, const char *k2, int has2,
+                    long long v2)
+{
+	cJSON *p = cJSON_AddObjectToObject(o, name);
+	if (has1)
+		cJSON_AddNumberToObject(p, k1, (double)v1);
+	if (has2)
+		cJSON_AddNumberToObject(p, k2, (double)v2);
 }
 
 static cJSON *key_schema(const char *hash, const char *range)
@@ -300,96 +447,116 @@ static cJSON *key_schema(const char *hash, const char *range)
 	return ks;
 }
 
-static const char *const TF_TABLE_ATTRS[] = { "name", "billing_mode", "read_capacity", "write_capacity",
-	"hash_key", "range_key", "stream_enabled", "stream_view_type", "tags", "deletion_protection_enabled",
-	"table_class", "provider", "depends_on", "count", "for_each", "tags_all", "restore_source_name",
-	"restore_source_table_arn", "restore_to_latest_time", "restore_date_time", NULL };
-static const char *const TF_TABLE_BLOCKS[] = { "attribute", "global_secondary_index", "local_secondary_index",
-	"ttl", "point_in_time_recovery", "server_side_encryption", "lifecycle", "timeouts", "replica",
-	"import_table", "on_demand_throughput", "dynamic", NULL };
+/* ---- indexes: global_secondary_index / local_secondary_index blocks and the standalone
+ *      resource "aws_dynamodb_global_secondary_index" read into one struct and built by one function ---------- */
+
+struct tf_index {
+	char *name, *hash, *range, *ptype;
+	cJSON *keys;     /* standalone: the key_schema blocks (HASH first) */
+	cJSON *nonkey;
+	long long rc, wc, odt_r, odt_w, wt_r, wt_w;
+	int has_rc, has_wc, has_odt_r, has_odt_w, has_wt_r, has_wt_w;
+	int has_pt, has_odt, has_wt, has_proj;   /* standalone: that block was given */
+	int line, name_line, key_line, proj_line, rc_line;
+	struct schema *table;   /* standalone: the table it goes into (key_schema blocks add attribute definitions) */
+};
+
+static void tf_index_release(struct tf_index *x)
+{
+	free(x->name);
+	free(x->hash);
+	free(x->range);
+	free(x->ptype);
+	cJSON_Delete(x->keys);
+	cJSON_Delete(x->nonkey);
+}
+
+static const struct tf_arg TF_GSI_ARGS[] = {
+	{ "name", TF_STR, OF(tf_index, name), NO, OF(tf_index, name_line), 0 },
+	{ "hash_key", TF_STR, OF(tf_index, hash), NO, OF(tf_index, key_line), 0 },
+	{ "range_key", TF_STR, OF(tf_index, range), NO, OF(tf_index, key_line), 1 },
+	{ "projection_type", TF_STR, OF(tf_index, ptype), NO, OF(tf_index, proj_line), 0 },
+	{ "non_key_attributes", TF_LIST, OF(tf_index, nonkey), NO, NO, 0 },
+	{ "read_capacity", TF_INT, OF(tf_index, rc), OF(tf_index, has_rc), OF(tf_index, rc_line), 0 },
+	{ "write_capacity", TF_INT, OF(tf_index, wc), OF(tf_index, has_wc), OF(tf_index, rc_line), 1 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_sub TF_GSI_BLOCKS[] = {
+	{ "on_demand_throughput", NULL, NULL, NO, NO, "is not supported by ddb" },
+	{ NULL, NULL, NULL, NO, NO, NULL },
+};
+static const struct tf_shape TF_GSI = { "global_secondary_index attribute", TF_GSI_ARGS, NULL, TF_GSI_BLOCKS, 0 };
+
+static const struct tf_arg TF_LSI_ARGS[] = {
+	{ "name", TF_STR, OF(tf_index, name), NO, OF(tf_index, name_line), 0 },
+	{ "range_key", TF_STR, OF(tf_index, range), NO, OF(tf_index, key_line), 1 },
+	{ "projection_type", TF_STR, OF(tf_index, ptype), NO, OF(tf_index, proj_line), 0 },
+	{ "non_key_attributes", TF_LIST, OF(tf_index, nonkey), NO, NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_shape TF_LSI = { "local_secondary_index attribute", TF_LSI_ARGS, NULL, NULL, 0 };
+
+/* The index as CreateTable wants it.  lsi_hash: the table's hash key for a local index, NULL for a global one.
+ * Takes x's keys and nonkey. */
+static cJSON *tf_index_json(struct tf_index *x, const char *lsi_hash)
+{
+	cJSON *o = cJSON_CreateObject(), *pr;
+	cJSON_AddStringToObject(o, "IndexName", x->name);
+	cJSON_AddItemToObject(o, "KeySchema", x->keys ? x->keys : key_schema(lsi_hash ? lsi_hash : x->hash, x->range));
+	x->keys = NULL;
+	pr = cJSON_AddObjectToObject(o, "Projection");
+	cJSON_AddStringToObject(pr, "ProjectionType", x->ptype);
+	if (x->nonkey) {
+		cJSON_AddItemToObject(pr, "NonKeyAttributes", x->nonkey);
+		x->nonkey = NULL;
+	}
+	if (x->has_rc || x->has_wc || x->has_pt)
+		tf_pair(o, "ProvisionedThroughput", "ReadCapacityUnits", x->has_rc, x->rc, "WriteCapacityUnits", x->has_wc,
+		        x->wc);
+	if (x->has_odt)
+		tf_pair(o, "OnDemandThroughput", "MaxReadRequestUnits", x->has_odt_r, x->odt_r, "MaxWriteRequestUnits",
+		        x->has_odt_w, x->odt_w);
+	if (x->has_wt)
+		tf_pair(o, "WarmThroughput", "ReadUnitsPerSecond", x->has_wt_r, x->wt_r, "WriteUnitsPerSecond", x->has_wt_w,
+		        x->wt_w);
+	return o;
+}
+
+/* Append the index to doc's array arr (GlobalSecondaryIndexes / LocalSecondaryIndexes) and record its lines in s
+ * (any line not known is the block's, line). */
+static void tf_index_add(struct schema *s, cJSON *doc, const char *arr, struct tf_index *x, const char *lsi_hash,
+                         int line)
+{
+	static const char *const parts[] = { "", ".IndexName", ".KeySchema", ".Projection", ".ProvisionedThroughput" };
+	int *lines[] = { &x->line, &x->name_line, &x->key_line, &x->proj_line, &x->rc_line };
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, arr);
+	int ix;
+	char p[96];
+	if (!a)
+		a = cJSON_AddArrayToObject(doc, arr);
+	ix = cJSON_GetArraySize(a);
+	cJSON_AddItemToArray(a, tf_index_json(x, lsi_hash));
+	for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) {
+		schema_fmt(p, sizeof p, "%s[%d]%s", arr, ix, parts[k]);
+		schema_lines_add(s, p, *lines[k] ? *lines[k] : line);
+	}
+}
+
+/* ---- resource "aws_dynamodb_table" ------------------------------------------------------------------ */
 
 struct tf_table {
 	char *name, *billing, *hash, *range, *view, *tclass;
 	long long rc, wc;
 	int has_rc, has_wc, has_stream, stream, has_dp, dp;
 	int attr_line, name_line, billing_line, key_line, range_line, rc_line, stream_line, tags_line, class_line, dp_line;
-	cJSON *attrs, *gsis, *lsis, *tags, *ttl, *pitr, *sse;
+	cJSON *attrs, *tags;
+	cJSON *ixs;          /* {"GlobalSecondaryIndexes": [...], "LocalSecondaryIndexes": [...]} as they are read */
+	int nattr;
+	/* ttl, point_in_time_recovery, server_side_encryption */
+	char *ttl_attr, *kms;
+	int has_ttl, ttl_on, ttl_line, has_pitr, pitr_on, has_days, pitr_line, has_sse, sse_on, sse_line;
+	long long days;
 };
-
-static int tf_attribute_block(struct tfc *c, const struct hcl_block *b, struct tf_table *t, int ix)
-{
-	static const char *const names[] = { "name", "type", NULL };
-	char *name = NULL, *type = NULL, p[64];
-	size_t i;
-	cJSON *o;
-	if (b->nlabels)
-		return tferr(c, b->line, "'attribute' blocks take no label");
-	for (i = 0; i < b->body->n; i++) {
-		const struct hcl_item *it = &b->body->items[i];
-		int r;
-		if (it->is_block) {
-			free(name);
-			free(type);
-			return tferr(c, it->block.line, "unexpected block '%s' in attribute", it->block.type);
-		}
-		if (tf_known(c, it->attr.line, "attribute field", it->attr.name, names) < 0) {
-			free(name);
-			free(type);
-			return -1;
-		}
-		if (!strcmp(it->attr.name, "name")) {
-			free(name);
-			name = NULL;
-			r = tf_string(c, &it->attr, &name);
-		} else {
-			free(type);
-			type = NULL;
-			r = tf_string(c, &it->attr, &type);
-		}
-		if (r < 0) {
-			free(name);
-			free(type);
-			return -1;
-		}
-	}
-	if (!name || !type) {
-		free(name);
-		free(type);
-		return tferr(c, b->line, "an attribute block needs 'name' and 'type'");
-	}
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "AttributeName", name);
-	cJSON_AddStringToObject(o, "AttributeType", type);
-	cJSON_AddItemToArray(t->attrs, o);
-	schema_fmt(p, sizeof p, "AttributeDefinitions[%d]", ix);
-	schema_lines_add(c->s, p, b->line);
-	if (ix == 0)
-		t->attr_line = b->line;
-	free(name);
-	free(type);
-	return 0;
-}
-
-static int tf_simple_block(struct tfc *c, const struct hcl_block *b, const char *const *names,
-                           const struct hcl_attr **found)
-{
-	size_t i, k;
-	if (b->nlabels)
-		return tferr(c, b->line, "'%s' blocks take no label", b->type);
-	for (k = 0; names[k]; k++)
-		found[k] = NULL;
-	for (i = 0; i < b->body->n; i++) {
-		const struct hcl_item *it = &b->body->items[i];
-		if (it->is_block)
-			return tferr(c, it->block.line, "unexpected block '%s' in %s", it->block.type, b->type);
-		if (tf_known(c, it->attr.line, b->type, it->attr.name, names) < 0)
-			return -1;
-		for (k = 0; names[k]; k++)
-			if (!strcmp(names[k], it->attr.name))
-				found[k] = &it->attr;
-	}
-	return 0;
-}
 
 static void tf_table_release(struct tf_table *t)
 {
@@ -399,102 +566,152 @@ static void tf_table_release(struct tf_table *t)
 	free(t->range);
 	free(t->view);
 	free(t->tclass);
+	free(t->ttl_attr);
+	free(t->kms);
 	cJSON_Delete(t->attrs);
-	cJSON_Delete(t->gsis);
-	cJSON_Delete(t->lsis);
 	cJSON_Delete(t->tags);
-	cJSON_Delete(t->ttl);
-	cJSON_Delete(t->pitr);
-	cJSON_Delete(t->sse);
+	cJSON_Delete(t->ixs);
 }
 
-static int tf_table_attr(struct tfc *c, const struct hcl_attr *a, struct tf_table *t)
+struct tf_attrdef { char *name, *type; };
+
+static const struct tf_arg TF_ATTRDEF_ARGS[] = {
+	{ "name", TF_STR, OF(tf_attrdef, name), NO, NO, 0 },
+	{ "type", TF_STR, OF(tf_attrdef, type), NO, NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_shape TF_ATTRDEF = { "attribute field", TF_ATTRDEF_ARGS, NULL, NULL, 0 };
+
+static int tf_attribute_read(struct tfc *c, const struct hcl_block *b, void *obj)
 {
-	const char *n = a->name;
-	if (tf_known(c, a->line, "aws_dynamodb_table argument", n, TF_TABLE_ATTRS) < 0)
-		return -1;
-	if (!strcmp(n, "provider") || !strcmp(n, "depends_on"))
-		return 0;
-	if (!strcmp(n, "count") || !strcmp(n, "for_each") || !strcmp(n, "tags_all") || !strncmp(n, "restore_", 8))
-		return tferr(c, a->line, "'%s' is not supported by ddb", n);
-	if (!strcmp(n, "name")) {
-		t->name_line = a->line;
-		return tf_string(c, a, &t->name);
+	struct tf_table *t = obj;
+	struct tf_attrdef d = { NULL, NULL };
+	int rc = -1;
+	char p[64];
+	if (tf_body(c, b, &TF_ATTRDEF, &d) < 0)
+		goto out;
+	if (!d.name || !d.type) {
+		tferr(c, b->line, "an attribute block needs 'name' and 'type'");
+		goto out;
 	}
-	if (!strcmp(n, "billing_mode")) {
-		t->billing_line = a->line;
-		return tf_string(c, a, &t->billing);
-	}
-	if (!strcmp(n, "hash_key")) {
-		t->key_line = a->line;
-		return tf_string(c, a, &t->hash);
-	}
-	if (!strcmp(n, "range_key")) {
-		t->range_line = a->line;
-		return tf_string(c, a, &t->range);
-	}
-	if (!strcmp(n, "read_capacity")) {
-		t->has_rc = 1;
-		t->rc_line = a->line;
-		return tf_int(c, a, &t->rc);
-	}
-	if (!strcmp(n, "write_capacity")) {
-		t->has_wc = 1;
-		if (!t->has_rc)
-			t->rc_line = a->line;
-		return tf_int(c, a, &t->wc);
-	}
-	if (!strcmp(n, "stream_enabled")) {
-		t->has_stream = 1;
-		t->stream_line = a->line;
-		return tf_bool(c, a, &t->stream);
-	}
-	if (!strcmp(n, "stream_view_type")) {
-		if (!t->has_stream)
-			t->stream_line = a->line;
-		return tf_string(c, a, &t->view);
-	}
-	if (!strcmp(n, "table_class")) {
-		t->class_line = a->line;
-		return tf_string(c, a, &t->tclass);
-	}
-	if (!strcmp(n, "deletion_protection_enabled")) {
-		t->has_dp = 1;
-		t->dp_line = a->line;
-		return tf_bool(c, a, &t->dp);
-	}
-	if (!strcmp(n, "tags")) {
-		size_t i;
-		const struct hcl_value *v = a->value;
-		t->tags_line = a->line;
-		if (v->kind != HCL_OBJECT)
-			return v->kind == HCL_EXPR
-			       ? tferr(c, a->line, "'tags': '%.60s' is not supported here: a literal map is needed", v->str)
-			       : tferr(c, a->line, "'tags' must be a map, not %s", hcl_kind_name(v->kind));
-		t->tags = cJSON_CreateArray();
-		for (i = 0; i < v->n; i++) {
-			struct buf b = BUF_INIT;
-			cJSON *tag;
-			char p[64];
-			if (v->attrs[i].value->kind == HCL_LIST || v->attrs[i].value->kind == HCL_OBJECT ||
-			    v->attrs[i].value->kind == HCL_NULL)
-				return tferr(c, v->attrs[i].line, "tag '%s' must be a string", v->attrs[i].name);
-			if (tf_text(c, v->attrs[i].name, v->attrs[i].value, &b) < 0) {
-				buf_release(&b);
-				return -1;
-			}
-			tag = cJSON_CreateObject();
-			cJSON_AddStringToObject(tag, "Key", v->attrs[i].name);
-			cJSON_AddStringToObject(tag, "Value", buf_cstr(&b));
-			cJSON_AddItemToArray(t->tags, tag);
-			buf_release(&b);
-			schema_fmt(p, sizeof p, "Tags[%zu]", i);
-			schema_lines_add(c->s, p, v->attrs[i].line);
-		}
-		return 0;
-	}
-	return 0;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "AttributeName", d.name);
+	cJSON_AddStringToObject(o, "AttributeType", d.type);
+	cJSON_AddItemToArray(t->attrs, o);
+	schema_fmt(p, sizeof p, "AttributeDefinitions[%d]", t->nattr);
+	schema_lines_add(c->s, p, b->line);
+	if (t->nattr++ == 0)
+		t->attr_line = b->line;
+	rc = 0;
+out:
+	free(d.name);
+	free(d.type);
+	return rc;
 }
+
+/* global_secondary_index / local_secondary_index blocks */
+static int tf_inline_index(struct tfc *c, const struct hcl_block *b, struct tf_table *t, int lsi)
+{
+	struct tf_index x;
+	int rc = -1;
+	memset(&x, 0, sizeof x);
+	if (tf_body(c, b, lsi ? &TF_LSI : &TF_GSI, &x) < 0)
+		goto out;
+	if (!x.name)
+		tferr(c, b->line, "%s: 'name' is required", b->type);
+	else if (!lsi && !x.hash)
+		tferr(c, b->line, "%s '%s': 'hash_key' is required", b->type, x.name);
+	else if (lsi && !x.range)
+		tferr(c, b->line, "%s '%s': 'range_key' is required", b->type, x.name);
+	else if (!x.ptype)
+		tferr(c, b->line, "%s '%s': 'projection_type' is required", b->type, x.name);
+	else
+		rc = 0;
+	if (rc == 0)
+		tf_index_add(c->s, t->ixs, lsi ? "LocalSecondaryIndexes" : "GlobalSecondaryIndexes", &x,
+		             lsi ? (t->hash ? t->hash : "") : NULL, b->line);
+out:
+	tf_index_release(&x);
+	return rc;
+}
+
+static int tf_gsi_read(struct tfc *c, const struct hcl_block *b, void *obj)
+{
+	return tf_inline_index(c, b, obj, 0);
+}
+
+static int tf_lsi_read(struct tfc *c, const struct hcl_block *b, void *obj)
+{
+	return tf_inline_index(c, b, obj, 1);
+}
+
+static int tf_lifecycle_read(struct tfc *c, const struct hcl_block *b, void *obj);
+
+static const struct tf_arg TF_TTL_ARGS[] = {
+	{ "attribute_name", TF_STR, OF(tf_table, ttl_attr), NO, NO, 0 },
+	{ "enabled", TF_BOOL, OF(tf_table, ttl_on), NO, NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_shape TF_TTL = { NULL, TF_TTL_ARGS, NULL, NULL, 1 };
+
+static const struct tf_arg TF_PITR_ARGS[] = {
+	{ "enabled", TF_BOOL, OF(tf_table, pitr_on), NO, NO, 0 },
+	{ "recovery_period_in_days", TF_INT, OF(tf_table, days), OF(tf_table, has_days), NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_shape TF_PITR = { NULL, TF_PITR_ARGS, NULL, NULL, 1 };
+
+static const struct tf_arg TF_SSE_ARGS[] = {
+	{ "enabled", TF_BOOL, OF(tf_table, sse_on), NO, NO, 0 },
+	{ "kms_key_arn", TF_STR, OF(tf_table, kms), NO, NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_shape TF_SSE = { NULL, TF_SSE_ARGS, NULL, NULL, 1 };
+
+/* The arguments of aws_dynamodb_table: what each becomes in struct tf_table (the CreateTable JSON is built from
+ * it by tf_resource), or why it is refused. */
+static const struct tf_arg TF_TABLE_ARGS[] = {
+	{ "name", TF_STR, OF(tf_table, name), NO, OF(tf_table, name_line), 0 },
+	{ "billing_mode", TF_STR, OF(tf_table, billing), NO, OF(tf_table, billing_line), 0 },
+	{ "read_capacity", TF_INT, OF(tf_table, rc), OF(tf_table, has_rc), OF(tf_table, rc_line), 0 },
+	{ "write_capacity", TF_INT, OF(tf_table, wc), OF(tf_table, has_wc), OF(tf_table, rc_line), 1 },
+	{ "hash_key", TF_STR, OF(tf_table, hash), NO, OF(tf_table, key_line), 0 },
+	{ "range_key", TF_STR, OF(tf_table, range), NO, OF(tf_table, range_line), 0 },
+	{ "stream_enabled", TF_BOOL, OF(tf_table, stream), OF(tf_table, has_stream), OF(tf_table, stream_line), 0 },
+	{ "stream_view_type", TF_STR, OF(tf_table, view), NO, OF(tf_table, stream_line), 1 },
+	{ "tags", TF_TAGS, OF(tf_table, tags), NO, OF(tf_table, tags_line), 0 },
+	{ "deletion_protection_enabled", TF_BOOL, OF(tf_table, dp), OF(tf_table, has_dp), OF(tf_table, dp_line), 0 },
+	{ "table_class", TF_STR, OF(tf_table, tclass), NO, OF(tf_table, class_line), 0 },
+	{ "provider", TF_SKIP, NO, NO, NO, 0 },
+	{ "depends_on", TF_SKIP, NO, NO, NO, 0 },
+	{ "count", TF_REFUSE, NO, NO, NO, 0 },
+	{ "for_each", TF_REFUSE, NO, NO, NO, 0 },
+	{ "tags_all", TF_REFUSE, NO, NO, NO, 0 },
+	{ "restore_source_name", TF_REFUSE, NO, NO, NO, 0 },
+	{ "restore_source_table_arn", TF_REFUSE, NO, NO, NO, 0 },
+	{ "restore_to_latest_time", TF_REFUSE, NO, NO, NO, 0 },
+	{ "restore_date_time", TF_REFUSE, NO, NO, NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+
+static const struct tf_sub TF_TABLE_BLOCKS[] = {
+	{ "attribute", NULL, tf_attribute_read, NO, NO, NULL },
+	{ "global_secondary_index", NULL, tf_gsi_read, NO, NO, NULL },
+	{ "local_secondary_index", NULL, tf_lsi_read, NO, NO, NULL },
+	{ "ttl", &TF_TTL, NULL, OF(tf_table, has_ttl), OF(tf_table, ttl_line), NULL },
+	{ "point_in_time_recovery", &TF_PITR, NULL, OF(tf_table, has_pitr), OF(tf_table, pitr_line), NULL },
+	{ "server_side_encryption", &TF_SSE, NULL, OF(tf_table, has_sse), OF(tf_table, sse_line), NULL },
+	{ "lifecycle", NULL, tf_lifecycle_read, NO, NO, NULL },
+	{ "timeouts", NULL, NULL, NO, NO, NULL },
+	{ "replica", NULL, NULL, NO, NO, "is not supported by ddb" },
+	{ "import_table", NULL, NULL, NO, NO, "is not supported by ddb" },
+	{ "on_demand_throughput", NULL, NULL, NO, NO, "is not supported by ddb" },
+	{ "dynamic", NULL, NULL, NO, NO, "blocks are not supported by ddb (write the blocks out)" },
+	{ NULL, NULL, NULL, NO, NO, NULL },
+};
+
+static const struct tf_shape TF_TABLE = { "aws_dynamodb_table argument", TF_TABLE_ARGS, "aws_dynamodb_table block",
+	TF_TABLE_BLOCKS, 0 };
 
 /* lifecycle { ignore_changes = [...] }: what schema_plan leaves alone.  Names ddb does not compare anyway are
  * accepted; a name no aws_dynamodb_table has is a warning (Terraform would refuse it, ddb need not). */
@@ -520,10 +737,16 @@ static void tf_warn(struct schema *s, const char *fmt, ...)
 	s->warnings[s->nwarnings++] = xstrdup(msg);
 }
 
-static int tf_lifecycle(struct tfc *c, const struct hcl_block *b)
+static int tf_is(const char *name, const char *w, size_t n)
+{
+	return strlen(name) == n && !strncmp(w, name, n);
+}
+
+static int tf_lifecycle_read(struct tfc *c, const struct hcl_block *b, void *obj)
 {
 	const struct hcl_attr *a = hcl_body_attr(b->body, "ignore_changes");
 	size_t i, k, n;
+	(void)obj;
 	if (!a)
 		return 0;
 	if (a->value->kind == HCL_EXPR && !strcmp(a->value->str, "all")) {
@@ -542,15 +765,15 @@ static int tf_lifecycle(struct tfc *c, const struct hcl_block *b)
 		w = v->str;
 		n = strcspn(w, ".[ \t");   /* global_secondary_index[0].read_capacity: the argument it is under */
 		for (k = 0; k < sizeof TF_IGNORE / sizeof *TF_IGNORE; k++) {
-			if (strlen(TF_IGNORE[k].name) == n && !strncmp(w, TF_IGNORE[k].name, n)) {
+			if (tf_is(TF_IGNORE[k].name, w, n)) {
 				c->s->ignore |= TF_IGNORE[k].bit;
 				known = 1;
 			}
 		}
-		for (k = 0; !known && TF_TABLE_ATTRS[k]; k++)
-			known = strlen(TF_TABLE_ATTRS[k]) == n && !strncmp(w, TF_TABLE_ATTRS[k], n);
-		for (k = 0; !known && TF_TABLE_BLOCKS[k]; k++)
-			known = strlen(TF_TABLE_BLOCKS[k]) == n && !strncmp(w, TF_TABLE_BLOCKS[k], n);
+		for (k = 0; !known && TF_TABLE_ARGS[k].name; k++)
+			known = tf_is(TF_TABLE_ARGS[k].name, w, n);
+		for (k = 0; !known && TF_TABLE_BLOCKS[k].name; k++)
+			known = tf_is(TF_TABLE_BLOCKS[k].name, w, n);
 		if (!known)
 			tf_warn(c->s, "%s:%d: %s: ignore_changes: unknown argument '%.*s' (ignored)", c->file, v->line,
 			        c->where, (int)(n > 60 ? 60 : n), w);
@@ -558,154 +781,24 @@ static int tf_lifecycle(struct tfc *c, const struct hcl_block *b)
 	return 0;
 }
 
-static int tf_table_block(struct tfc *c, const struct hcl_block *b, struct tf_table *t, int *nattr, int *ngsi,
-                          int *nlsi)
-{
-	const char *n = b->type;
-	char p[96];
-	if (tf_known(c, b->line, "aws_dynamodb_table block", n, TF_TABLE_BLOCKS) < 0)
-		return -1;
-	if (!strcmp(n, "lifecycle"))
-		return tf_lifecycle(c, b);
-	if (!strcmp(n, "timeouts"))
-		return 0;
-	if (!strcmp(n, "dynamic"))
-		return tferr(c, b->line, "'dynamic' blocks are not supported by ddb (write the blocks out)");
-	if (!strcmp(n, "replica") || !strcmp(n, "import_table") || !strcmp(n, "on_demand_throughput"))
-		return tferr(c, b->line, "'%s' is not supported by ddb", n);
-	if (!strcmp(n, "attribute"))
-		return tf_attribute_block(c, b, t, (*nattr)++);
-	if (!strcmp(n, "global_secondary_index") || !strcmp(n, "local_secondary_index")) {
-		int lsi = n[0] == 'l', ix = lsi ? (*nlsi)++ : (*ngsi)++;
-		const char *arr = lsi ? "LocalSecondaryIndexes" : "GlobalSecondaryIndexes";
-		struct tf_index x;
-		cJSON *o, *pr;
-		if (tf_index(c, b, lsi, &x) < 0) {
-			tf_index_release(&x);
-			return -1;
-		}
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "IndexName", x.name);
-		cJSON_AddItemToObject(o, "KeySchema", key_schema(lsi ? (t->hash ? t->hash : "") : x.hash, x.range));
-		pr = cJSON_CreateObject();
-		cJSON_AddStringToObject(pr, "ProjectionType", x.ptype);
-		if (x.nonkey) {
-			cJSON_AddItemToObject(pr, "NonKeyAttributes", x.nonkey);
-			x.nonkey = NULL;
-		}
-		cJSON_AddItemToObject(o, "Projection", pr);
-		if (x.has_rc || x.has_wc) {
-			cJSON *pt = cJSON_CreateObject();
-			if (x.has_rc)
-				cJSON_AddNumberToObject(pt, "ReadCapacityUnits", (double)x.rc);
-			if (x.has_wc)
-				cJSON_AddNumberToObject(pt, "WriteCapacityUnits", (double)x.wc);
-			cJSON_AddItemToObject(o, "ProvisionedThroughput", pt);
-		}
-		if (lsi) {
-			if (!t->lsis)
-				t->lsis = cJSON_CreateArray();
-			cJSON_AddItemToArray(t->lsis, o);
-		} else {
-			if (!t->gsis)
-				t->gsis = cJSON_CreateArray();
-			cJSON_AddItemToArray(t->gsis, o);
-		}
-		schema_fmt(p, sizeof p, "%s[%d]", arr, ix);
-		schema_lines_add(c->s, p, x.line);
-		schema_fmt(p, sizeof p, "%s[%d].IndexName", arr, ix);
-		schema_lines_add(c->s, p, x.name_line);
-		schema_fmt(p, sizeof p, "%s[%d].KeySchema", arr, ix);
-		schema_lines_add(c->s, p, x.key_line);
-		schema_fmt(p, sizeof p, "%s[%d].Projection", arr, ix);
-		schema_lines_add(c->s, p, x.proj_line);
-		schema_fmt(p, sizeof p, "%s[%d].ProvisionedThroughput", arr, ix);
-		schema_lines_add(c->s, p, x.rc_line);
-		tf_index_release(&x);
-		return 0;
-	}
-	if (!strcmp(n, "ttl")) {
-		if (t->ttl)
-			return tferr(c, b->line, "only one 'ttl' block is allowed");
-		static const char *const names[] = { "attribute_name", "enabled", NULL };
-		const struct hcl_attr *f[2];
-		char *an = NULL;
-		int en = 0;
-		if (tf_simple_block(c, b, names, f) < 0 || (f[0] && tf_string(c, f[0], &an) < 0) ||
-		    (f[1] && tf_bool(c, f[1], &en) < 0)) {
-			free(an);
-			return -1;
-		}
-		t->ttl = cJSON_CreateObject();
-		if (an && *an)
-			cJSON_AddStringToObject(t->ttl, "AttributeName", an);
-		cJSON_AddBoolToObject(t->ttl, "Enabled", en);
-		free(an);
-		schema_lines_add(c->s, "TimeToLiveSpecification", b->line);
-		return 0;
-	}
-	if (!strcmp(n, "point_in_time_recovery")) {
-		if (t->pitr)
-			return tferr(c, b->line, "only one 'point_in_time_recovery' block is allowed");
-		static const char *const names[] = { "enabled", "recovery_period_in_days", NULL };
-		const struct hcl_attr *f[2];
-		int en = 0;
-		long long days = 0;
-		if (tf_simple_block(c, b, names, f) < 0 || (f[0] && tf_bool(c, f[0], &en) < 0) ||
-		    (f[1] && tf_int(c, f[1], &days) < 0))
-			return -1;
-		t->pitr = cJSON_CreateObject();
-		cJSON_AddBoolToObject(t->pitr, "PointInTimeRecoveryEnabled", en);
-		if (f[1])
-			cJSON_AddNumberToObject(t->pitr, "RecoveryPeriodInDays", (double)days);
-		schema_lines_add(c->s, "PointInTimeRecoverySpecification", b->line);
-		return 0;
-	}
-	if (!strcmp(n, "server_side_encryption")) {
-		if (t->sse)
-			return tferr(c, b->line, "only one 'server_side_encryption' block is allowed");
-		static const char *const names[] = { "enabled", "kms_key_arn", NULL };
-		const struct hcl_attr *f[2];
-		int en = 0;
-		char *kms = NULL;
-		if (tf_simple_block(c, b, names, f) < 0 || (f[0] && tf_bool(c, f[0], &en) < 0) ||
-		    (f[1] && tf_string(c, f[1], &kms) < 0)) {
-			free(kms);
-			return -1;
-		}
-		t->sse = cJSON_CreateObject();
-		cJSON_AddBoolToObject(t->sse, "Enabled", en);
-		if (en)
-			cJSON_AddStringToObject(t->sse, "SSEType", "KMS");
-		if (kms && *kms)
-			cJSON_AddStringToObject(t->sse, "KMSMasterKeyId", kms);
-		free(kms);
-		schema_lines_add(c->s, "SSESpecification", b->line);
-		return 0;
-	}
-	return 0;
-}
-
 static int tf_resource(struct tfc *c, const struct hcl_block *r, struct schema *s)
 {
 	struct tf_table t;
-	cJSON *doc;
+	cJSON *doc, *o;
 	size_t i;
-	int nattr = 0, ngsi = 0, nlsi = 0, rc = -1;
+	int rc = -1;
 	memset(&t, 0, sizeof t);
 	t.attrs = cJSON_CreateArray();
+	t.ixs = cJSON_CreateObject();
 	/* hash_key first: local_secondary_index blocks use it whatever the order */
 	for (i = 0; i < r->body->n; i++) {
 		const struct hcl_item *it = &r->body->items[i];
-		if (!it->is_block && !strcmp(it->attr.name, "hash_key") && tf_table_attr(c, &it->attr, &t) < 0)
+		if (!it->is_block && !strcmp(it->attr.name, "hash_key") &&
+		    tf_attr(c, &TF_TABLE, TF_TABLE.what, &it->attr, &t) < 0)
 			goto out;
 	}
-	for (i = 0; i < r->body->n; i++) {
-		const struct hcl_item *it = &r->body->items[i];
-		if (it->is_block ? tf_table_block(c, &it->block, &t, &nattr, &ngsi, &nlsi) < 0
-		                 : strcmp(it->attr.name, "hash_key") && tf_table_attr(c, &it->attr, &t) < 0)
-			goto out;
-	}
+	if (tf_items(c, r, &TF_TABLE, &t, "hash_key") < 0)
+		goto out;
 	if (!t.name) {
 		tferr(c, r->line, "'name' is required");
 		goto out;
@@ -718,48 +811,43 @@ static int tf_resource(struct tfc *c, const struct hcl_block *r, struct schema *
 		tferr(c, t.stream_line, "'stream_view_type' needs stream_enabled = true");
 		goto out;
 	}
-	doc = cJSON_CreateObject();
-	s->doc = doc;
+	s->doc = doc = cJSON_CreateObject();
 	cJSON_AddStringToObject(doc, "TableName", t.name);
 	schema_lines_add(s, "TableName", t.name_line);
 	cJSON_AddItemToObject(doc, "AttributeDefinitions", t.attrs);
 	t.attrs = NULL;
-	schema_lines_add(s, "AttributeDefinitions", nattr ? t.attr_line : r->line);
+	schema_lines_add(s, "AttributeDefinitions", t.nattr ? t.attr_line : r->line);
 	cJSON_AddItemToObject(doc, "KeySchema", key_schema(t.hash, t.range));
 	schema_lines_add(s, "KeySchema", t.key_line);
 	schema_lines_add(s, "KeySchema[0]", t.key_line);
 	if (t.range)
 		schema_lines_add(s, "KeySchema[1]", t.range_line);
-	if (t.gsis) {
-		cJSON_AddItemToObject(doc, "GlobalSecondaryIndexes", t.gsis);
-		t.gsis = NULL;
-	}
-	if (t.lsis) {
-		cJSON_AddItemToObject(doc, "LocalSecondaryIndexes", t.lsis);
-		t.lsis = NULL;
-	}
+	if ((o = cJSON_DetachItemFromObjectCaseSensitive(t.ixs, "GlobalSecondaryIndexes")))
+		cJSON_AddItemToObject(doc, "GlobalSecondaryIndexes", o);
+	if ((o = cJSON_DetachItemFromObjectCaseSensitive(t.ixs, "LocalSecondaryIndexes")))
+		cJSON_AddItemToObject(doc, "LocalSecondaryIndexes", o);
 	cJSON_AddStringToObject(doc, "BillingMode", t.billing ? t.billing : "PROVISIONED");
 	schema_lines_add(s, "BillingMode", t.billing ? t.billing_line : r->line);
 	if (t.has_rc || t.has_wc) {
-		cJSON *pt = cJSON_CreateObject();
-		if (t.has_rc)
-			cJSON_AddNumberToObject(pt, "ReadCapacityUnits", (double)t.rc);
-		if (t.has_wc)
-			cJSON_AddNumberToObject(pt, "WriteCapacityUnits", (double)t.wc);
-		cJSON_AddItemToObject(doc, "ProvisionedThroughput", pt);
+		tf_pair(doc, "ProvisionedThroughput", "ReadCapacityUnits", t.has_rc, t.rc, "WriteCapacityUnits", t.has_wc,
+		        t.wc);
 		schema_lines_add(s, "ProvisionedThroughput", t.rc_line);
 	}
 	if (t.has_stream) {
-		cJSON *ss = cJSON_CreateObject();
-		cJSON_AddBoolToObject(ss, "StreamEnabled", t.stream);
+		o = cJSON_AddObjectToObject(doc, "StreamSpecification");
+		cJSON_AddBoolToObject(o, "StreamEnabled", t.stream);
 		if (t.view)
-			cJSON_AddStringToObject(ss, "StreamViewType", t.view);
-		cJSON_AddItemToObject(doc, "StreamSpecification", ss);
+			cJSON_AddStringToObject(o, "StreamViewType", t.view);
 		schema_lines_add(s, "StreamSpecification", t.stream_line);
 	}
-	if (t.sse) {
-		cJSON_AddItemToObject(doc, "SSESpecification", t.sse);
-		t.sse = NULL;
+	if (t.has_sse) {
+		o = cJSON_AddObjectToObject(doc, "SSESpecification");
+		cJSON_AddBoolToObject(o, "Enabled", t.sse_on);
+		if (t.sse_on)
+			cJSON_AddStringToObject(o, "SSEType", "KMS");
+		if (t.kms && *t.kms)
+			cJSON_AddStringToObject(o, "KMSMasterKeyId", t.kms);
+		schema_lines_add(s, "SSESpecification", t.sse_line);
 	}
 	if (t.tclass) {
 		cJSON_AddStringToObject(doc, "TableClass", t.tclass);
@@ -774,13 +862,19 @@ static int tf_resource(struct tfc *c, const struct hcl_block *r, struct schema *
 		cJSON_AddBoolToObject(doc, "DeletionProtectionEnabled", t.dp);
 		schema_lines_add(s, "DeletionProtectionEnabled", t.dp_line);
 	}
-	if (t.ttl) {
-		cJSON_AddItemToObject(doc, "TimeToLiveSpecification", t.ttl);
-		t.ttl = NULL;
+	if (t.has_ttl) {
+		o = cJSON_AddObjectToObject(doc, "TimeToLiveSpecification");
+		if (t.ttl_attr && *t.ttl_attr)
+			cJSON_AddStringToObject(o, "AttributeName", t.ttl_attr);
+		cJSON_AddBoolToObject(o, "Enabled", t.ttl_on);
+		schema_lines_add(s, "TimeToLiveSpecification", t.ttl_line);
 	}
-	if (t.pitr) {
-		cJSON_AddItemToObject(doc, "PointInTimeRecoverySpecification", t.pitr);
-		t.pitr = NULL;
+	if (t.has_pitr) {
+		o = cJSON_AddObjectToObject(doc, "PointInTimeRecoverySpecification");
+		cJSON_AddBoolToObject(o, "PointInTimeRecoveryEnabled", t.pitr_on);
+		if (t.has_days)
+			cJSON_AddNumberToObject(o, "RecoveryPeriodInDays", (double)t.days);
+		schema_lines_add(s, "PointInTimeRecoverySpecification", t.pitr_line);
 	}
 	rc = 0;
 out:
@@ -789,11 +883,6 @@ out:
 }
 
 /* ---- resource "aws_dynamodb_global_secondary_index": merged into the table it names ---------- */
-
-static const char *const TF_GSIR_ATTRS[] = { "table_name", "index_name", "hash_key", "range_key", "provider",
-	"depends_on", "region", "count", "for_each", NULL };
-static const char *const TF_GSIR_BLOCKS[] = { "key_schema", "projection", "provisioned_throughput",
-	"on_demand_throughput", "warm_throughput", "lifecycle", "timeouts", NULL };
 
 /* The table named by table_name: `aws_dynamodb_table.X.name` (or .id) by its resource name, else by the
  * table's name as written (a literal or var.NAME). */
@@ -854,214 +943,138 @@ static int tf_gsi_attrdef(struct tfc *c, int line, struct schema *t, const char 
 	return 0;
 }
 
-struct tf_gsir {
-	char *index, *hash, *range, *ptype;
-	cJSON *keys, *nonkey, *pt, *odt, *wt;
-	int key_line, proj_line, pt_line;
+struct tf_key { char *name, *type, *key_type; };
+
+static const struct tf_arg TF_KEY_ARGS[] = {
+	{ "attribute_name", TF_STR, OF(tf_key, name), NO, NO, 0 },
+	{ "attribute_type", TF_STR, OF(tf_key, type), NO, NO, 0 },
+	{ "key_type", TF_STR, OF(tf_key, key_type), NO, NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
 };
+static const struct tf_shape TF_KEY = { NULL, TF_KEY_ARGS, NULL, NULL, 1 };
 
-static void tf_gsir_release(struct tf_gsir *g)
+static int tf_key_schema_read(struct tfc *c, const struct hcl_block *b, void *obj)
 {
-	free(g->index);
-	free(g->hash);
-	free(g->range);
-	free(g->ptype);
-	cJSON_Delete(g->keys);
-	cJSON_Delete(g->nonkey);
-	cJSON_Delete(g->pt);
-	cJSON_Delete(g->odt);
-	cJSON_Delete(g->wt);
+	struct tf_index *x = obj;
+	struct tf_key k = { NULL, NULL, NULL };
+	cJSON *o;
+	int rc = -1;
+	if (tf_body(c, b, &TF_KEY, &k) < 0)
+		goto out;
+	if (!k.name || !k.key_type) {
+		tferr(c, b->line, "a key_schema block needs 'attribute_name' and 'key_type'");
+		goto out;
+	}
+	if (tf_gsi_attrdef(c, b->line, x->table, k.name, k.type) < 0)
+		goto out;
+	if (!x->keys) {
+		x->keys = cJSON_CreateArray();
+		x->key_line = b->line;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "AttributeName", k.name);
+	cJSON_AddStringToObject(o, "KeyType", k.key_type);
+	/* HASH first, as DynamoDB wants, whatever the order of the blocks */
+	if (!strcmp(k.key_type, "HASH"))
+		cJSON_InsertItemInArray(x->keys, 0, o);
+	else
+		cJSON_AddItemToArray(x->keys, o);
+	rc = 0;
+out:
+	free(k.name);
+	free(k.type);
+	free(k.key_type);
+	return rc;
 }
 
-/* A block of numbers, e.g. provisioned_throughput { read_capacity_units = 5 } -> {"ReadCapacityUnits": 5}. */
-static int tf_number_block(struct tfc *c, const struct hcl_block *b, const char *const *names,
-                           const char *const *keys, cJSON **out)
+static const struct tf_arg TF_PROJ_ARGS[] = {
+	{ "projection_type", TF_STR, OF(tf_index, ptype), NO, NO, 0 },
+	{ "non_key_attributes", TF_LIST, OF(tf_index, nonkey), NO, NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_shape TF_PROJ = { NULL, TF_PROJ_ARGS, NULL, NULL, 1 };
+
+static int tf_projection_read(struct tfc *c, const struct hcl_block *b, void *obj)
 {
-	const struct hcl_attr *f[3];
-	size_t k;
-	if (*out)
-		return tferr(c, b->line, "only one '%s' block is allowed", b->type);
-	if (tf_simple_block(c, b, names, f) < 0)
+	struct tf_index *x = obj;
+	if (tf_body(c, b, &TF_PROJ, x) < 0)
 		return -1;
-	*out = cJSON_CreateObject();
-	for (k = 0; names[k]; k++) {
-		long long n;
-		if (!f[k])
-			continue;
-		if (tf_int(c, f[k], &n) < 0)
-			return -1;
-		cJSON_AddNumberToObject(*out, keys[k], (double)n);
-	}
-	return 0;
+	return x->ptype ? 0 : tferr(c, b->line, "the projection block needs 'projection_type'");
 }
 
-static int tf_gsir_block(struct tfc *c, const struct hcl_block *b, struct tf_gsir *g, struct schema *t)
-{
-	const char *n = b->type;
-	if (tf_known(c, b->line, "aws_dynamodb_global_secondary_index block", n, TF_GSIR_BLOCKS) < 0)
-		return -1;
-	if (!strcmp(n, "lifecycle") || !strcmp(n, "timeouts"))
-		return 0;
-	if (!strcmp(n, "key_schema")) {
-		static const char *const names[] = { "attribute_name", "attribute_type", "key_type", NULL };
-		const struct hcl_attr *f[3];
-		char *an = NULL, *at = NULL, *kt = NULL;
-		cJSON *k;
-		int r = -1;
-		if (tf_simple_block(c, b, names, f) < 0 || (f[0] && tf_string(c, f[0], &an) < 0) ||
-		    (f[1] && tf_string(c, f[1], &at) < 0) || (f[2] && tf_string(c, f[2], &kt) < 0))
-			goto out;
-		if (!an || !kt) {
-			tferr(c, b->line, "a key_schema block needs 'attribute_name' and 'key_type'");
-			goto out;
-		}
-		if (tf_gsi_attrdef(c, b->line, t, an, at) < 0)
-			goto out;
-		if (!g->keys) {
-			g->keys = cJSON_CreateArray();
-			g->key_line = b->line;
-		}
-		k = cJSON_CreateObject();
-		cJSON_AddStringToObject(k, "AttributeName", an);
-		cJSON_AddStringToObject(k, "KeyType", kt);
-		/* HASH first, as DynamoDB wants, whatever the order of the blocks */
-		if (!strcmp(kt, "HASH"))
-			cJSON_InsertItemInArray(g->keys, 0, k);
-		else
-			cJSON_AddItemToArray(g->keys, k);
-		r = 0;
-	out:
-		free(an);
-		free(at);
-		free(kt);
-		return r;
-	}
-	if (!strcmp(n, "projection")) {
-		static const char *const names[] = { "projection_type", "non_key_attributes", NULL };
-		const struct hcl_attr *f[2];
-		if (g->ptype)
-			return tferr(c, b->line, "only one 'projection' block is allowed");
-		g->proj_line = b->line;
-		if (tf_simple_block(c, b, names, f) < 0 || (f[0] && tf_string(c, f[0], &g->ptype) < 0) ||
-		    (f[1] && tf_string_list(c, f[1], &g->nonkey) < 0))
-			return -1;
-		if (!g->ptype)
-			return tferr(c, b->line, "the projection block needs 'projection_type'");
-		return 0;
-	}
-	if (!strcmp(n, "provisioned_throughput")) {
-		static const char *const names[] = { "read_capacity_units", "write_capacity_units", NULL };
-		static const char *const keys[] = { "ReadCapacityUnits", "WriteCapacityUnits", NULL };
-		g->pt_line = b->line;
-		return tf_number_block(c, b, names, keys, &g->pt);
-	}
-	if (!strcmp(n, "on_demand_throughput")) {
-		static const char *const names[] = { "max_read_request_units", "max_write_request_units", NULL };
-		static const char *const keys[] = { "MaxReadRequestUnits", "MaxWriteRequestUnits", NULL };
-		return tf_number_block(c, b, names, keys, &g->odt);
-	}
-	static const char *const names[] = { "read_units_per_second", "write_units_per_second", NULL };
-	static const char *const keys[] = { "ReadUnitsPerSecond", "WriteUnitsPerSecond", NULL };
-	return tf_number_block(c, b, names, keys, &g->wt);
-}
+static const struct tf_arg TF_PT_ARGS[] = {
+	{ "read_capacity_units", TF_INT, OF(tf_index, rc), OF(tf_index, has_rc), NO, 0 },
+	{ "write_capacity_units", TF_INT, OF(tf_index, wc), OF(tf_index, has_wc), NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_shape TF_PT = { NULL, TF_PT_ARGS, NULL, NULL, 1 };
+
+static const struct tf_arg TF_ODT_ARGS[] = {
+	{ "max_read_request_units", TF_INT, OF(tf_index, odt_r), OF(tf_index, has_odt_r), NO, 0 },
+	{ "max_write_request_units", TF_INT, OF(tf_index, odt_w), OF(tf_index, has_odt_w), NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_shape TF_ODT = { NULL, TF_ODT_ARGS, NULL, NULL, 1 };
+
+static const struct tf_arg TF_WT_ARGS[] = {
+	{ "read_units_per_second", TF_INT, OF(tf_index, wt_r), OF(tf_index, has_wt_r), NO, 0 },
+	{ "write_units_per_second", TF_INT, OF(tf_index, wt_w), OF(tf_index, has_wt_w), NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_shape TF_WT = { NULL, TF_WT_ARGS, NULL, NULL, 1 };
+
+/* table_name is read before the others (tf_gsi_table); hash_key and range_key are the other way to give keys */
+static const struct tf_arg TF_GSIR_ARGS[] = {
+	{ "table_name", TF_SKIP, NO, NO, NO, 0 },
+	{ "index_name", TF_STR, OF(tf_index, name), NO, NO, 0 },
+	{ "hash_key", TF_STR, OF(tf_index, hash), NO, OF(tf_index, key_line), 0 },
+	{ "range_key", TF_STR, OF(tf_index, range), NO, OF(tf_index, key_line), 0 },
+	{ "provider", TF_SKIP, NO, NO, NO, 0 },
+	{ "depends_on", TF_SKIP, NO, NO, NO, 0 },
+	{ "region", TF_SKIP, NO, NO, NO, 0 },
+	{ "count", TF_REFUSE, NO, NO, NO, 0 },
+	{ "for_each", TF_REFUSE, NO, NO, NO, 0 },
+	{ NULL, 0, NO, NO, NO, 0 },
+};
+static const struct tf_sub TF_GSIR_BLOCKS[] = {
+	{ "key_schema", NULL, tf_key_schema_read, NO, NO, NULL },
+	{ "projection", NULL, tf_projection_read, OF(tf_index, has_proj), OF(tf_index, proj_line), NULL },
+	{ "provisioned_throughput", &TF_PT, NULL, OF(tf_index, has_pt), OF(tf_index, rc_line), NULL },
+	{ "on_demand_throughput", &TF_ODT, NULL, OF(tf_index, has_odt), NO, NULL },
+	{ "warm_throughput", &TF_WT, NULL, OF(tf_index, has_wt), NO, NULL },
+	{ "lifecycle", NULL, NULL, NO, NO, NULL },
+	{ "timeouts", NULL, NULL, NO, NO, NULL },
+	{ NULL, NULL, NULL, NO, NO, NULL },
+};
+static const struct tf_shape TF_GSIR = { "aws_dynamodb_global_secondary_index argument", TF_GSIR_ARGS,
+	"aws_dynamodb_global_secondary_index block", TF_GSIR_BLOCKS, 0 };
 
 static int tf_gsi_resource(struct tfc *c, const struct hcl_block *r, struct schema_list *got)
 {
 	const struct hcl_attr *tn = hcl_body_attr(r->body, "table_name");
-	struct tf_gsir g;
-	struct schema *t;
-	cJSON *o, *arr, *pr;
-	size_t i;
-	int ix, rc = -1;
-	char p[96];
-	memset(&g, 0, sizeof g);
+	struct tf_index x;
+	int rc = -1;
+	memset(&x, 0, sizeof x);
 	if (!tn)
 		return tferr(c, r->line, "'table_name' is required");
-	if (!(t = tf_gsi_table(c, tn, got)))
+	if (!(x.table = tf_gsi_table(c, tn, got)))
 		return -1;
-	g.key_line = g.proj_line = g.pt_line = r->line;
-	for (i = 0; i < r->body->n; i++) {
-		const struct hcl_item *it = &r->body->items[i];
-		const struct hcl_attr *a = &it->attr;
-		int x = 0;
-		if (it->is_block) {
-			if (tf_gsir_block(c, &it->block, &g, t) < 0)
-				goto out;
-			continue;
-		}
-		if (tf_known(c, a->line, "aws_dynamodb_global_secondary_index argument", a->name, TF_GSIR_ATTRS) < 0)
-			goto out;
-		if (!strcmp(a->name, "count") || !strcmp(a->name, "for_each")) {
-			tferr(c, a->line, "'%s' is not supported by ddb", a->name);
-			goto out;
-		}
-		if (!strcmp(a->name, "index_name"))
-			x = tf_string(c, a, &g.index);
-		else if (!strcmp(a->name, "hash_key"))
-			x = tf_string(c, a, &g.hash);
-		else if (!strcmp(a->name, "range_key"))
-			x = tf_string(c, a, &g.range);
-		if (x < 0)
-			goto out;
-		if (!strcmp(a->name, "hash_key") || !strcmp(a->name, "range_key"))
-			g.key_line = a->line;
-	}
-	if (!g.index) {
+	if (tf_items(c, r, &TF_GSIR, &x, NULL) < 0)
+		goto out;
+	if (!x.name)
 		tferr(c, r->line, "'index_name' is required");
-		goto out;
-	}
-	if (g.keys && (g.hash || g.range)) {
-		tferr(c, g.key_line, "give the keys as key_schema blocks or as hash_key/range_key, not both");
-		goto out;
-	}
-	if (!g.keys && !g.hash) {
-		tferr(c, r->line, "'%s': a key_schema block (or hash_key) is required", g.index);
-		goto out;
-	}
-	if (!g.ptype) {
-		tferr(c, r->line, "'%s': a projection block is required", g.index);
-		goto out;
-	}
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "IndexName", g.index);
-	cJSON_AddItemToObject(o, "KeySchema", g.keys ? g.keys : key_schema(g.hash, g.range));
-	g.keys = NULL;
-	pr = cJSON_AddObjectToObject(o, "Projection");
-	cJSON_AddStringToObject(pr, "ProjectionType", g.ptype);
-	if (g.nonkey) {
-		cJSON_AddItemToObject(pr, "NonKeyAttributes", g.nonkey);
-		g.nonkey = NULL;
-	}
-	if (g.pt) {
-		cJSON_AddItemToObject(o, "ProvisionedThroughput", g.pt);
-		g.pt = NULL;
-	}
-	if (g.odt) {
-		cJSON_AddItemToObject(o, "OnDemandThroughput", g.odt);
-		g.odt = NULL;
-	}
-	if (g.wt) {
-		cJSON_AddItemToObject(o, "WarmThroughput", g.wt);
-		g.wt = NULL;
-	}
-	arr = cJSON_GetObjectItemCaseSensitive(t->doc, "GlobalSecondaryIndexes");
-	if (!arr)
-		arr = cJSON_AddArrayToObject(t->doc, "GlobalSecondaryIndexes");
-	ix = cJSON_GetArraySize(arr);
-	cJSON_AddItemToArray(arr, o);
-	schema_fmt(p, sizeof p, "GlobalSecondaryIndexes[%d]", ix);
-	schema_lines_add(t, p, r->line);
-	schema_fmt(p, sizeof p, "GlobalSecondaryIndexes[%d].IndexName", ix);
-	schema_lines_add(t, p, r->line);
-	schema_fmt(p, sizeof p, "GlobalSecondaryIndexes[%d].KeySchema", ix);
-	schema_lines_add(t, p, g.key_line);
-	schema_fmt(p, sizeof p, "GlobalSecondaryIndexes[%d].Projection", ix);
-	schema_lines_add(t, p, g.proj_line);
-	schema_fmt(p, sizeof p, "GlobalSecondaryIndexes[%d].ProvisionedThroughput", ix);
-	schema_lines_add(t, p, g.pt_line);
-	rc = 0;
+	else if (x.keys && (x.hash || x.range))
+		tferr(c, x.key_line, "give the keys as key_schema blocks or as hash_key/range_key, not both");
+	else if (!x.keys && !x.hash)
+		tferr(c, r->line, "'%s': a key_schema block (or hash_key) is required", x.name);
+	else if (!x.ptype)
+		tferr(c, r->line, "'%s': a projection block is required", x.name);
+	else
+		rc = 0;
+	if (rc == 0)
+		tf_index_add(x.table, x.table->doc, "GlobalSecondaryIndexes", &x, NULL, r->line);
 out:
-	tf_gsir_release(&g);
+	tf_index_release(&x);
 	return rc;
 }
 
