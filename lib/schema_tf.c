@@ -222,6 +222,9 @@ struct tf_arg {
 	int weak;    /* 1: record the line only while that int is still 0 */
 };
 
+#define TF_ONLY(name, kind) { name, kind, NO, NO, NO, 0 }   /* TF_SKIP, TF_REFUSE */
+#define TF_END { NULL, 0, NO, NO, NO, 0 }
+
 struct tf_shape;
 
 /* A block inside a block: read by a shape into the same struct, or by a function; with neither (and not refused),
@@ -234,6 +237,8 @@ struct tf_sub {
 	int line;              /* offset of the int that records the block's line, or NO */
 	const char *refused;   /* not NULL: the block is an error "'name' <refused>" */
 };
+
+#define TF_SUB_END { NULL, NULL, NULL, NO, NO, NULL }
 
 struct tf_shape {
 	const char *what;            /* an unknown argument is "unknown <what> 'x'"; NULL: the block's type */
@@ -479,11 +484,11 @@ static const struct tf_arg TF_GSI_ARGS[] = {
 	{ "non_key_attributes", TF_LIST, OF(tf_index, nonkey), NO, NO, 0 },
 	{ "read_capacity", TF_INT, OF(tf_index, rc), OF(tf_index, has_rc), OF(tf_index, rc_line), 0 },
 	{ "write_capacity", TF_INT, OF(tf_index, wc), OF(tf_index, has_wc), OF(tf_index, rc_line), 1 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_sub TF_GSI_BLOCKS[] = {
 	{ "on_demand_throughput", NULL, NULL, NO, NO, "is not supported by ddb" },
-	{ NULL, NULL, NULL, NO, NO, NULL },
+	TF_SUB_END,
 };
 static const struct tf_shape TF_GSI = { "global_secondary_index attribute", TF_GSI_ARGS, NULL, TF_GSI_BLOCKS, 0 };
 
@@ -492,7 +497,7 @@ static const struct tf_arg TF_LSI_ARGS[] = {
 	{ "range_key", TF_STR, OF(tf_index, range), NO, OF(tf_index, key_line), 1 },
 	{ "projection_type", TF_STR, OF(tf_index, ptype), NO, OF(tf_index, proj_line), 0 },
 	{ "non_key_attributes", TF_LIST, OF(tf_index, nonkey), NO, NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_LSI = { "local_secondary_index attribute", TF_LSI_ARGS, NULL, NULL, 0 };
 
@@ -578,7 +583,7 @@ struct tf_attrdef { char *name, *type; };
 static const struct tf_arg TF_ATTRDEF_ARGS[] = {
 	{ "name", TF_STR, OF(tf_attrdef, name), NO, NO, 0 },
 	{ "type", TF_STR, OF(tf_attrdef, type), NO, NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_ATTRDEF = { "attribute field", TF_ATTRDEF_ARGS, NULL, NULL, 0 };
 
@@ -650,21 +655,21 @@ static int tf_lifecycle_read(struct tfc *c, const struct hcl_block *b, void *obj
 static const struct tf_arg TF_TTL_ARGS[] = {
 	{ "attribute_name", TF_STR, OF(tf_table, ttl_attr), NO, NO, 0 },
 	{ "enabled", TF_BOOL, OF(tf_table, ttl_on), NO, NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_TTL = { NULL, TF_TTL_ARGS, NULL, NULL, 1 };
 
 static const struct tf_arg TF_PITR_ARGS[] = {
 	{ "enabled", TF_BOOL, OF(tf_table, pitr_on), NO, NO, 0 },
 	{ "recovery_period_in_days", TF_INT, OF(tf_table, days), OF(tf_table, has_days), NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_PITR = { NULL, TF_PITR_ARGS, NULL, NULL, 1 };
 
 static const struct tf_arg TF_SSE_ARGS[] = {
 	{ "enabled", TF_BOOL, OF(tf_table, sse_on), NO, NO, 0 },
 	{ "kms_key_arn", TF_STR, OF(tf_table, kms), NO, NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_SSE = { NULL, TF_SSE_ARGS, NULL, NULL, 1 };
 
@@ -682,16 +687,16 @@ static const struct tf_arg TF_TABLE_ARGS[] = {
 	{ "tags", TF_TAGS, OF(tf_table, tags), NO, OF(tf_table, tags_line), 0 },
 	{ "deletion_protection_enabled", TF_BOOL, OF(tf_table, dp), OF(tf_table, has_dp), OF(tf_table, dp_line), 0 },
 	{ "table_class", TF_STR, OF(tf_table, tclass), NO, OF(tf_table, class_line), 0 },
-	{ "provider", TF_SKIP, NO, NO, NO, 0 },
-	{ "depends_on", TF_SKIP, NO, NO, NO, 0 },
-	{ "count", TF_REFUSE, NO, NO, NO, 0 },
-	{ "for_each", TF_REFUSE, NO, NO, NO, 0 },
-	{ "tags_all", TF_REFUSE, NO, NO, NO, 0 },
-	{ "restore_source_name", TF_REFUSE, NO, NO, NO, 0 },
-	{ "restore_source_table_arn", TF_REFUSE, NO, NO, NO, 0 },
-	{ "restore_to_latest_time", TF_REFUSE, NO, NO, NO, 0 },
-	{ "restore_date_time", TF_REFUSE, NO, NO, NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_ONLY("provider", TF_SKIP),
+	TF_ONLY("depends_on", TF_SKIP),
+	TF_ONLY("count", TF_REFUSE),
+	TF_ONLY("for_each", TF_REFUSE),
+	TF_ONLY("tags_all", TF_REFUSE),
+	TF_ONLY("restore_source_name", TF_REFUSE),
+	TF_ONLY("restore_source_table_arn", TF_REFUSE),
+	TF_ONLY("restore_to_latest_time", TF_REFUSE),
+	TF_ONLY("restore_date_time", TF_REFUSE),
+	TF_END,
 };
 
 static const struct tf_sub TF_TABLE_BLOCKS[] = {
@@ -707,7 +712,7 @@ static const struct tf_sub TF_TABLE_BLOCKS[] = {
 	{ "import_table", NULL, NULL, NO, NO, "is not supported by ddb" },
 	{ "on_demand_throughput", NULL, NULL, NO, NO, "is not supported by ddb" },
 	{ "dynamic", NULL, NULL, NO, NO, "blocks are not supported by ddb (write the blocks out)" },
-	{ NULL, NULL, NULL, NO, NO, NULL },
+	TF_SUB_END,
 };
 
 static const struct tf_shape TF_TABLE = { "aws_dynamodb_table argument", TF_TABLE_ARGS, "aws_dynamodb_table block",
@@ -949,7 +954,7 @@ static const struct tf_arg TF_KEY_ARGS[] = {
 	{ "attribute_name", TF_STR, OF(tf_key, name), NO, NO, 0 },
 	{ "attribute_type", TF_STR, OF(tf_key, type), NO, NO, 0 },
 	{ "key_type", TF_STR, OF(tf_key, key_type), NO, NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_KEY = { NULL, TF_KEY_ARGS, NULL, NULL, 1 };
 
@@ -990,7 +995,7 @@ out:
 static const struct tf_arg TF_PROJ_ARGS[] = {
 	{ "projection_type", TF_STR, OF(tf_index, ptype), NO, NO, 0 },
 	{ "non_key_attributes", TF_LIST, OF(tf_index, nonkey), NO, NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_PROJ = { NULL, TF_PROJ_ARGS, NULL, NULL, 1 };
 
@@ -1005,36 +1010,36 @@ static int tf_projection_read(struct tfc *c, const struct hcl_block *b, void *ob
 static const struct tf_arg TF_PT_ARGS[] = {
 	{ "read_capacity_units", TF_INT, OF(tf_index, rc), OF(tf_index, has_rc), NO, 0 },
 	{ "write_capacity_units", TF_INT, OF(tf_index, wc), OF(tf_index, has_wc), NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_PT = { NULL, TF_PT_ARGS, NULL, NULL, 1 };
 
 static const struct tf_arg TF_ODT_ARGS[] = {
 	{ "max_read_request_units", TF_INT, OF(tf_index, odt_r), OF(tf_index, has_odt_r), NO, 0 },
 	{ "max_write_request_units", TF_INT, OF(tf_index, odt_w), OF(tf_index, has_odt_w), NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_ODT = { NULL, TF_ODT_ARGS, NULL, NULL, 1 };
 
 static const struct tf_arg TF_WT_ARGS[] = {
 	{ "read_units_per_second", TF_INT, OF(tf_index, wt_r), OF(tf_index, has_wt_r), NO, 0 },
 	{ "write_units_per_second", TF_INT, OF(tf_index, wt_w), OF(tf_index, has_wt_w), NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_END,
 };
 static const struct tf_shape TF_WT = { NULL, TF_WT_ARGS, NULL, NULL, 1 };
 
 /* table_name is read before the others (tf_gsi_table); hash_key and range_key are the other way to give keys */
 static const struct tf_arg TF_GSIR_ARGS[] = {
-	{ "table_name", TF_SKIP, NO, NO, NO, 0 },
+	TF_ONLY("table_name", TF_SKIP),
 	{ "index_name", TF_STR, OF(tf_index, name), NO, NO, 0 },
 	{ "hash_key", TF_STR, OF(tf_index, hash), NO, OF(tf_index, key_line), 0 },
 	{ "range_key", TF_STR, OF(tf_index, range), NO, OF(tf_index, key_line), 0 },
-	{ "provider", TF_SKIP, NO, NO, NO, 0 },
-	{ "depends_on", TF_SKIP, NO, NO, NO, 0 },
-	{ "region", TF_SKIP, NO, NO, NO, 0 },
-	{ "count", TF_REFUSE, NO, NO, NO, 0 },
-	{ "for_each", TF_REFUSE, NO, NO, NO, 0 },
-	{ NULL, 0, NO, NO, NO, 0 },
+	TF_ONLY("provider", TF_SKIP),
+	TF_ONLY("depends_on", TF_SKIP),
+	TF_ONLY("region", TF_SKIP),
+	TF_ONLY("count", TF_REFUSE),
+	TF_ONLY("for_each", TF_REFUSE),
+	TF_END,
 };
 static const struct tf_sub TF_GSIR_BLOCKS[] = {
 	{ "key_schema", NULL, tf_key_schema_read, NO, NO, NULL },
@@ -1044,7 +1049,7 @@ static const struct tf_sub TF_GSIR_BLOCKS[] = {
 	{ "warm_throughput", &TF_WT, NULL, OF(tf_index, has_wt), NO, NULL },
 	{ "lifecycle", NULL, NULL, NO, NO, NULL },
 	{ "timeouts", NULL, NULL, NO, NO, NULL },
-	{ NULL, NULL, NULL, NO, NO, NULL },
+	TF_SUB_END,
 };
 static const struct tf_shape TF_GSIR = { "aws_dynamodb_global_secondary_index argument", TF_GSIR_ARGS,
 	"aws_dynamodb_global_secondary_index block", TF_GSIR_BLOCKS, 0 };
