@@ -612,6 +612,15 @@ size_t json_skip_value(const char *s, size_t n, size_t i)
 	return (size_t)-1;
 }
 
+/* Past the value at s[i] and the ',' after it; (size_t)-1 at the container's end or on anything else. */
+static size_t skip_member(const char *s, size_t n, size_t i)
+{
+	if ((i = json_skip_value(s, n, i)) == (size_t)-1)
+		return i;
+	i = skip_ws(s, n, i);
+	return i < n && s[i] == ',' ? i + 1 : (size_t)-1;
+}
+
 /* Move i to element idx of the array at s[i] ('['); (size_t)-1 when there is no such element. */
 static size_t path_index(const char *s, size_t n, size_t i, long idx)
 {
@@ -624,12 +633,8 @@ static size_t path_index(const char *s, size_t n, size_t i, long idx)
 			return (size_t)-1;
 		if (k == idx)
 			return i;
-		if ((i = json_skip_value(s, n, i)) == (size_t)-1)
+		if ((i = skip_member(s, n, i)) == (size_t)-1)
 			return i;
-		i = skip_ws(s, n, i);
-		if (i >= n || s[i] != ',')
-			return (size_t)-1;
-		i++;
 	}
 }
 
@@ -656,12 +661,8 @@ static size_t path_key(const char *s, size_t n, size_t i, const char *key, size_
 			*val = i;
 			return k;
 		}
-		if ((i = json_skip_value(s, n, skip_ws(s, n, i))) == (size_t)-1)
+		if ((i = skip_member(s, n, skip_ws(s, n, i))) == (size_t)-1)
 			return i;
-		i = skip_ws(s, n, i);
-		if (i >= n || s[i] != ',')
-			return (size_t)-1;
-		i++;
 	}
 }
 
