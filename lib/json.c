@@ -557,3 +557,142 @@ const char *json_get_string(const cJSON *obj, const char *name)
 	const cJSON *v = json_get(obj, name);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
+
+/* ---- scanning JSON text without parsing it ---------------------------------------------------------- */
+
+static int scan_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+	while (i < n && scan_ws(s[i]))
+		i++;
+	return i;
+}
+
+/* Past the string whose opening quote is s[i]; (size_t)-1 when it does not close. */
+static size_t skip_string(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return (size_t)-1;
+}
+
+size_t json_skip_value(const char *s, size_t n, size_t i)
+{
+	size_t depth = 0;
+	if (i >= n)
+		return (size_t)-1;
+	if (s[i] == '"')
+		return skip_string(s, n, i);
+	if (s[i] != '{' && s[i] != '[') {
+		while (i < n && !scan_ws(s[i]) && s[i] != ',' && s[i] != ']' && s[i] != '}')
+			i++;
+		return i;
+	}
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c == '"') {
+			size_t j = skip_string(s, n, i);
+			if (j == (size_t)-1)
+				return j;
+			i = j - 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return (size_t)-1;
+}
+
+/* Past the value at s[i] and the ',' after it; (size_t)-1 at the container's end or on anything else. */
+static size_t skip_member(const char *s, size_t n, size_t i)
+{
+	if ((i = json_skip_value(s, n, i)) == (size_t)-1)
+		return i;
+	i = skip_ws(s, n, i);
+	return i < n && s[i] == ',' ? i + 1 : (size_t)-1;
+}
+
+/* Move i to element idx of the array at s[i] ('['); (size_t)-1 when there is no such element. */
+static size_t path_index(const char *s, size_t n, size_t i, long idx)
+{
+	if (s[i] != '[')
+		return (size_t)-1;
+	i++;
+	for (long k = 0;; k++) {
+		i = skip_ws(s, n, i);
+		if (i >= n || s[i] == ']')
+			return (size_t)-1;
+		if (k == idx)
+			return i;
+		if ((i = skip_member(s, n, i)) == (size_t)-1)
+			return i;
+	}
+}
+
+/* Move i to the key key[0..kl) of the object at s[i] ('{'), at its opening quote; (size_t)-1 when absent.  *val
+ * is where its value starts. */
+static size_t path_key(const char *s, size_t n, size_t i, const char *key, size_t kl, size_t *val)
+{
+	if (s[i] != '{')
+		return (size_t)-1;
+	i++;
+	for (;;) {
+		size_t k, e;
+		i = skip_ws(s, n, i);
+		if (i >= n || s[i] != '"')
+			return (size_t)-1;
+		k = i;
+		if ((e = skip_string(s, n, i)) == (size_t)-1)
+			return e;
+		i = skip_ws(s, n, e);
+		if (i >= n || s[i] != ':')
+			return (size_t)-1;
+		i++;
+		if (e - k - 2 == kl && !memcmp(s + k + 1, key, kl)) {
+			*val = i;
+			return k;
+		}
+		if ((i = skip_member(s, n, skip_ws(s, n, i))) == (size_t)-1)
+			return i;
+	}
+}
+
+int json_path_line(const char *text, size_t len, const char *path)
+{
+	size_t i = skip_ws(text, len, 0), best = i, at;
+	const char *p = path ? path : "";
+	int line = 1;
+	while (*p) {
+		if (*p == '.')
+			p++;
+		i = skip_ws(text, len, i);
+		if (i >= len)
+			break;
+		if (*p == '[') {
+			char *end;
+			long idx = strtol(p + 1, &end, 10);
+			if (end == p + 1 || *end != ']' || idx < 0 || (at = path_index(text, len, i, idx)) == (size_t)-1)
+				break;
+			p = end + 1;
+			best = i = at;
+		} else {
+			size_t kl = strcspn(p, ".[");
+			if ((at = path_key(text, len, i, p, kl, &i)) == (size_t)-1)
+				break;
+			p += kl;
+			best = at;
+		}
+	}
+	for (size_t k = 0; k < best && k < len; k++)
+		line += text[k] == '\n';
+	return line;
+}

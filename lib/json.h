@@ -76,6 +76,19 @@ const cJSON *json_get(const cJSON *obj, const char *name);
 /* The member's string value, or NULL when absent or not a string.  Borrowed. */
 const char *json_get_string(const cJSON *obj, const char *name);
 
+/* ---- scanning JSON text without parsing it ---------------------------------------------------------- */
+
+/* The end of the JSON value starting at s[i] (just past it), or (size_t)-1 when it does not end inside s[0..n).
+ * Structure only: strings (with their escapes) and the nesting of {} and [] are followed, nothing is checked (a
+ * scalar ends at a blank, ',', ']' or '}').  No recursion: any depth takes constant stack. */
+size_t json_skip_value(const char *s, size_t n, size_t i);
+
+/* The 1-based line of a path such as "GlobalSecondaryIndexes[0].ProvisionedThroughput" in JSON text: the line of
+ * the key (or array element) of the deepest part of the path that exists; the line of the text's first value when
+ * not even the first part does.  Keys match their text between the quotes as written (no unescaping).  Meant for
+ * text json_parse_exact accepted; on other text, the best line found before the text stops making sense. */
+int json_path_line(const char *text, size_t len, const char *path);
+
 /* 1 when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
 int json_utf8_valid(const char *s, size_t len);
 

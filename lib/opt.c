@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "ctx.h"
+#include "fuzzy.h"
 
 /* The global options: accepted by every command, anywhere on its line (they set fields of struct ctx). */
 const struct opt ctx_global_opts[] = {
@@ -42,32 +43,6 @@ void strlist_release(struct strlist *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = 0;
-}
-
-size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
-		return (size_t)-1;
-	size_t row[65];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			size_t v = prev + cost;
-			if (row[j] + 1 < v)
-				v = row[j] + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			row[j] = v;
-			prev = cur;
-		}
-	}
-	return row[lb];
 }
 
 static const struct opt *find_in(const struct opt *t, const char *long_name, char short_name)

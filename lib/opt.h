@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "err.h"
+#include "fuzzy.h"   /* edit_distance, for the command table's "did you mean" too */
 
 enum opt_type {
 	OPT_END = 0,
@@ -65,7 +66,6 @@ void opt_print_table(FILE *f, const struct opt *t);
 const struct opt *opt_find(const struct opt *opts, const char *long_name);
 /* Closest long option name (edit distance), for "did you mean"; NULL when nothing is close. */
 const char *opt_suggest(const struct opt *opts, const char *long_name);
-size_t edit_distance(const char *a, const char *b);
 
 /* The global options (lib/opt.c): --prod, --region, --output, --yes, ...; they set fields of struct ctx. */
 extern const struct opt ctx_global_opts[];

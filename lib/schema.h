@@ -126,7 +126,7 @@ int schema_load_paths_all(const char *const *paths, size_t npaths, const struct 
 int schema_load_mem(const char *src, size_t len, const char *file, int is_tf, const struct schema_vars *vars,
                     struct schema_list *out, struct err *e);
 
-/* Check s->doc before anything is sent (see the checks in schema.c): names, key schema, attribute
+/* Check s->doc before anything is sent (see the checks in schema_validate.c): names, key schema, attribute
  * definitions (defined, used, not duplicated), indexes, billing and throughput, streams, SSE, tags, the
  * extensions, unknown fields (with a "did you mean"), JSON types.  Called by the loaders. */
 int schema_validate(const struct schema *s, struct err *e);

@@ -162,6 +162,14 @@ bad() {
 	bad tf-no-hash.tf ':1: aws_dynamodb_table.t: '\''hash_key'\'' is required'
 }
 
+@test "bad schema (Terraform): tf-nonkey-nested.tf (a list in the list: an error, not a double free)" {
+	bad tf-nonkey-nested.tf ':13: aws_dynamodb_table.t: '\''non_key_attributes'\'' must be a list of strings'
+}
+
+@test "bad schema (Terraform): tf-gsi-nonkey-nested.tf (the same in a GSI resource's projection)" {
+	bad tf-gsi-nonkey-nested.tf ':17: aws_dynamodb_global_secondary_index.g: '\''non_key_attributes'\'' must be a list of strings'
+}
+
 @test "bad schema (Terraform): tf-ppr-capacity.tf" {
 	bad tf-ppr-capacity.tf ':4: ProvisionedThroughput: not allowed when BillingMode is PAY_PER_REQUEST'
 }

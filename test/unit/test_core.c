@@ -114,6 +114,14 @@ static void test_opts(void)
 	CHECK_INTEQ(parse(&ctx, &a, &e, &npos, v13), 1);
 	CHECK_INTEQ(edit_distance("list-table", "list-tables"), 1);
 	CHECK_INTEQ(edit_distance("", "abc"), 3);
+	CHECK_INTEQ(edit_distance("TableName", "tablename"), 2);
+	CHECK_INTEQ(edit_distance_nocase("TableName", "tablename"), 0);
+	CHECK_INTEQ(edit_distance_nocase("Tablenam", "TABLENAMES"), 2);
+	char long65[66];
+	memset(long65, 'a', 65);
+	long65[65] = '\0';
+	CHECK(edit_distance_nocase(long65, "a") == (size_t)-1);
+	CHECK(edit_distance(long65 + 1, long65 + 2) == 1);
 	ctx_release(&ctx);
 	fclose(devnull);
 }

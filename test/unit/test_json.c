@@ -307,6 +307,75 @@ static void test_utf8_and_position(void)
 	CHECK_INTEQ(col, 4);
 }
 
+static size_t skip(const char *s)
+{
+	return json_skip_value(s, strlen(s), 0);
+}
+
+static void test_skip_value(void)
+{
+	CHECK_INTEQ((long)skip("{\"a\":1} x"), 7);
+	CHECK_INTEQ((long)skip("[1,[2,{\"b\":\"]}\"}]] "), 18);
+	CHECK_INTEQ((long)skip("\"a\\\"b\"x"), 6);
+	CHECK_INTEQ((long)skip("123,4"), 3);
+	CHECK_INTEQ((long)skip("true]"), 4);
+	CHECK_INTEQ((long)skip("-1.5e3 "), 6);
+	CHECK(skip("{\"a\":1") == (size_t)-1);
+	CHECK(skip("[\"unterminated]") == (size_t)-1);
+	CHECK(skip("{\"a\":\"\\\"}") == (size_t)-1);
+	CHECK(json_skip_value("{}", 2, 2) == (size_t)-1);
+	CHECK_INTEQ((long)json_skip_value("x [ ] y", 7, 2), 5);
+	/* deep nesting takes no stack */
+	size_t n = 200000;
+	char *deep = malloc(2 * n + 1);
+	memset(deep, '[', n);
+	memset(deep + n, ']', n);
+	deep[2 * n] = '\0';
+	CHECK(json_skip_value(deep, 2 * n, 0) == 2 * n);
+	CHECK(json_skip_value(deep, 2 * n - 1, 0) == (size_t)-1);
+	free(deep);
+}
+
+static void test_path_line(void)
+{
+	static const char doc[] =
+		"\n"
+		"{\n"
+		"  \"TableName\": \"t\",\n"                                   /* 3 */
+		"  \"Skip\": {\"x\": [1, {\"y\": \"}]\\\"\"}]},\n"            /* 4 */
+		"  \"GlobalSecondaryIndexes\": [\n"                          /* 5 */
+		"    {\"IndexName\": \"a\"},\n"                               /* 6 */
+		"    {\n"                                                    /* 7 */
+		"      \"IndexName\": \"b\",\n"                                /* 8 */
+		"      \"ProvisionedThroughput\": {\"ReadCapacityUnits\": 5}\n" /* 9 */
+		"    }\n"
+		"  ]\n"
+		"}\n";
+	size_t n = strlen(doc);
+	CHECK_INTEQ(json_path_line(doc, n, ""), 2);
+	CHECK_INTEQ(json_path_line(doc, n, NULL), 2);
+	CHECK_INTEQ(json_path_line(doc, n, "TableName"), 3);
+	CHECK_INTEQ(json_path_line(doc, n, "GlobalSecondaryIndexes"), 5);
+	CHECK_INTEQ(json_path_line(doc, n, "GlobalSecondaryIndexes[0]"), 6);
+	CHECK_INTEQ(json_path_line(doc, n, "GlobalSecondaryIndexes[1]"), 7);
+	CHECK_INTEQ(json_path_line(doc, n, "GlobalSecondaryIndexes[1].IndexName"), 8);
+	CHECK_INTEQ(json_path_line(doc, n, "GlobalSecondaryIndexes[1].ProvisionedThroughput.ReadCapacityUnits"), 9);
+	/* the deepest part that exists */
+	CHECK_INTEQ(json_path_line(doc, n, "GlobalSecondaryIndexes[7].IndexName"), 5);
+	CHECK_INTEQ(json_path_line(doc, n, "GlobalSecondaryIndexes[1].Nope"), 7);
+	CHECK_INTEQ(json_path_line(doc, n, "TableName.x"), 3);
+	CHECK_INTEQ(json_path_line(doc, n, "TableName[0]"), 3);
+	CHECK_INTEQ(json_path_line(doc, n, "Nope"), 2);
+	CHECK_INTEQ(json_path_line(doc, n, "GlobalSecondaryIndexes[x]"), 5);
+	CHECK_INTEQ(json_path_line(doc, n, "GlobalSecondaryIndexes[-1]"), 5);
+	/* a key must match whole, and a key inside a skipped value is not seen */
+	CHECK_INTEQ(json_path_line(doc, n, "Table"), 2);
+	CHECK_INTEQ(json_path_line(doc, n, "y"), 2);
+	/* cut text: what was found so far */
+	CHECK_INTEQ(json_path_line(doc, 40, "GlobalSecondaryIndexes"), 2);
+	CHECK_INTEQ(json_path_line("", 0, "a"), 1);
+}
+
 int main(void)
 {
 	test_exact_numbers();
@@ -317,5 +386,7 @@ int main(void)
 	test_number_nodes();
 	test_getters();
 	test_utf8_and_position();
+	test_skip_value();
+	test_path_line();
 	return unit_done();
 }

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "json.h"
 #include "schema.h"
 #include "unit.h"
 
@@ -648,6 +649,70 @@ static void test_tf_gsi_resource(void)
 	schema_list_release(&j);
 }
 
+/* One index reader: the same GSI written inline and as its own resource gives the same CreateTable JSON. */
+static void test_tf_gsi_same_both_ways(void)
+{
+	static const char table[] =
+		"resource \"aws_dynamodb_table\" \"t\" {\n"
+		"  name           = \"same\"\n"
+		"  read_capacity  = 1\n"
+		"  write_capacity = 1\n"
+		"  hash_key       = \"pk\"\n"
+		"  attribute {\n"
+		"    name = \"pk\"\n"
+		"    type = \"S\"\n"
+		"  }\n"
+		"  attribute {\n"
+		"    name = \"n\"\n"
+		"    type = \"N\"\n"
+		"  }\n";
+	static const char inline_gsi[] =
+		"  global_secondary_index {\n"
+		"    name               = \"by-n\"\n"
+		"    hash_key           = \"n\"\n"
+		"    range_key          = \"pk\"\n"
+		"    projection_type    = \"INCLUDE\"\n"
+		"    non_key_attributes = [\"a\", \"b\"]\n"
+		"    write_capacity     = 3\n"
+		"    read_capacity      = 2\n"
+		"  }\n"
+		"}\n";
+	static const char gsi_resource[] =
+		"}\n"
+		"resource \"aws_dynamodb_global_secondary_index\" \"g\" {\n"
+		"  table_name = aws_dynamodb_table.t.name\n"
+		"  index_name = \"by-n\"\n"
+		"  hash_key   = \"n\"\n"
+		"  range_key  = \"pk\"\n"
+		"  projection {\n"
+		"    projection_type    = \"INCLUDE\"\n"
+		"    non_key_attributes = [\"a\", \"b\"]\n"
+		"  }\n"
+		"  provisioned_throughput {\n"
+		"    read_capacity_units  = 2\n"
+		"    write_capacity_units = 3\n"
+		"  }\n"
+		"}\n";
+	struct schema_list a = SCHEMA_LIST_INIT, b = SCHEMA_LIST_INIT;
+	struct err e = ERR_INIT;
+	char *sa = xasprintf("%s%s", table, inline_gsi), *sb = xasprintf("%s%s", table, gsi_resource);
+	CHECK_INTEQ(schema_load_mem(sa, strlen(sa), "a.tf", 1, NULL, &a, &e), 0);
+	CHECK_INTEQ(schema_load_mem(sb, strlen(sb), "b.tf", 1, NULL, &b, &e), 0);
+	if (a.n == 1 && b.n == 1) {
+		const cJSON *ga = cJSON_GetObjectItemCaseSensitive(a.v[0]->create, "GlobalSecondaryIndexes");
+		CHECK(cJSON_Compare(a.v[0]->create, b.v[0]->create, 1));
+		CHECK_STREQ(json_get_string(cJSON_GetArrayItem(ga, 0), "IndexName"), "by-n");
+		CHECK_INTEQ(schema_line_of(a.v[0], "GlobalSecondaryIndexes[0].ProvisionedThroughput"), 21);
+		CHECK_INTEQ(schema_line_of(b.v[0], "GlobalSecondaryIndexes[0].ProvisionedThroughput"), 24);
+		CHECK_INTEQ(schema_line_of(a.v[0], "GlobalSecondaryIndexes[0].KeySchema"), 16);
+		CHECK_INTEQ(schema_line_of(b.v[0], "GlobalSecondaryIndexes[0].KeySchema"), 19);
+	}
+	schema_list_release(&a);
+	schema_list_release(&b);
+	free(sa);
+	free(sb);
+}
+
 /* TF_GSI_RES with text put before the table's first attribute block (line 28). */
 static char *tf_with(const char *text)
 {
@@ -729,6 +794,7 @@ int main(void)
 	test_memory_and_prefix();
 	test_plan();
 	test_tf_gsi_resource();
+	test_tf_gsi_same_both_ways();
 	test_tf_ignore_changes();
 	return unit_done();
 }
