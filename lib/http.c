@@ -73,7 +73,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 		long status = 0;
 		curl_easy_getinfo(x->c, CURLINFO_RESPONSE_CODE, &status);
 		if (status >= 200 && status < 300) {
-			if (x->req->sink_fn(x->req->sink_arg, data, size * n) < 0) {
+			if (x->req->sink_fn(x->req->sink_arg, status, data, size * n) < 0) {
 				r->fail = HTTP_SINK;
 				return 0;
 			}

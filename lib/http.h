@@ -23,12 +23,12 @@ struct http_req {
 	size_t body_len;
 	/* Optional (zero: unused).  read_fn: the body (body_len bytes) comes from this callback instead of `body` (an
 	 * upload streamed from a file); it returns the bytes it wrote into dst (0 only at the end), or (size_t)-1 to
-	 * abort (HTTP_SINK).  sink_fn: a 2xx answer's body goes to this callback as it arrives instead of resp->body
+	 * abort (HTTP_SINK).  sink_fn: a 2xx answer's body goes to this callback (with the status) as it arrives instead of resp->body
 	 * (bounded memory whatever the size); it returns 0, or -1 to abort the transfer (HTTP_SINK; the callback keeps
 	 * its own error).  A "HEAD" method asks for no body. */
 	size_t (*read_fn)(void *arg, char *dst, size_t n);
 	void *read_arg;
-	int (*sink_fn)(void *arg, const char *data, size_t n);
+	int (*sink_fn)(void *arg, long status, const char *data, size_t n);
 	void *sink_arg;
 };
 

@@ -296,14 +296,20 @@ struct s3_req {
 struct sink_state {
 	const struct s3_req *q;
 	uint64_t delivered;                  /* bytes handed to q->sink over every attempt */
+	uint64_t range_from;                 /* this attempt asked for bytes from here (0: the whole object) */
 	uint64_t skip;                       /* bytes of this attempt's answer already delivered (a server ignoring Range) */
+	int first;                           /* no byte of this attempt's answer seen yet */
 	struct err err;
 	int failed;
 };
 
-static int sink_wrap(void *arg, const char *data, size_t n)
+static int sink_wrap(void *arg, long status, const char *data, size_t n)
 {
 	struct sink_state *s = arg;
+	if (s->first) {   /* a 200 to a Range request is the whole object again: skip what was delivered */
+		s->first = 0;
+		s->skip = status == 200 ? s->range_from : 0;
+	}
 	if (s->skip) {
 		size_t k = n < s->skip ? n : (size_t)s->skip;
 		s->skip -= k;
@@ -420,6 +426,8 @@ static int s3_do(struct s3_client *c, const struct s3_req *q, struct http_resp *
 			shown.body_len = 0;
 		trace_request(ctx, &shown, attempt);
 		ss.skip = 0;
+		ss.first = 1;
+		ss.range_from = q->sink ? ss.delivered : 0;
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		int sent = http_send(c->http, &hreq, hr, e);
@@ -448,13 +456,16 @@ static int s3_do(struct s3_client *c, const struct s3_req *q, struct http_resp *
 				rc = 0;
 				goto out;
 			}
-			fill_s3_error(hr, q->bucket, q->key, e);
-			if (hr->status == 412 && etag[0])
-				err_set(e, ERR_TEMPFAIL, "s3://%s/%s changed while it was being downloaded", q->bucket, q->key);
-			retry = aws_classify_error(hr->status, e->type, e) && e->kind == ERR_TEMPFAIL;
-			if (!strcmp(e->type, "NoSuchBucket") || !strcmp(e->type, "NoSuchKey") ||
-			    !strcmp(e->type, "NoSuchUpload") || (hr->status == 404))
-				e->kind = ERR_NOINPUT;
+			fill_s3_error(hr, q->bucket, q->key, e);   /* classified: kind and whether to retry */
+			retry = e->kind == ERR_TEMPFAIL;
+			if (hr->status == 412 && etag[0]) {   /* our If-Match: the bytes delivered are of another version */
+				char where[512];
+				what_url(where, sizeof(where), q->bucket, q->key);
+				snprintf(e->msg, sizeof(e->msg), "%s changed while it was being downloaded (ETag %s): try again",
+				         where, etag);
+				e->kind = ERR_TEMPFAIL;
+				retry = 0;
+			}
 		}
 		if (!retry)
 			goto out;

@@ -175,3 +175,51 @@ POST	ID"
 	assert_failure 78
 	assert_output --partial DDB_S3_PART_SIZE
 }
+
+front_set() { # JSON
+	curl -sSf -X POST "$DDB_TEST_S3_URL/_front/set" --data-binary "$1" >/dev/null
+}
+
+@test "s3: a multipart upload whose part keeps failing is aborted, and nothing is left under the key" {
+	head -c 350000 /dev/urandom >"$BATS_TEST_TMPDIR/big"
+	front_set '{"fail_part": 2}'
+	AWS_MAX_ATTEMPTS=2 DDB_S3_PART_SIZE=100000 run "$DDB" __s3 put "$BATS_TEST_TMPDIR/big" "s3://ddb-test/$P/big"
+	assert_failure 75
+	assert_output --partial "gave up after 2 attempts"
+	assert_output --partial InternalError
+	run front_log "map(select(.path == \"/ddb-test/$P/big\")) | .[] | [.method, (.query | sub(\"uploadId=[^&]*\"; \"ID\"))] | @tsv"
+	assert_output "POST	uploads=
+PUT	partNumber=1&ID
+PUT	partNumber=2&ID
+PUT	partNumber=2&ID
+DELETE	ID"
+	run "$DDB" __s3 get "s3://ddb-test/$P/big" "$BATS_TEST_TMPDIR/back"
+	assert_failure 66
+}
+
+@test "s3: a download cut short resumes with a Range request: every byte once, in order" {
+	head -c 300000 /dev/urandom >"$BATS_TEST_TMPDIR/obj"
+	run "$DDB" __s3 put "$BATS_TEST_TMPDIR/obj" "s3://ddb-test/$P/obj"
+	assert_success
+	front_set '{"cut_get": 123457}'
+	run "$DDB" __s3 get "s3://ddb-test/$P/obj" "$BATS_TEST_TMPDIR/back"
+	assert_success
+	cmp "$BATS_TEST_TMPDIR/obj" "$BATS_TEST_TMPDIR/back"
+	run front_log "map(select(.method == \"GET\")) | .[].range"
+	assert_output "null
+bytes=123457-"
+}
+
+@test "s3: a listing that hands back the token it was asked with stops (65) instead of paging forever" {
+	local i
+	for i in 1 2 3 4 5; do printf '%s' "$i" | "$DDB" __s3 put - "s3://ddb-test/$P/k$i"; done
+	front_set '{"repeat_token": true}'
+	run timeout 20 "$DDB" __s3 ls --max-keys 2 "s3://ddb-test/$P/"
+	assert_failure 65
+	assert_output --partial "the same NextContinuationToken came back twice"
+	assert_line "1	$P/k1"   # the pages before are shown (and each key once)
+	assert_line "1	$P/k4"
+	assert_equal "$(grep -c "	$P/k" <<<"$output")" 4
+	run front_log 'map(select(.query | test("list-type=2"))) | length'
+	assert_output 2
+}

@@ -12,8 +12,12 @@ known secret, on the request's own X-Amz-Date; a hashed payload must also match 
 a tampered path, query, header or body is 403 SignatureDoesNotMatch, an unknown key 403 InvalidAccessKeyId, a request
 without a SigV4 Authorization header 403 AccessDenied — S3's XML errors.
 Known credentials: ddblocal/ddblocal (what ddb signs with in local mode) and AKIDDDBS3/s3-standin-secret.
-Test controls (plain HTTP, no signature): GET /_front/requests (JSON list of {method, path, query, sha256} of the
-requests that passed), POST /_front/reset.
+Test controls (plain HTTP, no signature): GET /_front/requests (JSON list of {method, path, query, sha256, range}
+of the requests that passed), POST /_front/reset (the log and the faults below), POST /_front/set with JSON faults:
+  "fail_part": N        every UploadPart of part N is answered 500 InternalError (the upload must be aborted)
+  "repeat_token": true  a ListObjectsV2 page asked for with a continuation token gives that same token back
+  "cut_get": BYTES      the next whole-object GET announces the full length, sends BYTES bytes and closes the
+                        connection (a cut download; the client should resume with a Range request)
 """
 import argparse
 import hashlib
@@ -29,7 +33,7 @@ import threading
 import time
 import types
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -44,6 +48,7 @@ AUTH_RE = re.compile(r"^AWS4-HMAC-SHA256 Credential=([^/,\s]+)/(\d{8})/([a-z0-9-
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization"}
 LOG = []
 LOCK = threading.Lock()
+FAULTS = {}
 
 
 class Refused(Exception):
@@ -130,6 +135,11 @@ class Front(BaseHTTPRequestHandler):
             if self.path == "/_front/reset":
                 with LOCK:
                     LOG.clear()
+                    FAULTS.clear()
+                return self._send(200, b"{}", "application/json")
+            if self.path == "/_front/set":
+                with LOCK:
+                    FAULTS.update(json.loads(body or b"{}"))
                 return self._send(200, b"{}", "application/json")
             return self._send(404, b"{}", "application/json")
         try:
@@ -137,15 +147,40 @@ class Front(BaseHTTPRequestHandler):
         except Refused as r:
             return self._send(r.status, xml_error(r.code, r.message))
         parts = urlsplit(self.path)
+        query = parse_qs(parts.query, keep_blank_values=True)
         with LOCK:
             LOG.append({"method": self.command, "path": parts.path, "query": parts.query,
-                        "sha256": self.headers.get("X-Amz-Content-SHA256")})
+                        "sha256": self.headers.get("X-Amz-Content-SHA256"), "range": self.headers.get("Range")})
+            fail_part = FAULTS.get("fail_part")
+            repeat = FAULTS.get("repeat_token")
+            cut = FAULTS.get("cut_get") if self.command == "GET" and not self.headers.get("Range") and \
+                parts.path.count("/") >= 2 and "list-type" not in query else None
+            if cut:
+                FAULTS.pop("cut_get")
+        if self.command == "PUT" and fail_part and query.get("partNumber") == [str(fail_part)]:
+            return self._send(500, xml_error("InternalError", "We encountered an internal error. Please try again."))
         conn = http.client.HTTPConnection("127.0.0.1", self.backend, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP and k.lower() != "content-length"}
         headers["Content-Length"] = str(len(body))
         conn.request(self.command, self.path, body=body, headers=headers)
         resp = conn.getresponse()
         data = resp.read()
+        if repeat and "continuation-token" in query:
+            tok = query["continuation-token"][0].replace("&", "&amp;").replace("<", "&lt;")
+            data = re.sub(rb"<NextContinuationToken>[^<]*</NextContinuationToken>",
+                          b"<NextContinuationToken>" + tok.encode() + b"</NextContinuationToken>", data)
+        if cut and resp.status == 200:
+            self.send_response(200)
+            for k, v in resp.getheaders():
+                if k.lower() not in HOP:
+                    self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(data[:cut])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            conn.close()
+            return
         self.send_response(resp.status)
         for k, v in resp.getheaders():
             if k.lower() not in HOP and k.lower() != "content-length":
