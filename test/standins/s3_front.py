@@ -18,6 +18,7 @@ of the requests that passed), POST /_front/reset (the log and the faults below),
   "repeat_token": true  a ListObjectsV2 page asked for with a continuation token gives that same token back
   "cut_get": BYTES      the next whole-object GET announces the full length, sends BYTES bytes and closes the
                         connection (a cut download; the client should resume with a Range request)
+  "ignore_range": true  Range headers are dropped before s3rver sees them (a server answering 200, whole object)
 """
 import argparse
 import hashlib
@@ -162,6 +163,8 @@ class Front(BaseHTTPRequestHandler):
         conn = http.client.HTTPConnection("127.0.0.1", self.backend, timeout=60)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP and k.lower() != "content-length"}
         headers["Content-Length"] = str(len(body))
+        if FAULTS.get("ignore_range"):
+            headers = {k: v for k, v in headers.items() if k.lower() != "range"}
         conn.request(self.command, self.path, body=body, headers=headers)
         resp = conn.getresponse()
         data = resp.read()
