@@ -4,6 +4,7 @@
  *   ddb __s3 put FILE|- s3://BUCKET/KEY               a file (multipart above the part size) or stdin
  *   ddb __s3 get s3://BUCKET/KEY [FILE|-]             to FILE (default stdout), streamed
  *   ddb __s3 rm s3://BUCKET/KEY
+ *   ddb __s3 head s3://BUCKET/KEY                     "SIZE<TAB>ETAG" (HeadObject), 66 when there is no such object
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -25,11 +26,12 @@ static const struct opt s3_opts[] = {
 };
 
 const struct cmd cmd_def_s3 = {
-	"__s3", cmd_s3, CMD_AWS | CMD_HIDDEN, "S3 plumbing: ls, put, get, rm (for tests)",
+	"__s3", cmd_s3, CMD_AWS | CMD_HIDDEN, "S3 plumbing: ls, put, get, rm, head (for tests)",
 	"ddb __s3 ls s3://BUCKET[/PREFIX] [--max-keys N]\n"
 	"ddb __s3 put FILE|- s3://BUCKET/KEY\n"
 	"ddb __s3 get s3://BUCKET/KEY [FILE|-]\n"
-	"ddb __s3 rm s3://BUCKET/KEY", s3_opts,
+	"ddb __s3 rm s3://BUCKET/KEY\n"
+	"ddb __s3 head s3://BUCKET/KEY", s3_opts,
 	"Hidden plumbing over ddb's S3 client (the one export --to s3:// and import s3:// use): the endpoint is "
 	"AWS_ENDPOINT_URL_S3 (or the profile's), credentials and region as for every command.", NULL,
 };
@@ -72,10 +74,10 @@ static int cmd_s3(int argc, char **argv, struct ctx *ctx)
 	if (cmd_start(ctx, &cmd_def_s3, argc, argv, &a, &npos, &code))
 		return code;
 	if (npos < 1)
-		return ctx_usage(ctx, &cmd_def_s3, "missing the action (ls, put, get or rm)");
+		return ctx_usage(ctx, &cmd_def_s3, "missing the action (ls, put, get, rm or head)");
 	const char *act = argv[1];
 	const char *url = NULL, *file = NULL;
-	if (!strcmp(act, "ls") || !strcmp(act, "rm")) {
+	if (!strcmp(act, "ls") || !strcmp(act, "rm") || !strcmp(act, "head")) {
 		if (npos != 2)
 			return ctx_usage(ctx, &cmd_def_s3, "%s takes one s3:// URL", act);
 		url = argv[2];
@@ -90,7 +92,7 @@ static int cmd_s3(int argc, char **argv, struct ctx *ctx)
 		url = argv[2];
 		file = npos == 3 ? argv[3] : "-";
 	} else {
-		return ctx_usage(ctx, &cmd_def_s3, "unknown action '%s' (ls, put, get or rm)", act);
+		return ctx_usage(ctx, &cmd_def_s3, "unknown action '%s' (ls, put, get, rm or head)", act);
 	}
 	if (a.max_keys && strcmp(act, "ls"))
 		return ctx_usage(ctx, &cmd_def_s3, "--max-keys is for ls");
@@ -110,6 +112,16 @@ static int cmd_s3(int argc, char **argv, struct ctx *ctx)
 		rc = s3_list(&c, u.bucket, u.prefix, (int)a.max_keys, print_entry, &s, &e);
 	} else if (!strcmp(act, "rm")) {
 		rc = s3_delete(&c, u.bucket, u.prefix, &e);
+	} else if (!strcmp(act, "head")) {
+		struct s3_object_info info;
+		rc = s3_head(&c, u.bucket, u.prefix, &info, &e);
+		if (rc == 1)
+			rc = err_set(&e, ERR_NOINPUT, "%s: no such object", url);
+		else if (rc == 0) {
+			char *etag = term_clean(info.etag);   /* a server's text */
+			fprintf(ctx->out, "%" PRIu64 "\t%s\n", info.size, etag);
+			free(etag);
+		}
 	} else if (!strcmp(act, "put")) {
 		if (!strcmp(file, "-")) {
 			f = stdin;

@@ -64,7 +64,7 @@ void s3_url_release(struct s3_url *u)
 
 int s3_bucket_dns_compatible(const char *bucket)
 {
-	return bucket_name_ok(bucket, strlen(bucket)) && !strchr(bucket, '.') && !strstr(bucket, "--");
+	return bucket_name_ok(bucket, strlen(bucket)) && !strchr(bucket, '.');
 }
 
 void s3_encode_key(struct buf *out, const char *key)

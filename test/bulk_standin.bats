@@ -164,3 +164,30 @@ exists"
 	run bash -c "'$DDB' __s3 get 's3://ddb-export/$root/manifest-files.json' | jq -s 'map(.itemCount) | add'"
 	assert_output 5
 }
+
+@test "bulk stand-in: ddb in prod mode signs for it and for s3rver with one key (the set-up export/import tests use)" {
+	run py "
+ddb.create_table(TableName=NS + 'p', BillingMode='PAY_PER_REQUEST',
+                 AttributeDefinitions=[{'AttributeName': 'pk', 'AttributeType': 'S'}],
+                 KeySchema=[{'AttributeName': 'pk', 'KeyType': 'HASH'}])
+"
+	assert_success
+	export AWS_ACCESS_KEY_ID=AKIDDDBBULK AWS_SECRET_ACCESS_KEY=bulk-standin-secret AWS_REGION=eu-west-1
+	export AWS_ENDPOINT_URL_DYNAMODB=$DDB_TEST_BULK_URL AWS_ENDPOINT_URL_S3=$DDB_TEST_S3_URL
+	run "$DDB" --prod describe "${NS}p" --raw --output json
+	assert_success
+	assert_equal "$(jq -r .TableName <<<"$output")" "${NS}p"
+	run bash -c "printf 'x' | '$DDB' --prod __s3 put - 's3://ddb-export/$NS/x' && '$DDB' --prod __s3 ls 's3://ddb-export/$NS/'"
+	assert_success
+	assert_output "1	$NS/x"
+	# describe asks for point-in-time recovery too: the stand-in answers that one itself
+	run "$DDB" --prod describe "${NS}p" --output json
+	assert_success
+	# ddb's requests went through the signature and model checks
+	run bash -c "curl -sSf '$DDB_TEST_BULK_URL/_standin/requests' | jq -r '.[].op'"
+	assert_line DescribeTable
+	assert_line DescribeContinuousBackups
+	AWS_SECRET_ACCESS_KEY=wrong run "$DDB" --prod describe "${NS}p"
+	assert_failure 77
+	assert_output --partial InvalidSignatureException
+}

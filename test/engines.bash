@@ -18,7 +18,7 @@
 # s3rver runs behind test/standins/s3_front.py, which checks every request's SigV4 signature with botocore's S3
 # signer (s3rver 3.7 does not check V4 signatures) and forwards the good ones; ENGINE_URL is the front's.  The
 # buckets of $ENGINE_S3_BUCKETS (default "ddb-test ddb-export") exist from the start.  Known credentials:
-# ddblocal/ddblocal (ddb's local-mode credentials) and AKIDDDBS3/s3-standin-secret.
+# ddblocal/ddblocal (ddb's local-mode credentials), AKIDDDBS3/s3-standin-secret, AKIDDDBBULK/bulk-standin-secret.
 #   engine_wait URL KIND [SECONDS] [PID]   probe until it answers; fails early if PID dies.
 #   engine_free_port             prints a free loopback TCP port.
 #   engine_root                  prints the repository root.

@@ -107,6 +107,9 @@ POST	ID"
 
 @test "s3: rm deletes; a missing key or bucket is 66 and get leaves no file behind" {
 	printf 'x' | "$DDB" __s3 put - "s3://ddb-test/$P/gone"
+	run "$DDB" __s3 head "s3://ddb-test/$P/gone"
+	assert_success
+	assert_output "1	\"$(printf x | md5sum | cut -d' ' -f1)\""
 	run "$DDB" __s3 rm "s3://ddb-test/$P/gone"
 	assert_success
 	run "$DDB" __s3 get "s3://ddb-test/$P/gone" "$BATS_TEST_TMPDIR/out"
@@ -114,6 +117,9 @@ POST	ID"
 	assert_output --partial "s3://ddb-test/$P/gone: The specified key does not exist"
 	assert_output --partial NoSuchKey
 	[[ ! -e $BATS_TEST_TMPDIR/out ]]
+	run "$DDB" __s3 head "s3://ddb-test/$P/gone"
+	assert_failure 66
+	assert_output --partial "no such object"
 	run "$DDB" __s3 ls s3://no-such-bucket-ddb/
 	assert_failure 66
 	assert_output --partial NoSuchBucket

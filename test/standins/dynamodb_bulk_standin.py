@@ -20,7 +20,8 @@ What it checks, as DynamoDB does (a client bug must fail a test):
     the max/enum/pattern constraints it leaves out; unknown members refused) — 400 ValidationException otherwise;
   - the answers of the six operations above (errors too) against the model before they are sent: a stray one is a
     500 StandinModelMismatch (a stand-in bug).  Answers passed on from the engine are sent as the engine gave them.
-Known credentials: AKIDDDBBULK / bulk-standin-secret.
+Known credentials: AKIDDDBBULK / bulk-standin-secret (s3_front.py knows them too: a prod-mode test signs DynamoDB
+and S3 with one key: AWS_ENDPOINT_URL_DYNAMODB=<this>, AWS_ENDPOINT_URL_S3=$DDB_TEST_S3_URL).
 Behaviour:
   - point-in-time recovery is off for every table until UpdateContinuousBackups turns it on;
     ExportTableToPointInTime on a table without it is PointInTimeRecoveryUnavailableException, on a table the

@@ -11,7 +11,8 @@ neither normalised nor encoded again; the payload hash from X-Amz-Content-SHA256
 known secret, on the request's own X-Amz-Date; a hashed payload must also match the body received.  A wrong secret,
 a tampered path, query, header or body is 403 SignatureDoesNotMatch, an unknown key 403 InvalidAccessKeyId, a request
 without a SigV4 Authorization header 403 AccessDenied — S3's XML errors.
-Known credentials: ddblocal/ddblocal (what ddb signs with in local mode) and AKIDDDBS3/s3-standin-secret.
+Known credentials: ddblocal/ddblocal (what ddb signs with in local mode), AKIDDDBS3/s3-standin-secret and
+AKIDDDBBULK/bulk-standin-secret (the DynamoDB export/import stand-in's, so a prod-mode test signs both with one key).
 Test controls (plain HTTP, no signature): GET /_front/requests (JSON list of {method, path, query, sha256, range}
 of the requests that passed), POST /_front/reset (the log and the faults below), POST /_front/set with JSON faults:
   "fail_part": N        every UploadPart of part N is answered 500 InternalError (the upload must be aborted)
@@ -43,7 +44,8 @@ from botocore.credentials import Credentials
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve import serve  # noqa: E402
 
-KEYS = {"ddblocal": "ddblocal", "AKIDDDBS3": "s3-standin-secret"}
+KEYS = {"ddblocal": "ddblocal", "AKIDDDBS3": "s3-standin-secret",
+        "AKIDDDBBULK": "bulk-standin-secret"}   # dynamodb_bulk_standin.py's: one key for DynamoDB and S3 in prod tests
 AUTH_RE = re.compile(r"^AWS4-HMAC-SHA256 Credential=([^/,\s]+)/(\d{8})/([a-z0-9-]+)/s3/aws4_request, "
                      r"SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$")
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization"}

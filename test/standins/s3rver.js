@@ -27,7 +27,8 @@ const S3rver = require('s3rver');
 const AWSAccount = require('s3rver/lib/models/account');
 
 const [port, directory, ...buckets] = process.argv.slice(2);
-for (const [akid, secret] of [['ddblocal', 'ddblocal'], ['AKIDDDBS3', 's3-standin-secret']]) {
+for (const [akid, secret] of [['ddblocal', 'ddblocal'], ['AKIDDDBS3', 's3-standin-secret'],
+  ['AKIDDDBBULK', 'bulk-standin-secret']]) {
   AWSAccount.DUMMY_ACCOUNT.createKeyPair(akid, secret);
 }
 const server = new S3rver({
