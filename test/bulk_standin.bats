@@ -78,6 +78,9 @@ s, d = send('DescribeContinuousBackups', {'TableName': NS + 't', 'Extra': 1})
 print(s, code(d))
 s, d = send('DescribeExport', {'ExportArn': 'arn:aws:dynamodb:eu-west-1:123456789012:table/x/export/1-a'})
 print(s, code(d))
+s, d = send('ExportTableToPointInTime', {'TableArn': 'arn:aws:dynamodb:eu-west-1:123456789012:table/' + NS + 't',
+                                         'S3Bucket': 'ddb-export', 'ExportTime': '2024-01-01T00:00:00Z'})
+print(s, code(d), 'botocore sends' in d['message'])
 "
 	assert_success
 	assert_output "DISABLED
@@ -85,7 +88,8 @@ print(s, code(d))
 400 InvalidSignatureException
 400 UnrecognizedClientException
 400 ValidationException
-400 ExportNotFoundException"
+400 ExportNotFoundException
+400 ValidationException True"
 	# only the well-signed, well-formed requests reached the operations
 	run bash -c "curl -sSf '$DDB_TEST_BULK_URL/_standin/requests' | jq -r '.[].op'"
 	assert_output "CreateTable

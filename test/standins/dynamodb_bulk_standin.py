@@ -18,6 +18,8 @@ What it checks, as DynamoDB does (a client bug must fail a test):
   - every request against botocore's `dynamodb` model: POST /, Content-Type application/x-amz-json-1.0, X-Amz-Target
     DynamoDB_20120810.<an operation of the model>, the body a JSON object of the input shape (ParamValidator plus
     the max/enum/pattern constraints it leaves out; unknown members refused) — 400 ValidationException otherwise;
+  - the six operations above: botocore's own serialisation of the input read must be the body received (a
+    timestamp as epoch seconds, say);
   - the answers of the six operations above (errors too) against the model before they are sent: a stray one is a
     500 StandinModelMismatch (a stand-in bug).  Answers passed on from the engine are sent as the engine gave them.
 Known credentials: AKIDDDBBULK / bulk-standin-secret (s3_front.py knows them too: a prod-mode test signs DynamoDB
@@ -61,6 +63,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
+from botocore.serialize import create_serializer
 from botocore.validate import ParamValidator
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -144,6 +147,12 @@ def check_request(headers, path, body):
     if not isinstance(doc, dict):
         raise ApiError("SerializationException", "the body is not a JSON object")
     validate(MODEL.operation_model(op).input_shape, doc)
+    if op in OWN:   # botocore's serialisation of the same input must be what was received (ExportTime: epoch
+        # seconds, as botocore sends it; the engine's operations are left out: their blobs arrive base64 already)
+        want = json.loads(create_serializer("json").serialize_to_request(doc, MODEL.operation_model(op))["body"]
+                          or b"{}")
+        if want != doc:
+            raise ApiError("ValidationException", "the body is %s; botocore sends %s" % (doc, want))
     return op, doc
 
 
