@@ -11,12 +11,14 @@ extern const struct cmd cmd_def_cognito, cmd_def_complete, cmd_def_copy, cmd_def
 	cmd_def_scan, cmd_def_schema_load, cmd_def_seed, cmd_def_stream, cmd_def_trigger, cmd_def_version, cmd_def_vpc_endpoint,
 	cmd_def_wait, cmd_def_whoami;
 extern const struct cmd cmd_def_commands, cmd_def_man;   /* __commands, __man (cmd/complete.c, cmd/man.c) */
+extern const struct cmd cmd_def_s3;   /* __s3 (cmd/s3.c) */
 
 /* Sorted by name (a unit test checks). */
 const struct cmd *const ddb_commands[] = {
 	&cmd_def_commands,        /* __commands (hidden) */
 	&cmd_def_complete,        /* __complete (hidden) */
 	&cmd_def_man,             /* __man (hidden) */
+	&cmd_def_s3,              /* __s3 (hidden) */
 	&cmd_def_cognito,
 	&cmd_def_copy,
 	&cmd_def_delete,

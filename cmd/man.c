@@ -36,8 +36,9 @@ static const char *const env_vars[][2] = {
 	{ "AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 	  "endpoint overrides as in the AWS CLI: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_DYNAMODB_STREAMS, "
 	  "AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL_STS, "
-	  "AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_SSO; the ignore switch drops them and the profile's "
+	  "AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SSO; the ignore switch drops them and the profile's "
 	  "endpoint_url/services." },
+	{ "DDB_S3_PART_SIZE", "the part size of S3 multipart uploads in bytes (default 8 MiB; at least 5 MiB on AWS)." },
 	{ "AWS_STS_REGIONAL_ENDPOINTS", "legacy: the global STS endpoint for the regions that had it." },
 	{ "AWS_MAX_ATTEMPTS", "attempts per request, retries included (default 8)." },
 	{ "AWS_CA_BUNDLE", "CA file for TLS (verification is always on)." },

@@ -39,6 +39,10 @@ const struct aws_service aws_sts = {
 const struct aws_service aws_lambda = {
 	"lambda", "lambda", "lambda", "LAMBDA", "lambda", AWS_REST_JSON, NULL, "2015-03-31", 0, 0,
 };
+/* S3 (s3.c): its own REST-XML calls; only the endpoint resolution and the error classification come from here */
+const struct aws_service aws_s3 = {
+	"s3", "s3", "s3", "S3", "s3", AWS_REST_JSON, NULL, NULL, 0, 0, 1,
+};
 
 #define DEFAULT_MAX_ATTEMPTS 8
 
@@ -97,7 +101,8 @@ int aws_endpoint(struct ctx *ctx, const struct aws_service *svc, char **url, str
 
 	/* --endpoint-url names the command's service's endpoint: STS for whoami's own call, every other service
 	 * otherwise (credential providers' STS calls keep STS's endpoint). */
-	if (ctx->endpoint_url && *ctx->endpoint_url && (svc == &aws_sts) == (ctx->endpoint_url_is_sts != 0)) {
+	if (ctx->endpoint_url && *ctx->endpoint_url && !svc->no_cli_endpoint &&
+	    (svc == &aws_sts) == (ctx->endpoint_url_is_sts != 0)) {
 		v = ctx->endpoint_url;
 		from = "--endpoint-url";
 		goto found;
@@ -144,6 +149,10 @@ int aws_endpoint(struct ctx *ctx, const struct aws_service *svc, char **url, str
 		}
 	}
 	if (!ctx->prod) {
+		if (!svc->has_local && svc->no_cli_endpoint)
+			return err_set(e, ERR_CONFIG, "%s has no local engine: use --prod, or point AWS_ENDPOINT_URL_%s "
+			               "(or the profile's [services] %s endpoint_url) at one", svc->name, svc->env_id,
+			               svc->config_id);
 		if (!svc->has_local)
 			return err_set(e, ERR_CONFIG, "%s has no local engine: use --prod, or point --endpoint-url (or "
 			               "AWS_ENDPOINT_URL_%s) at one", svc->name, svc->env_id);

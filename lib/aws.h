@@ -30,9 +30,10 @@ struct aws_service {
 	const char *api_version;     /* Query: "2016-11-15"; REST-JSON: the version in its paths ("2015-03-31") */
 	int has_local;               /* served by the local engine in local mode (DynamoDB, Streams) */
 	int crc32;                   /* responses carry x-amz-crc32 */
+	int no_cli_endpoint;         /* --endpoint-url (the command's DynamoDB endpoint) never applies (S3) */
 };
 
-extern const struct aws_service aws_dynamodb, aws_streams, aws_ec2, aws_cognito, aws_sts, aws_lambda;
+extern const struct aws_service aws_dynamodb, aws_streams, aws_ec2, aws_cognito, aws_sts, aws_lambda, aws_s3;
 
 /* The endpoint for a service: --endpoint-url > AWS_ENDPOINT_URL_<SVC> > AWS_ENDPOINT_URL > profile/services
  * endpoint_url > (local: DDB_LOCAL_ENDPOINT or http://localhost:8000 for DynamoDB and Streams) > the regional AWS

@@ -59,9 +59,27 @@ void http_resp_release(struct http_resp *r)
 	buf_release(&r->headers);
 }
 
+struct xfer {
+	struct http_resp *resp;
+	const struct http_req *req;
+	CURL *c;
+};
+
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
-	struct http_resp *r = arg;
+	struct xfer *x = arg;
+	struct http_resp *r = x->resp;
+	if (x->req->sink_fn) {
+		long status = 0;
+		curl_easy_getinfo(x->c, CURLINFO_RESPONSE_CODE, &status);
+		if (status >= 200 && status < 300) {
+			if (x->req->sink_fn(x->req->sink_arg, status, data, size * n) < 0) {
+				r->fail = HTTP_SINK;
+				return 0;
+			}
+			return size * n;
+		}
+	}
 	if (buf_add(&r->body, data, size * n) < 0) {
 		r->fail = HTTP_TOOBIG;
 		return 0;
@@ -110,6 +128,17 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
+static size_t on_read(char *dst, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t got = x->req->read_fn(x->req->read_arg, dst, size * n);
+	if (got == (size_t)-1) {
+		x->resp->fail = HTTP_SINK;
+		return CURL_READFUNC_ABORT;
+	}
+	return got;
+}
+
 static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
 	struct http *h = arg;
@@ -123,6 +152,7 @@ int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, 
 	struct curl_slist *hl = NULL;
 	char line[8192];
 	int rc = -1;
+	struct xfer x = { resp, r, c };
 
 	buf_reset(&resp->body);
 	buf_reset(&resp->headers);
@@ -154,7 +184,15 @@ int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, 
 	curl_easy_setopt(c, CURLOPT_URL, r->url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
-	if (r->body_len || !strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
+	if (r->read_fn) {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, &x);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)r->body_len);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
+	} else if (!strcmp(r->method, "HEAD")) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else if (r->body_len || !strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, r->body ? (const char *)r->body : "");
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
 	} else {
@@ -162,7 +200,7 @@ int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, 
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r->method);
 	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, resp);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
@@ -199,6 +237,10 @@ int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, 
 		err_set(e, ERR_TEMPFAIL, "%s: timed out: %s", r->url, curl_easy_strerror(cc));
 		break;
 	case CURLE_ABORTED_BY_CALLBACK:
+		if (resp->fail == HTTP_SINK) {   /* read_fn's CURL_READFUNC_ABORT */
+			err_set(e, ERR_IO, "%s: the transfer was stopped by its reader", r->url);
+			break;
+		}
 		resp->fail = HTTP_ABORTED;
 		err_set(e, ERR_INTERRUPTED, "interrupted");
 		break;
@@ -210,6 +252,11 @@ int http_send(struct http *h, const struct http_req *r, struct http_resp *resp, 
 		err_set(e, ERR_UNAVAILABLE, "%s: TLS failure: %s", r->url, curl_easy_strerror(cc));
 		break;
 	case CURLE_WRITE_ERROR:
+	case CURLE_READ_ERROR:
+		if (resp->fail == HTTP_SINK) {
+			err_set(e, ERR_IO, "%s: the transfer was stopped by its reader or writer", r->url);
+			break;
+		}
 		if (resp->fail == HTTP_TOOBIG) {
 			err_set(e, ERR_DATA, "%s: response larger than %zu bytes", r->url, resp->body.cap_max);
 			break;

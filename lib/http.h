@@ -21,12 +21,22 @@ struct http_req {
 	size_t nheaders;
 	const void *body;
 	size_t body_len;
+	/* Optional (zero: unused).  read_fn: the body (body_len bytes) comes from this callback instead of `body` (an
+	 * upload streamed from a file); it returns the bytes it wrote into dst (0 only at the end), or (size_t)-1 to
+	 * abort (HTTP_SINK).  sink_fn: a 2xx answer's body goes to this callback (with the status) as it arrives instead of resp->body
+	 * (bounded memory whatever the size); it returns 0, or -1 to abort the transfer (HTTP_SINK; the callback keeps
+	 * its own error).  A "HEAD" method asks for no body. */
+	size_t (*read_fn)(void *arg, char *dst, size_t n);
+	void *read_arg;
+	int (*sink_fn)(void *arg, long status, const char *data, size_t n);
+	void *sink_arg;
 };
 
 /* HTTP_TLS: the handshake failed (may pass on a retry); HTTP_TLS_VERIFY: the certificate was refused (will not).
- * HTTP_REFUSED: nothing was sent (a header value with a control character, a header too long): never retried. */
+ * HTTP_REFUSED: nothing was sent (a header value with a control character, a header too long): never retried.
+ * HTTP_SINK: the request's read_fn or sink_fn stopped the transfer (its error is the caller's). */
 enum http_fail { HTTP_OK = 0, HTTP_CONNECT, HTTP_TIMEOUT, HTTP_RESET, HTTP_TLS, HTTP_ABORTED, HTTP_TOOBIG, HTTP_OTHER,
-                 HTTP_TLS_VERIFY, HTTP_REFUSED };
+                 HTTP_TLS_VERIFY, HTTP_REFUSED, HTTP_SINK };
 
 struct http_resp {
 	long status;

@@ -1,9 +1,9 @@
 # engines.bash — start, probe and stop the local engines the tests, the demo and the benchmarks talk to:
-# DynamoDB Local (Java), dynalite (node) and cognito-local (node), all pinned in package.json.
+# DynamoDB Local (Java), dynalite (node), cognito-local (node) and s3rver (node, S3), all pinned in package.json.
 #
 # Source it from bash (bats files, test/demo, bench/run); it sets no options and runs nothing when sourced.
 #
-#   engine_start KIND            KIND: dynamodb-local | dynalite | cognito-local.  Starts the engine on a free
+#   engine_start KIND            KIND: dynamodb-local | dynalite | cognito-local | s3rver.  Starts the engine on a free
 #                                127.0.0.1 port and waits (up to $ENGINE_TIMEOUT s, default 60) until it answers.
 #                                On success sets ENGINE_URL (http://127.0.0.1:PORT), ENGINE_PID, ENGINE_LOG and
 #                                appends the pid to ENGINE_PIDS (a plain, unexported shell variable: child
@@ -13,7 +13,12 @@
 #   engine_stop_all              engine_stop $ENGINE_PIDS, then removes the state directory if this shell made it.
 #                                Use it in an EXIT trap / teardown:  trap engine_stop_all EXIT
 #   engine_answers URL [KIND]    one probe: 0 when the engine returns HTTP 200 to a ListTables (or, for
-#                                cognito-local, ListUserPools) request.
+#                                cognito-local, ListUserPools; for s3rver, its front's /_front/requests) request.
+#
+# s3rver runs behind test/standins/s3_front.py, which checks every request's SigV4 signature with botocore's S3
+# signer (s3rver 3.7 does not check V4 signatures) and forwards the good ones; ENGINE_URL is the front's.  The
+# buckets of $ENGINE_S3_BUCKETS (default "ddb-test ddb-export") exist from the start.  Known credentials:
+# ddblocal/ddblocal (ddb's local-mode credentials), AKIDDDBS3/s3-standin-secret, AKIDDDBBULK/bulk-standin-secret.
 #   engine_wait URL KIND [SECONDS] [PID]   probe until it answers; fails early if PID dies.
 #   engine_free_port             prints a free loopback TCP port.
 #   engine_root                  prints the repository root.
@@ -57,6 +62,8 @@ _engine_post() { # URL TARGET CONTENT-TYPE BODY -> prints "<body>\n<http status>
 engine_answers() { # URL [KIND]
 	local out
 	case ${2:-dynamodb-local} in
+	s3rver) out=$(curl -sS --noproxy '*' --max-time "${_engine_max_time:-5}" "$1/_front/requests" \
+		-o /dev/null -w '\n%{http_code}' 2>/dev/null) ;;
 	cognito-local) out=$(_engine_post "$1" AWSCognitoIdentityProviderService.ListUserPools \
 		application/x-amz-json-1.1 '{"MaxResults":1}' 2>/dev/null) ;;
 	*) out=$(_engine_post "$1" DynamoDB_20120810.ListTables application/x-amz-json-1.0 '{}' 2>/dev/null) ;;
@@ -130,8 +137,19 @@ _engine_spawn() {
 		(cd "$dir" && HOST=127.0.0.1 PORT=$port exec "$root/node_modules/.bin/cognito-local") \
 			</dev/null >"$dir/log" 2>&1 3>&- &
 		;;
+	s3rver)
+		if [[ ! -f $root/node_modules/s3rver/package.json ]]; then
+			echo "engines: s3rver is not installed (node_modules/s3rver); run 'make deps'" >&2
+			return 1
+		fi
+		local buckets=() b
+		for b in ${ENGINE_S3_BUCKETS:-ddb-test ddb-export}; do buckets+=(--bucket "$b"); done
+		(cd "$dir" && exec /usr/bin/python3 "$root/test/standins/s3_front.py" --port "$port" --port-file "$dir/url" \
+			--dir "$dir" "${buckets[@]}") \
+			</dev/null >"$dir/log" 2>&1 3>&- &
+		;;
 	*)
-		echo "engines: unknown engine '$kind' (dynamodb-local, dynalite or cognito-local)" >&2
+		echo "engines: unknown engine '$kind' (dynamodb-local, dynalite, cognito-local or s3rver)" >&2
 		return 1
 		;;
 	esac

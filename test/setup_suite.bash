@@ -2,8 +2,10 @@
 # last.  It starts the two DynamoDB engines every test may use and exports where they are:
 #   DDB_TEST_LOCAL_URL      DynamoDB Local (in memory, -sharedDb: every access key and region sees the same tables)
 #   DDB_TEST_DYNALITE_URL   dynalite (in memory)
+#   DDB_TEST_S3_URL         s3rver behind its SigV4 check (test/standins/s3_front.py), buckets ddb-test and
+#                           ddb-export (objects under the engines' state directory; tests use unique key prefixes)
 #   DDB_TEST_ROOT           the repository root
-# Both engines are shared by the whole suite: tests name their tables with `unique_ns` (test_helper.bash).
+# The engines are shared by the whole suite: tests name their tables with `unique_ns` (test_helper.bash).
 # DDB_TEST_LOCAL_URL / DDB_TEST_DYNALITE_URL already set in the environment are used as they are (no engine is
 # started), e.g. to run one file quickly against engines you keep running.
 
@@ -23,6 +25,10 @@ setup_suite() {
 	if [[ -z ${DDB_TEST_DYNALITE_URL-} ]]; then
 		engine_start dynalite || return 1
 		export DDB_TEST_DYNALITE_URL=$ENGINE_URL
+	fi
+	if [[ -z ${DDB_TEST_S3_URL-} ]]; then
+		engine_start s3rver || return 1
+		export DDB_TEST_S3_URL=$ENGINE_URL
 	fi
 }
 

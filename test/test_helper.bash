@@ -26,6 +26,7 @@
 #                               order significant); on mismatch prints a diff and fails.  Numbers go through jq,
 #                               i.e. doubles: compare DynamoDB numbers as their {"N":"..."} strings.
 #   use_local / use_dynalite    point DDB_LOCAL_ENDPOINT (and DDB_TEST_ENGINE) at DynamoDB Local / dynalite.
+#   use_s3                      point AWS_ENDPOINT_URL_S3 at the suite's s3rver (DDB_TEST_S3_URL).
 #   on_both_engines FN [ARGS]   runs FN ARGS twice, each in a subshell: against DynamoDB Local, then dynalite;
 #                               fails (saying which engine) if either run fails.  Asserts inside FN work as usual.
 #                               The alternative is two @test lines calling one function, the second after
@@ -133,6 +134,11 @@ use_local() {
 use_dynalite() {
 	export DDB_LOCAL_ENDPOINT=${DDB_TEST_DYNALITE_URL:?DDB_TEST_DYNALITE_URL is not set (no setup_suite?)} \
 		DDB_TEST_ENGINE=dynalite
+}
+
+# S3 requests go to the suite's s3rver (AWS_ENDPOINT_URL_S3); ddb signs them with its local-mode credentials.
+use_s3() {
+	export AWS_ENDPOINT_URL_S3=${DDB_TEST_S3_URL:?DDB_TEST_S3_URL is not set (no setup_suite?)}
 }
 
 on_both_engines() { # FN [ARGS...]

@@ -4,9 +4,12 @@
 Generates randomized requests with a FIXED seed (methods, paths with reserved, percent-encoded and UTF-8
 characters and dot segments, repeated and empty query keys, headers with runs of whitespace and repeated
 names, session tokens, bodies of every size from empty to megabytes of binary) for the services dynamodb,
-streams.dynamodb (signing name "dynamodb"), ec2 and cognito-idp.  Each request is signed by
+streams.dynamodb (signing name "dynamodb"), ec2, cognito-idp and s3.  Each request is signed by
 
-  * botocore's own signer, botocore.auth.SigV4Auth (Debian's python3-botocore, run with /usr/bin/python3), on a
+  * botocore's own signer, botocore.auth.SigV4Auth (S3SigV4Auth for s3: the path neither normalised nor encoded
+    again, X-Amz-Content-SHA256 always; the object key of an s3 case is random text that botocore quotes as its
+    S3 serializer does, percent_encode(key, safe='/~'), while the C side encodes it with lib/s3.c's s3_encode_key,
+    so the canonical requests agree only if the two encodings do) (Debian's python3-botocore, run with /usr/bin/python3), on a
     botocore.awsrequest.AWSRequest with botocore's clock pinned to the case's time (botocore_sign below), and
   * the C signer, through `test_sigv4 --drive` (built from test/unit/test_sigv4.c into <build-dir> if missing),
 
@@ -31,6 +34,7 @@ import random
 import shlex
 import subprocess
 import sys
+import types
 
 SEED = 20240115
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -45,6 +49,7 @@ SERVICES = {
     "ec2": ("ec2", "ec2.{r}.amazonaws.com", "application/x-www-form-urlencoded; charset=utf-8", None),
     "cognito-idp": ("cognito-idp", "cognito-idp.{r}.amazonaws.com", "application/x-amz-json-1.1",
                     "AWSCognitoIdentityProviderService."),
+    "s3": ("s3", "s3.{r}.amazonaws.com", "application/octet-stream", None),
 }
 OPERATIONS = ["ListTables", "DescribeTable", "PutItem", "Query", "Scan", "GetRecords", "ListStreams",
               "ListUsers", "AdminGetUser", "UpdateTable", "TransactWriteItems"]
@@ -123,7 +128,9 @@ def botocore_sign(botocore, inp):
     false signs without the token and adds it afterwards (botocore itself always signs it)."""
     captured = {}
 
-    class Capturing(botocore.auth.SigV4Auth):
+    base = botocore.auth.S3SigV4Auth if inp["service"] == "s3" else botocore.auth.SigV4Auth
+
+    class Capturing(base):
         def canonical_request(self, request):
             captured["canonical_request"] = super().canonical_request(request)
             return captured["canonical_request"]
@@ -149,6 +156,8 @@ def botocore_sign(botocore, inp):
         request.headers[name] = value            # HTTPHeaders appends: a repeated name stays repeated
     if inp.get("unsigned_payload"):
         request.context["payload_signing_enabled"] = False
+        if inp["service"] == "s3":       # S3SigV4Auth asks the client config, not the context
+            request.context["client_config"] = types.SimpleNamespace(s3={"payload_signing_enabled": False})
     when = datetime.datetime.strptime(inp["amz_date"], "%Y%m%dT%H%M%SZ")
     with PinnedClock(botocore, when):
         Capturing(creds, inp["service"], inp["region"]).add_auth(request)
@@ -182,9 +191,9 @@ def driver(build):
     flags = ["-std=c11", "-D_GNU_SOURCE", "-Ilib", "-Itest/unit", "-O1", "-g"]
     if "asan" in os.path.basename(os.path.normpath(build)):
         flags += ["-fno-omit-frame-pointer", "-fsanitize=address,undefined"]
-    libs = subprocess.run(["pkg-config", "--libs", "libcurl", "libcjson", "openssl", "expat", "libedit"],
+    libs = subprocess.run(["pkg-config", "--libs", "libcurl", "libcjson", "openssl", "expat", "libedit", "zlib"],
                           capture_output=True, text=True)
-    libflags = libs.stdout.split() if libs.returncode == 0 else ["-lcurl", "-lcjson", "-lcrypto", "-lexpat",
+    libflags = libs.stdout.split() if libs.returncode == 0 else ["-lcurl", "-lcjson", "-lcrypto", "-lexpat", "-lz",
                                                                  "-ledit"]
     os.makedirs(os.path.dirname(exe), exist_ok=True)
     cmd = cc + flags + ["-o", exe, src, lib] + libflags + ["-lpthread", "-lm"]
@@ -383,6 +392,17 @@ def rand_time(rng):
     return t.strftime("%Y%m%dT%H%M%SZ")
 
 
+def rand_s3_key(rng):
+    """An object key: segments of random text (reserved characters, '%', '+', '=', spaces, UTF-8, dot segments)
+    joined with '/', sometimes '//' or a trailing '/'."""
+    segs = []
+    for _ in range(rng.randint(1, 5)):
+        k = rng.random()
+        segs.append("." if k < 0.05 else ".." if k < 0.1 else "" if k < 0.15 else rand_text(rng, 1, 6))
+    key = "/".join(segs)
+    return key if key.strip("/") else "k" + key
+
+
 def make_case(rng, i):
     kind = list(SERVICES)[i % len(SERVICES)]
     sname, host_t, ctype, prefix = SERVICES[kind]
@@ -452,8 +472,15 @@ def make_case(rng, i):
             inp["sign_session_token"] = False
     if unsigned:
         inp["unsigned_payload"] = True
+    if kind == "s3":
+        from botocore.utils import percent_encode
+        bucket = rand_word(rng, "abcdefghijklmnopqrstuvwxyz0123456789-", 3, 20).strip("-") or "bkt"
+        key = rand_s3_key(rng)
+        inp["url"] = "%s://%s/%s/%s" % (scheme, host, bucket, percent_encode(key, safe="/~"))
     c_inp = dict(inp)
     c_inp.pop("params", None)
+    if kind == "s3":
+        c_inp["s3_bucket"], c_inp["s3_key"] = bucket, key
     if params:
         c_inp["query"] = wire_query(rng, params)
     return inp, c_inp

@@ -9,7 +9,7 @@
  *
  * With --drive: a driver for test/unit/sigv4_oracle_check.py.  Reads one input object (that format) per line
  * on stdin (plus an optional "query": the wire query string, used instead of "params"), signs it, and writes
- * one JSON object per line: canonical_request, string_to_sign, signature, authorization, signed_headers,
+ * one JSON object per line (with "s3_bucket" and "s3_key" the path is lib/s3.c's encoding of them): canonical_request, string_to_sign, signature, authorization, signed_headers,
  * credential_scope, payload_hash, presigned_query, add (the [name, value] headers to add) — or {"error"}.
  */
 #include <dirent.h>
@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "s3.h"
 #include "sigv4.h"
 #include "unit.h"
 
@@ -674,6 +675,16 @@ static int drv_from_json(struct drv *d, const cJSON *in, const char **why)
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "presign")))
 		flags |= SIGV4_PRESIGN;
 
+	/* "s3_bucket" and "s3_key": the path is the one lib/s3.c sends (path-style), not the URL's: its key encoding is
+	 * then checked against botocore's (the oracle builds the URL with botocore's own S3 key quoting) */
+	const char *s3b = jstr(in, "s3_bucket"), *s3k = jstr(in, "s3_key");
+	if (s3b && s3k) {
+		struct buf p = BUF_INIT;
+		buf_addf(&p, "/%s/", s3b);
+		s3_encode_key(&p, s3k);
+		free(d->path);
+		d->path = buf_detach(&p, NULL);
+	}
 	d->r = (struct sigv4_request){ method, d->path, d->query, d->h, d->nh, d->body, d->body_len };
 	d->cr = (struct sigv4_credentials){ jstr(in, "access_key"), jstr(in, "secret_key"), jstr(in, "session_token") };
 	d->cfg = (struct sigv4_config){ jstr(in, "region"), service, utc(y, mo, dd, h, mi, se), flags,
