@@ -21,6 +21,7 @@
 
 #include "aws.h"
 #include "buf.h"
+#include "clock.h"
 #include "cmd.h"
 #include "render.h"
 #include "table.h"
@@ -414,7 +415,7 @@ static int do_start(struct ctx *ctx, struct local_args *a, struct err *e)
 		kill(child, SIGTERM);
 		goto fail;
 	}
-	double start = table_clock(), timeout = a->wait_timeout < 0 ? 60 : a->wait_timeout;
+	double start = clock_now(), timeout = a->wait_timeout < 0 ? 60 : a->wait_timeout;
 	for (;;) {
 		if (answers(ctx, port))
 			break;
@@ -427,7 +428,7 @@ static int do_start(struct ctx *ctx, struct local_args *a, struct err *e)
 			        tail[0] ? tail : "(empty)");
 			goto fail;
 		}
-		if (table_clock() - start > timeout) {
+		if (clock_now() - start > timeout) {
 			kill(child, SIGKILL);
 			waitpid(child, NULL, 0);
 			remove_files(a->dir);
@@ -435,7 +436,8 @@ static int do_start(struct ctx *ctx, struct local_args *a, struct err *e)
 			        port, timeout, a->dir);
 			goto fail;
 		}
-		if (table_sleep(ctx, 0.2, e) < 0) {
+		if (clock_sleep_ms(ctx, 200) < 0) {
+			err_set(e, ERR_INTERRUPTED, "interrupted");
 			kill(child, SIGTERM);
 			remove_files(a->dir);
 			goto fail;
@@ -475,14 +477,13 @@ static int do_stop(struct ctx *ctx, struct local_args *a, struct err *e)
 	}
 	if (kill((pid_t)pid, SIGTERM) < 0 && errno != ESRCH)
 		return err_set(e, ERR_DENIED, "cannot stop pid %ld: %s", pid, strerror(errno));
-	double start = table_clock();
+	double start = clock_now();
 	while (is_engine((pid_t)pid, port) == 1) {
-		if (table_clock() - start > 10) {
+		if (clock_now() - start > 10) {
 			kill((pid_t)pid, SIGKILL);
-			start = table_clock() + 1e9;   /* once */
+			start = clock_now() + 1e9;   /* once */
 		}
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
+		clock_sleep_ms(NULL, 100);
 	}
 	remove_files(a->dir);
 	ctx_note(ctx, "DynamoDB Local stopped (pid %ld)", pid);

@@ -14,6 +14,7 @@
 
 #include "aws.h"
 #include "awsrest.h"
+#include "clock.h"
 #include "cmd.h"
 #include "json.h"
 #include "render.h"
@@ -262,8 +263,10 @@ static int state_is(const char *want, const char *s)
 static int esm_wait(struct ctx *ctx, const char *uuid, const char *want, double timeout, cJSON **last,
                     struct err *e)
 {
-	double t0 = table_clock(), step = ctx->prod ? 1.0 : 0.1, cap = ctx->prod ? 5.0 : 1.0;
+	double t0 = clock_now();
+	struct backoff poll;
 	char state[64] = "?";
+	backoff_init(&poll, ctx->prod ? 1000 : 100, ctx->prod ? 5000 : 1000);
 	if (timeout < 0)
 		timeout = WAIT_DEFAULT;
 	for (int n = 0;; n++) {
@@ -287,7 +290,7 @@ static int esm_wait(struct ctx *ctx, const char *uuid, const char *want, double 
 			return 0;
 		}
 		cJSON_Delete(m);
-		double left = timeout - (table_clock() - t0);
+		double left = timeout - (clock_now() - t0);
 		if (left <= 0) {
 			char *st = term_clean(state);
 			err_set(e, ERR_TEMPFAIL, "mapping %s: timed out after %g s waiting for it to be %s (it is %s)", uuid,
@@ -297,9 +300,11 @@ static int esm_wait(struct ctx *ctx, const char *uuid, const char *want, double 
 		}
 		if (n == 3)
 			ctx_note(ctx, "waiting for mapping %s to be %s (it is %s)...", uuid, want ? want : "gone", state);
-		if (table_sleep(ctx, step < left ? step : left, e) < 0)
+		long step = backoff_step_ms(&poll);
+		if (clock_sleep_ms(ctx, step < left * 1000 ? step : (long)(left * 1000)) < 0) {
+			err_set(e, ERR_INTERRUPTED, "interrupted");
 			return err_prefix(e, "mapping %s: while waiting", uuid);
-		step = step * 2 < cap ? step * 2 : cap;
+		}
 	}
 }
 

@@ -9,8 +9,8 @@
 #include <zlib.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <openssl/rand.h>
 
+#include "clock.h"
 #include "config.h"
 #include "creds.h"
 #include "ctx.h"
@@ -339,36 +339,15 @@ static int crc_ok(const struct http_resp *hr)
 	return got == want;
 }
 
-static double mono(void)
+/* Full jitter (clock.h), interruptible; the error being retried is kept: it says why we were waiting. */
+static int backoff(struct ctx *ctx, struct backoff *b, struct err *e)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Full jitter: sleep a uniform random time in [0, min(cap, base * 2^attempt)). Interruptible. */
-static int backoff(struct ctx *ctx, int attempt, struct err *e)
-{
-	unsigned int r = 0;
-	long ceil_ms = BACKOFF_BASE_MS;
-	for (int i = 1; i < attempt && ceil_ms < BACKOFF_CAP_MS; i++)
-		ceil_ms *= 2;
-	if (ceil_ms > BACKOFF_CAP_MS)
-		ceil_ms = BACKOFF_CAP_MS;
-	if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
-		r = (unsigned int)rand();
-	long ms = (long)(r % (unsigned long)ceil_ms);
+	long ms = backoff_next_ms(b);
 	trace_note(ctx, "retrying in %ld ms", ms);
-	while (ms > 0) {
-		if (ctx_interrupted(ctx)) {   /* keep the error being retried: it says why we were waiting */
-			err_prefix(e, "interrupted while waiting to retry");
-			e->kind = ERR_INTERRUPTED;
-			return -1;
-		}
-		long step = ms > 50 ? 50 : ms;
-		struct timespec ts = { 0, step * 1000000L };
-		nanosleep(&ts, NULL);
-		ms -= step;
+	if (clock_sleep_ms(ctx, ms) < 0) {
+		err_prefix(e, "interrupted while waiting to retry");
+		e->kind = ERR_INTERRUPTED;
+		return -1;
 	}
 	return 0;
 }
@@ -408,6 +387,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 	struct http_resp hr;
 	int refreshed = 0;
 	char ua[64];
+	struct backoff bo;
 
 	http_resp_init(&hr);
 	if (!http) {
@@ -451,6 +431,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 			buf_adds(&body, "{}");
 	}
 	snprintf(ua, sizeof(ua), "ddb/%s", DDB_VERSION);
+	backoff_init(&bo, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
 
 	for (int attempt = 1;; attempt++) {
 		struct sigv4_header sh[3];
@@ -503,7 +484,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 
 		struct http_req hreq = { method, url, hh, nh, body.ptr, body.len };
 		trace_request(ctx, &hreq, attempt);
-		double t0 = mono();
+		double t0 = clock_now();
 		int sent = http_send(http, &hreq, &hr, e);
 		if (have_sig)
 			sigv4_signed_release(&sig);
@@ -529,7 +510,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 				retry = hr.fail != HTTP_TLS_VERIFY && hr.fail != HTTP_TOOBIG;
 			}
 		} else {
-			trace_response(ctx, &hr, mono() - t0);
+			trace_response(ctx, &hr, clock_now() - t0);
 			snprintf(resp->request_id, sizeof(resp->request_id), "%s", hr.request_id);
 			resp->status = hr.status;
 			if (svc->crc32 && !crc_ok(&hr)) {
@@ -573,7 +554,7 @@ int aws_send(struct ctx *ctx, const struct aws_request *r, struct aws_response *
 			err_prefix(e, "gave up after %d attempts", attempt);
 			goto out;
 		}
-		if (backoff(ctx, attempt, e) < 0)
+		if (backoff(ctx, &bo, e) < 0)
 			goto out;
 	}
 out:

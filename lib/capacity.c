@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "item.h"
 #include "json.h"
 
@@ -153,10 +154,8 @@ int capacity_put_units(const struct capacity_table *t, const cJSON *item, double
 
 double capacity_clock_monotonic(void *arg)
 {
-	struct timespec ts;
 	(void)arg;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_now();
 }
 
 void capacity_bucket_init(struct capacity_bucket *b, double rate, double burst, capacity_clock_fn now, void *arg)

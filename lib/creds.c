@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "ctx.h"
 #include "http.h"
@@ -407,13 +408,6 @@ static long process_timeout(struct err *e)
 	return n;
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Stop a child that overstayed, with everything it started (it leads its own process group): SIGTERM to the group,
  * a second to go, then SIGKILL to the group; the child is always reaped. */
 static void stop_child(pid_t pid)
@@ -425,8 +419,7 @@ static void stop_child(pid_t pid)
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid || (r < 0 && errno != EINTR))
 			break;
-		struct timespec ts = { 0, 50 * 1000000L };
-		nanosleep(&ts, NULL);
+		clock_sleep_ms(NULL, 50);
 	}
 	kill(-pid, SIGKILL);   /* grandchildren that ignored SIGTERM, and the child itself if still there */
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -482,9 +475,9 @@ static int run_capture(struct ctx *ctx, char **argv, long timeout_s, struct buf 
 	int tty = tty_give(pid);
 	char chunk[4096];
 	int toobig = 0, stop = 0, reaped = 0, st = 0, perr = 0;
-	long long deadline = mono_ms() + timeout_s * 1000;
+	long long deadline = clock_now_ms() + timeout_s * 1000;
 	for (;;) {
-		long long left = deadline - mono_ms();
+		long long left = deadline - clock_now_ms();
 		if (ctx_interrupted(ctx)) {
 			stop = 2;
 			break;

@@ -13,6 +13,7 @@
 
 #include "aws.h"
 #include "buf.h"
+#include "clock.h"
 #include "item.h"
 #include "json.h"
 #include "table.h"
@@ -26,30 +27,6 @@ const char *const stream_view_types[] = { "NEW_IMAGE", "NEW_AND_OLD_IMAGES", "KE
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
-}
-
-static double mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Sleep in short slices so Ctrl-C is seen quickly. */
-static int nap(struct ctx *ctx, double sec, struct err *e)
-{
-	double end = mono_now() + sec;
-	for (;;) {
-		if (ctx_interrupted(ctx))
-			return err_set(e, ERR_INTERRUPTED, "interrupted");
-		double left = end - mono_now();
-		if (left <= 0)
-			return 0;
-		if (left > 0.05)
-			left = 0.05;
-		struct timespec ts = { 0, (long)(left * 1e9) };
-		nanosleep(&ts, NULL);
-	}
 }
 
 int stream_seq_cmp(const char *a, const char *b)
@@ -489,17 +466,19 @@ int stream_read(struct ctx *ctx, const struct stream_read_opts *o, stream_page_f
 {
 	struct reader r = { ctx, o, NULL, 0, 0, 0 };
 	double idle_min = o->idle_min > 0 ? o->idle_min : 0.25, idle_max = o->idle_max > 0 ? o->idle_max : 2.0;
-	double refresh = o->refresh > 0 ? o->refresh : 10.0, idle = idle_min, last_describe;
+	double refresh = o->refresh > 0 ? o->refresh : 10.0, last_describe;
+	struct backoff idle;
 	size_t added;
 	int rc = 0;
 
 	if ((o->from == STREAM_FROM_AT || o->from == STREAM_FROM_AFTER) && !o->sequence)
 		return err_set(e, ERR_INTERNAL, "stream_read: no sequence number");
+	backoff_init(&idle, (long)(idle_min * 1000), (long)(idle_max * 1000));
 	if (describe(&r, &added, e) < 0) {
 		rc = -1;
 		goto out;
 	}
-	last_describe = mono_now();
+	last_describe = clock_now();
 	for (;;) {
 		size_t total = 0, got;
 		int ended = 0;
@@ -521,7 +500,7 @@ int stream_read(struct ctx *ctx, const struct stream_read_opts *o, stream_page_f
 				ended = 1;
 			/* r.sh may move only in describe(); s is not used after this point */
 		}
-		int want_describe = ended || (o->follow && mono_now() - last_describe >= refresh);
+		int want_describe = ended || (o->follow && clock_now() - last_describe >= refresh);
 		if (!o->follow && caught_up(&r)) {
 			/* The end of the data, unless a last look finds new shards. */
 			if (describe(&r, &added, e) < 0) {
@@ -530,7 +509,7 @@ int stream_read(struct ctx *ctx, const struct stream_read_opts *o, stream_page_f
 			}
 			if (!added && caught_up(&r))
 				goto out;
-			last_describe = mono_now();
+			last_describe = clock_now();
 			continue;
 		}
 		if (want_describe) {
@@ -538,19 +517,18 @@ int stream_read(struct ctx *ctx, const struct stream_read_opts *o, stream_page_f
 				rc = -1;
 				goto out;
 			}
-			last_describe = mono_now();
+			last_describe = clock_now();
 			if (added)
 				continue;
 		}
 		if (total) {
-			idle = idle_min;
+			backoff_reset(&idle);
 			continue;
 		}
-		if (nap(ctx, idle, e) < 0) {
-			rc = -1;
+		if (clock_sleep_ms(ctx, backoff_step_ms(&idle)) < 0) {
+			rc = err_set(e, ERR_INTERRUPTED, "interrupted");
 			goto out;
 		}
-		idle = idle * 2 > idle_max ? idle_max : idle * 2;
 	}
 out:
 	for (size_t i = 0; i < r.n; i++)

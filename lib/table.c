@@ -6,6 +6,7 @@
 
 #include "aws.h"
 #include "buf.h"
+#include "clock.h"
 #include "json.h"
 
 void table_desc_release(struct table_desc *d)
@@ -119,29 +120,6 @@ int table_has_index(const cJSON *table, const char *index)
 	return 0;
 }
 
-double table_clock(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-int table_sleep(struct ctx *ctx, double sec, struct err *e)
-{
-	double end = table_clock() + sec;
-	for (;;) {
-		if (ctx_interrupted(ctx))
-			return err_set(e, ERR_INTERRUPTED, "interrupted");
-		double left = end - table_clock();
-		if (left <= 0)
-			return 0;
-		if (left > 0.1)
-			left = 0.1;
-		struct timespec ts = { 0, (long)(left * 1e9) };
-		nanosleep(&ts, NULL);
-	}
-}
-
 int table_unsupported(const struct err *e)
 {
 	return e->kind == ERR_SERVICE &&
@@ -153,13 +131,15 @@ int table_unsupported(const struct err *e)
 static int wait_for(struct ctx *ctx, const char *wire, const char *shown, double timeout, int want_gone,
                     struct table_desc *out, struct err *e)
 {
-	double start = table_clock(), delay = ctx->prod ? 1.0 : 0.05, cap = ctx->prod ? 5.0 : 2.0;
+	double start = clock_now();
+	struct backoff poll;
 	struct table_desc d = TABLE_DESC_INIT;
 	char pending[512];
 	int noted = 0;
 
 	if (timeout < 0)
 		timeout = TABLE_WAIT_DEFAULT;
+	backoff_init(&poll, ctx->prod ? 1000 : 50, ctx->prod ? 5000 : 2000);
 	for (;;) {
 		int rc = table_describe(ctx, wire, &d, e);
 		if (rc < 0)
@@ -177,7 +157,7 @@ static int wait_for(struct ctx *ctx, const char *wire, const char *shown, double
 			snprintf(pending, sizeof pending, "table %s", d.status[0] ? d.status : "still there");
 		else
 			table_pending(d.table, pending, sizeof pending);
-		double now = table_clock();
+		double now = clock_now();
 		if (now - start >= timeout) {
 			err_set(e, ERR_TEMPFAIL, "'%s': timed out after %g s waiting for it to %s (%s)", shown, timeout,
 			        want_gone ? "be gone" : "be ACTIVE with every index", pending);
@@ -187,16 +167,14 @@ static int wait_for(struct ctx *ctx, const char *wire, const char *shown, double
 			ctx_note(ctx, "waiting for '%s' (%s)...", shown, pending);
 			noted = 1;
 		}
-		double step = delay;
+		double step = backoff_step_ms(&poll) / 1000.0;
 		if (now + step > start + timeout)
 			step = start + timeout - now;
-		if (table_sleep(ctx, step, e) < 0) {
+		if (clock_sleep_ms(ctx, (long)(step * 1000)) < 0) {
+			err_set(e, ERR_INTERRUPTED, "interrupted");
 			err_prefix(e, "'%s': while waiting (%s)", shown, pending);
 			goto fail;
 		}
-		delay *= 2;
-		if (delay > cap)
-			delay = cap;
 	}
 fail:
 	table_desc_release(&d);

@@ -55,11 +55,6 @@ int table_wait_active(struct ctx *ctx, const char *wire, const char *shown, doub
 /* Wait until DescribeTable says ResourceNotFoundException. */
 int table_wait_gone(struct ctx *ctx, const char *wire, const char *shown, double timeout, struct err *e);
 
-/* Sleep for sec seconds in short slices; -1 with ERR_INTERRUPTED when Ctrl-C arrives. */
-int table_sleep(struct ctx *ctx, double sec, struct err *e);
-/* Seconds on the monotonic clock. */
-double table_clock(void);
-
 /* Is e an engine saying "I do not support this operation" (UnknownOperationException, "not supported")? */
 int table_unsupported(const struct err *e);
 
