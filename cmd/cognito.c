@@ -13,6 +13,7 @@
 
 #include "aws.h"
 #include "cmd.h"
+#include "pager.h"
 #include "render.h"
 
 static int cmd_cognito(int argc, char **argv, struct ctx *ctx);
@@ -351,7 +352,7 @@ static int cmd_cognito(int argc, char **argv, struct ctx *ctx)
 		st.r = render_begin(ctx, OUT_JSONL, cols);
 	}
 
-	int rc = aws_paginate(ctx, &aws_cognito, "ListUsers", in, "PaginationToken", "PaginationToken", on_page, &st, &e);
+	int rc = pager_paginate(ctx, &aws_cognito, "ListUsers", in, "PaginationToken", "PaginationToken", on_page, &st, &e);
 	if (st.r) {
 		if (rc < 0)
 			render_abort(st.r);

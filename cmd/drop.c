@@ -5,6 +5,7 @@
 #include "aws.h"
 #include "buf.h"
 #include "cmd.h"
+#include "pager.h"
 #include "render.h"
 #include "table.h"
 
@@ -98,7 +99,7 @@ static int list_namespace(struct ctx *ctx, struct names *out, struct err *e)
 {
 	struct ns_list st = { ctx->ns, strlen(ctx->ns), out };
 	cJSON *in = cJSON_CreateObject();
-	int rc = aws_paginate(ctx, &aws_dynamodb, "ListTables", in, "ExclusiveStartTableName", "LastEvaluatedTableName",
+	int rc = pager_paginate(ctx, &aws_dynamodb, "ListTables", in, "ExclusiveStartTableName", "LastEvaluatedTableName",
 	                      on_page, &st, e);
 	cJSON_Delete(in);
 	return rc;

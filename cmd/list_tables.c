@@ -3,6 +3,7 @@
 
 #include "aws.h"
 #include "cmd.h"
+#include "pager.h"
 #include "render.h"
 
 static int cmd_list_tables(int argc, char **argv, struct ctx *ctx);
@@ -67,7 +68,7 @@ static int cmd_list_tables(int argc, char **argv, struct ctx *ctx)
 	/* Every page from the start, filtered here: ExclusiveStartTableName is only ever the previous page's
 	 * LastEvaluatedTableName (an engine may answer a prefix that is no table with an empty page, as moto does,
 	 * or list names unsorted), so no shortcut into or out of the namespace can be trusted. */
-	int rc = aws_paginate(ctx, &aws_dynamodb, "ListTables", in, "ExclusiveStartTableName", "LastEvaluatedTableName",
+	int rc = pager_paginate(ctx, &aws_dynamodb, "ListTables", in, "ExclusiveStartTableName", "LastEvaluatedTableName",
 	                      on_page, &st, &e);
 	cJSON_Delete(in);
 	if (rc < 0)

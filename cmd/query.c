@@ -10,6 +10,7 @@
 #include "expr.h"
 #include "item.h"
 #include "json.h"
+#include "pager.h"
 #include "render.h"
 #include "term.h"
 
@@ -91,32 +92,17 @@ struct qrun {
 	double capacity;
 };
 
-/* Query page after page until the limit or the end; each item to fn. */
+/* Query page after page until the limit or the end (lib/pager.h); each item to fn. */
 static int query_pages(struct ctx *ctx, cJSON *in, struct qrun *q, item_fn fn, void *arg, struct err *e)
 {
-	for (;;) {
-		if (ctx_interrupted(ctx))
-			return err_set(e, ERR_INTERRUPTED, "interrupted after %ld items", q->emitted);
-		long lim = q->page_size;
-		if (q->limit && !q->has_filter && !q->count_only) {
-			long left = q->limit - q->emitted;
-			if (left <= 0)
-				return 0;
-			if (!lim || left < lim)
-				lim = left;
-		}
-		cJSON_DeleteItemFromObjectCaseSensitive(in, "Limit");
-		if (lim)
-			cJSON_AddNumberToObject(in, "Limit", (double)lim);
-		cJSON *page = NULL;
-		if (aws_json(ctx, &aws_dynamodb, "Query", in, &page, e) < 0)
-			return -1;
-		/* before the page is shown: a page that repeats its request would print the same items forever */
-		if (aws_token_repeated("Query", "LastEvaluatedKey", cJSON_GetObjectItemCaseSensitive(in, "ExclusiveStartKey"),
-		                       cJSON_GetObjectItemCaseSensitive(page, "LastEvaluatedKey"), e) < 0) {
-			cJSON_Delete(page);
-			return -1;
-		}
+	struct pager p;
+	cJSON *page;
+	int rc;
+	pager_init(&p, ctx, "Query", "ExclusiveStartKey", "LastEvaluatedKey");
+	p.page_size = q->page_size;
+	p.limit = q->count_only ? 0 : q->limit;
+	p.trim_limit = !q->has_filter;
+	while ((rc = pager_json_next(&p, NULL, &aws_dynamodb, "Query", in, &page, NULL, e)) > 0) {
 		const cJSON *cc = json_get(page, "ConsumedCapacity");
 		const cJSON *cu = json_get(cc, "CapacityUnits");
 		if (cJSON_IsNumber(cu))
@@ -129,27 +115,28 @@ static int query_pages(struct ctx *ctx, cJSON *in, struct qrun *q, item_fn fn, v
 			const cJSON *items = json_get(page, "Items"), *it;
 			if (items && !cJSON_IsArray(items)) {
 				cJSON_Delete(page);
-				return err_set(e, ERR_DATA, "Query: Items is not a list");
+				rc = err_set(e, ERR_DATA, "Query: Items is not a list");
+				break;
 			}
+			long n = pager_take(&p, cJSON_GetArraySize(items));
 			cJSON_ArrayForEach(it, items) {
-				if (q->limit && q->emitted >= q->limit)
+				if (n-- <= 0)
 					break;
 				if (fn(arg, it, e) < 0) {
-					cJSON_Delete(page);
-					return -1;
+					rc = -1;
+					break;
 				}
 				q->emitted++;
 			}
 		}
-		cJSON *lek = cJSON_DetachItemFromObjectCaseSensitive(page, "LastEvaluatedKey");
 		cJSON_Delete(page);
-		if (!lek || !cJSON_IsObject(lek) || (q->limit && q->emitted >= q->limit && !q->count_only)) {
-			cJSON_Delete(lek);
-			return 0;
-		}
-		cJSON_DeleteItemFromObjectCaseSensitive(in, "ExclusiveStartKey");
-		cJSON_AddItemToObject(in, "ExclusiveStartKey", lek);
+		if (rc < 0)
+			break;
 	}
+	pager_release(&p);
+	if (rc < 0 && e->kind == ERR_INTERRUPTED)
+		snprintf(e->msg, sizeof(e->msg), "interrupted after %ld items", q->emitted);
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- output --------------------------------------------------------------------------------------------- */

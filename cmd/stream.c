@@ -10,6 +10,7 @@
 #include "creds.h"
 #include "item.h"
 #include "json.h"
+#include "pager.h"
 #include "render.h"
 #include "streams.h"
 #include "term.h"
@@ -407,7 +408,7 @@ static int list(struct ctx *ctx, const char *table)
 	char *wire = table ? ctx_table_wire(ctx, table) : NULL;
 	if (wire)
 		cJSON_AddStringToObject(in, "TableName", wire);
-	int rc = aws_paginate(ctx, &aws_streams, "ListStreams", in, "ExclusiveStartStreamArn", "LastEvaluatedStreamArn",
+	int rc = pager_paginate(ctx, &aws_streams, "ListStreams", in, "ExclusiveStartStreamArn", "LastEvaluatedStreamArn",
 	                      on_streams, &st, &e);
 	cJSON_Delete(in);
 	free(wire);

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "cmd.h"
 #include "json.h"
+#include "pager.h"
 #include "render.h"
 #include "streams.h"
 #include "table.h"
@@ -161,7 +162,7 @@ static int esm_list(struct ctx *ctx, const char *source_arn, const char *functio
 		if (rc == 0 && next && !cJSON_IsNull(next) && !cJSON_IsString(next))
 			rc = err_set(e, ERR_DATA, "lambda ListEventSourceMappings: NextMarker is not a string");
 		if (rc == 0 && marker && cJSON_IsString(next) && !strcmp(next->valuestring, marker))
-			rc = aws_token_repeated("lambda ListEventSourceMappings", "NextMarker", next, next, e);
+			rc = pager_token_repeated("lambda ListEventSourceMappings", "NextMarker", next, next, e);
 		char *nm = rc == 0 && !stop && cJSON_IsString(next) && *next->valuestring ? xstrdup(next->valuestring)
 		                                                                          : NULL;
 		cJSON_Delete(page);
@@ -231,7 +232,7 @@ static int table_streams(struct ctx *ctx, const char *wire, cJSON *out, struct e
 			cJSON_AddItemToArray(out, o);
 		}
 		cJSON *sent = cJSON_GetObjectItemCaseSensitive(in, "ExclusiveStartStreamArn");
-		if (rc == 0 && aws_token_repeated("streams ListStreams", "LastEvaluatedStreamArn", sent, next, e) < 0)
+		if (rc == 0 && pager_token_repeated("streams ListStreams", "LastEvaluatedStreamArn", sent, next, e) < 0)
 			rc = -1;
 		char *nl = rc == 0 && cJSON_IsString(next) && *next->valuestring ? xstrdup(next->valuestring) : NULL;
 		cJSON_Delete(page);

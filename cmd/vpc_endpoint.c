@@ -18,6 +18,7 @@
 #include "awsquery.h"
 #include "cmd.h"
 #include "json.h"
+#include "pager.h"
 #include "render.h"
 #include "xml.h"
 
@@ -108,18 +109,26 @@ static void add_indexed(struct buf *form, const char *prefix, int n, const char 
 
 typedef int (*ec2_item_fn)(void *arg, const struct xml_node *item, struct err *e);
 
-/* Run a Describe action over every page: each <set>/<item> goes to fn (0 go on, 1 stop, -1 error). */
+/* Run a Describe action over every page (lib/pager.h, EC2's NextToken): each <set>/<item> goes to fn (0 go on,
+ * 1 stop, -1 error). */
 static int ec2_each(struct ctx *ctx, const char *action, const struct buf *form, const char *set, ec2_item_fn fn,
                     void *arg, struct err *e)
 {
-	char *token = NULL;
-	int rc = 0;
-	for (;;) {
+	char what[96];
+	struct pager p;
+	int more, rc = 0;
+	snprintf(what, sizeof(what), "ec2 %s", action);
+	pager_init(&p, ctx, what, "NextToken", "NextToken");
+	while (rc == 0 && (more = pager_more(&p, e)) != 0) {
 		struct buf f = BUF_INIT;
 		struct xml_node *doc = NULL;
+		if (more < 0) {
+			rc = -1;
+			break;
+		}
 		buf_add(&f, buf_cstr(form), form->len);
-		if (token)
-			awsquery_add(&f, "NextToken", token);
+		if (pager_token_str(&p))
+			awsquery_add(&f, "NextToken", pager_token_str(&p));
 		rc = awsquery_call(ctx, &aws_ec2, action, &f, &doc, e);
 		buf_release(&f);
 		if (rc < 0)
@@ -127,20 +136,11 @@ static int ec2_each(struct ctx *ctx, const char *action, const struct buf *form,
 		const struct xml_node *s = xml_child(doc, set);
 		for (const struct xml_node *it = s ? xml_child(s, "item") : NULL; it && rc == 0; it = xml_next(it))
 			rc = fn(arg, it, e);
-		const char *next = xml_text(doc, "nextToken");
-		if (rc == 0 && next && *next && token && !strcmp(next, token))
-			rc = err_set(e, ERR_DATA, "ec2 %s: the same NextToken came back twice", action);
-		free(token);
-		token = rc == 0 && next && *next ? xstrdup(next) : NULL;
+		if (rc == 0)
+			rc = pager_next_token_str(&p, xml_text(doc, "nextToken"), e);
 		xml_free(doc);
-		if (rc != 0 || !token)
-			break;
-		if (ctx_interrupted(ctx)) {
-			rc = err_set(e, ERR_INTERRUPTED, "interrupted");
-			break;
-		}
 	}
-	free(token);
+	pager_release(&p);
 	return rc < 0 ? -1 : 0;
 }
 

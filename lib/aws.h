@@ -115,15 +115,7 @@ int aws_json(struct ctx *ctx, const struct aws_service *svc, const char *op, con
 int aws_json_on(struct ctx *ctx, struct http *http, const struct aws_service *svc, const char *op,
                 const cJSON *in, cJSON **out, struct aws_response *meta, struct err *e);
 
-/* Pagination, one mechanism: send `in`, hand each page to fn, copy page[out_token] into in[in_token], repeat until
- * the page has no out_token.  fn returns 0 to continue, 1 to stop early, -1 on error.  `in` is modified. */
-typedef int (*aws_page_fn)(void *arg, cJSON *page, struct err *e);
-/* Every pager (this one, scan, query, DescribeStream, EC2's NextToken) stops when a page's token equals the one its
- * request was sent with (a server that would page forever): aws_token_repeated fills e (ERR_DATA, "the same
- * LastEvaluatedKey came back twice") and returns -1 then, else 0.  sent or got may be NULL. */
-int aws_token_repeated(const char *what, const char *name, const cJSON *sent, const cJSON *got, struct err *e);
-int aws_paginate(struct ctx *ctx, const struct aws_service *svc, const char *op, cJSON *in, const char *in_token,
-                 const char *out_token, aws_page_fn fn, void *arg, struct err *e);
+/* Pagination, one mechanism: pager.h. */
 
 /* Error classification shared by every protocol (aws.c): fills e->kind from status and code.  Returns 1 when the
  * error is retryable (throttling, 5xx, checksum). */

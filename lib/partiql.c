@@ -212,6 +212,7 @@ int partiql_namespace(const char *stmt, size_t len, const char *ns, struct buf *
 #include "aws.h"
 #include "item.h"
 #include "json.h"
+#include "pager.h"
 #include "table.h"
 
 cJSON *partiql_params(const char *json, struct err *e)
@@ -300,7 +301,7 @@ int partiql_execute(struct ctx *ctx, cJSON *in, long limit, long page_size, part
 			partiql_error(e, NULL, NULL);
 			return -1;
 		}
-		if (aws_token_repeated("ExecuteStatement", "NextToken", json_get(in, "NextToken"), json_get(page, "NextToken"),
+		if (pager_token_repeated("ExecuteStatement", "NextToken", json_get(in, "NextToken"), json_get(page, "NextToken"),
 		                       e) < 0) {
 			cJSON_Delete(page);
 			return -1;

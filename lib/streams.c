@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "item.h"
 #include "json.h"
+#include "pager.h"
 #include "table.h"
 
 extern char **environ;
@@ -236,32 +237,40 @@ static void shard_start(struct reader *r, struct shard *s)
 	}
 }
 
-/* DescribeStream, every page; adds new shards, notes newly closed ones.  *added counts new shards. */
+/* DescribeStream, every page (lib/pager.h); adds new shards, notes newly closed ones.  *added counts new shards. */
 static int describe(struct reader *r, size_t *added, struct err *e)
 {
-	char *start = NULL, *sent = NULL;
+	struct pager p;
+	int more, rc = 0;
 	*added = 0;
-	for (;;) {
+	pager_init(&p, r->ctx, "DescribeStream", "ExclusiveStartShardId", "LastEvaluatedShardId");
+	while (rc == 0 && (more = pager_more(&p, e)) != 0) {
+		if (more < 0) {
+			rc = -1;
+			break;
+		}
 		cJSON *in = cJSON_CreateObject(), *out = NULL;
 		cJSON_AddStringToObject(in, "StreamArn", r->o->arn);
-		if (start)
-			cJSON_AddStringToObject(in, "ExclusiveStartShardId", start);
-		int rc = aws_json(r->ctx, &aws_streams, "DescribeStream", in, &out, e);
+		if (pager_token_str(&p))
+			cJSON_AddStringToObject(in, "ExclusiveStartShardId", pager_token_str(&p));
+		rc = aws_json(r->ctx, &aws_streams, "DescribeStream", in, &out, e);
 		cJSON_Delete(in);
-		free(sent);
-		sent = start;   /* to see a page that names the shard its request started after */
-		start = NULL;
 		if (rc < 0) {
-			free(sent);
 			if (aws_is_not_found(e))
 				err_prefix(e, "stream %s", r->o->arn);
-			return -1;
+			break;
 		}
 		const cJSON *d = json_get(out, "StreamDescription"), *s;
 		if (!cJSON_IsObject(d)) {
 			cJSON_Delete(out);
-			free(sent);
-			return err_set(e, ERR_DATA, "DescribeStream: the response has no StreamDescription");
+			rc = err_set(e, ERR_DATA, "DescribeStream: the response has no StreamDescription");
+			break;
+		}
+		/* before the shards are taken: a page that names the shard its request started after would page forever */
+		if (pager_next_token_str(&p, json_get_string(d, "LastEvaluatedShardId"), e) < 0) {
+			cJSON_Delete(out);
+			rc = -1;
+			break;
 		}
 		cJSON_ArrayForEach(s, json_get(d, "Shards")) {
 			const char *id = json_get_string(s, "ShardId");
@@ -288,22 +297,12 @@ static int describe(struct reader *r, size_t *added, struct err *e)
 			shard_start(r, ns);
 			(*added)++;
 		}
-		const char *last = json_get_string(d, "LastEvaluatedShardId");
-		if (last && *last && sent && !strcmp(last, sent)) {
-			cJSON_Delete(out);
-			free(sent);
-			return err_set(e, ERR_DATA, "DescribeStream: the same LastEvaluatedShardId came back twice (the server "
-			               "would page forever): stopped");
-		}
-		if (last && *last)
-			start = xstrdup(last);
 		cJSON_Delete(out);
-		if (!start)
-			break;
 	}
-	free(sent);
-	r->described = 1;
-	return 0;
+	pager_release(&p);
+	if (rc == 0)
+		r->described = 1;
+	return rc;
 }
 
 /* GetShardIterator for s: type/seq given, or the shard's start. */

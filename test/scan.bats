@@ -300,3 +300,119 @@ scan_on_engine() {
 @test "scan: the main cases on DynamoDB Local and dynalite" {
 	on_both_engines scan_on_engine
 }
+
+# share_pks I/N [scan options]: the pk of every item share I of N prints, one per line.
+share_pks() {
+	"$DDB" scan "$t" --segment "$@" | jq -r .pk
+}
+
+@test "scan: --segment I/N: the N shares are disjoint and together the whole table (with and without --segments)" {
+	seed_items 60
+	gen_items 60 | jq -r .pk.S | sort >"$BATS_TEST_TMPDIR/all"
+	for spec in 2 3 "2 --segments 3" "3 --segments 2 --page-size 4"; do
+		read -r shares opts <<<"$spec"
+		: >"$BATS_TEST_TMPDIR/got"
+		for ((share = 0; share < shares; share++)); do
+			# shellcheck disable=SC2086
+			share_pks "$share/$shares" $opts >"$BATS_TEST_TMPDIR/one" 2>"$BATS_TEST_TMPDIR/err"
+			[[ ! -s $BATS_TEST_TMPDIR/err && -s $BATS_TEST_TMPDIR/one ]]   # no note; 60 items: every share has some
+			cat "$BATS_TEST_TMPDIR/one" >>"$BATS_TEST_TMPDIR/got"
+		done
+		# disjoint (no pk twice) and complete
+		run -0 bash -c "sort '$BATS_TEST_TMPDIR/got' | uniq -d"
+		assert_output ""
+		run -0 bash -c "sort '$BATS_TEST_TMPDIR/got' | diff - '$BATS_TEST_TMPDIR/all'"
+	done
+	# counts and --limit apply to the share
+	run -0 "$DDB" scan "$t" --segment 0/2 --count
+	c0=$output
+	run -0 "$DDB" scan "$t" --segment 1/2 --count
+	((c0 + output == 60 && c0 > 0 && output > 0))
+	run -0 "$DDB" scan "$t" --segment 1/2 --limit 3
+	[[ $(wc -l <<<"$output") -eq 3 ]]
+	run -0 "$DDB" scan "$t" --segment 0/1
+	[[ $(wc -l <<<"$output") -eq 60 ]]
+	# bad shares are usage errors naming the option
+	for bad in 2/2 1 a/2 -1/2 0/0 1/ /2 0/2x 0/1000001; do
+		run -64 "$DDB" scan "$t" --segment "$bad"
+		assert_output --partial "--segment '$bad': expected I/N"
+	done
+}
+
+# blind_start: segment_blind.py in front of DynamoDB Local; sets blind_url.
+blind_start() {
+	local d=$BATS_TEST_TMPDIR
+	python3 "$DDB_TEST_ROOT/test/standins/segment_blind.py" --upstream "$DDB_LOCAL_ENDPOINT" \
+		--port-file "$d/blind.url" --owner $$ </dev/null >"$d/blind.log" 2>&1 3>&- &
+	blind_pid=$!
+	wait_for 10 test -s "$d/blind.url" || { cat "$d/blind.log"; return 1; }
+	blind_url=$(<"$d/blind.url")
+}
+
+@test "scan: an endpoint that ignores Segment is found and scanned with one segment, with a note (no duplicates)" {
+	seed_items 40
+	blind_start
+	run -0 --separate-stderr "$DDB" scan "$t" --segments 4 --page-size 7 --endpoint-url "$blind_url"
+	assert_equal "$stderr" "ddb: scan: the endpoint ignores Segment (every segment is the whole table): scanning with one segment"
+	run -0 jq -s -c 'map(.pk) | (length, (unique | length))' <<<"$output"
+	assert_output $'40\n40'
+	# two probes of Limit 1 carried a Segment; the scan itself did not
+	run -0 curl -sS --noproxy '*' "$blind_url/__stats"
+	run -0 jq -c '[.segmented_scans, .scans]' <<<"$output"
+	assert_output '[2,8]'
+	# --segment I/N: share 0 reads everything, the others nothing, so the shares still add up to the table once
+	run -0 --separate-stderr "$DDB" scan "$t" --segment 0/2 --endpoint-url "$blind_url"
+	[[ $(jq -s 'map(.pk) | unique | length' <<<"$output") -eq 40 && $(wc -l <<<"$output") -eq 40 ]]
+	assert_equal "$stderr" "ddb: scan: the endpoint ignores Segment (every segment is the whole table): scanning with one segment"
+	run -0 --separate-stderr "$DDB" scan "$t" --segment 1/2 --segments 2 --endpoint-url "$blind_url"
+	assert_output ""
+	assert_equal "$stderr" "ddb: scan: the endpoint ignores Segment (every segment is the whole table): share 0 of 2 reads the whole table, share 1 reads nothing"
+	run -0 --separate-stderr "$DDB" scan "$t" --count --segments 3 --endpoint-url "$blind_url"
+	assert_output 40
+	kill "$blind_pid"
+	# an engine that honours Segment: no note
+	run -0 --separate-stderr "$DDB" scan "$t" --segments 4
+	assert_equal "$stderr" ""
+	[[ $(wc -l <<<"$output") -eq 40 ]]
+}
+
+# rcu_proxy_start OPTIONS: provisioned_proxy.py in front of DynamoDB Local; sets rcu_url.
+rcu_proxy_start() {
+	local d=$BATS_TEST_TMPDIR
+	rm -f "$d/prov.url"
+	python3 "$DDB_TEST_ROOT/test/standins/provisioned_proxy.py" --upstream "$DDB_LOCAL_ENDPOINT" \
+		--port-file "$d/prov.url" --owner $$ "$@" </dev/null >"$d/prov.log" 2>&1 3>&- &
+	rcu_pid=$!
+	wait_for 10 test -s "$d/prov.url" || { cat "$d/prov.log"; return 1; }
+	rcu_url=$(<"$d/prov.url")
+}
+
+@test "scan: --max-rcu keeps a scan under a provisioned table's read rate: never throttled, every item once" {
+	make_table "$t"
+	# 24 items of about 3 KB: pages of 2 read 1 unit each (eventually consistent), 12 units in all
+	jq -nc 'range(0; 24) | {pk: {S: "r\(.)"}, sk: {N: "\(.)"}, pad: {S: ("x" * 3000)}}' >"$BATS_TEST_TMPDIR/r.jsonl"
+	put_items "$t" "$BATS_TEST_TMPDIR/r.jsonl"
+	rcu_proxy_start --rcu 4 --burst-seconds 1
+	stat() { curl -sS --noproxy '*' "$rcu_url/__stats" | jq -c "$1"; }
+	# unlimited: the pages come faster than 4 units/s, and the table throttles (ddb retries: still every item)
+	run -0 "$DDB" scan "$t" --page-size 2 --endpoint-url "$rcu_url" --max-attempts 20
+	[[ $(jq -s 'map(.pk) | unique | length' <<<"$output") -eq 24 ]]
+	(($(stat .throttled) > 0))
+	curl -sS --noproxy '*' -X POST "$rcu_url/__reset_stats" >/dev/null
+	# --max-rcu 3: under the table's 4, not one throttle; the units used are reported
+	run -0 --separate-stderr "$DDB" scan "$t" --page-size 2 --endpoint-url "$rcu_url" --max-rcu 3
+	run -0 jq -s -c 'map(.pk) | (length, (unique | length))' <<<"$output"
+	assert_output $'24\n24'
+	assert_equal "$(stat .throttled)" 0
+	[[ $stderr =~ ^ddb:\ scan:\ ([0-9.]+)\ read\ capacity\ units\ used\ \(--max-rcu\ 3\)$ ]]
+	[[ ${BASH_REMATCH[1]} == 12.0 ]]
+	# with segments too: the bucket is shared by the threads
+	curl -sS --noproxy '*' -X POST "$rcu_url/__reset_stats" >/dev/null
+	run -0 --separate-stderr "$DDB" scan "$t" --page-size 2 --segments 3 --endpoint-url "$rcu_url" --max-rcu 3
+	[[ $(jq -s 'map(.pk) | unique | length' <<<"$output") -eq 24 && $(wc -l <<<"$output") -eq 24 ]]
+	assert_equal "$(stat .throttled)" 0
+	kill "$rcu_pid"
+	run -64 "$DDB" scan "$t" --max-rcu 0
+	assert_output --partial "--max-rcu"
+	run -64 "$DDB" scan "$t" --max-rcu -2
+}
