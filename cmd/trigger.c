@@ -123,25 +123,27 @@ static int esm_item(struct ctx *ctx, const char *op, const char *method, const c
 /* Returns 0 to go on, 1 to stop listing (esm_list then returns 0), -1 with e filled. */
 typedef int (*esm_fn)(void *arg, const cJSON *mapping, struct err *e);
 
-/* Every mapping of source_arn (and function, when given), page by page. */
+/* Every mapping of source_arn (and function, when given), page by page (lib/pager.h, the Marker in the query). */
 static int esm_list(struct ctx *ctx, const char *source_arn, const char *function, esm_fn fn, void *arg,
                     struct err *e)
 {
-	char *marker = NULL;
-	int rc = 0, stop = 0;
-	for (int pages = 0; rc == 0 && !stop; pages++) {
+	struct pager p;
+	int rc = 0, stop = 0, more;
+	pager_init(&p, ctx, "lambda ListEventSourceMappings", "Marker", "NextMarker");
+	while (rc == 0 && !stop && (more = pager_more(&p, e)) != 0) {
 		struct buf q = BUF_INIT;
 		cJSON *page = NULL;
-		if (pages >= MAX_PAGES) {
-			rc = err_set(e, ERR_DATA, "lambda ListEventSourceMappings: more than %d pages: stopped", MAX_PAGES);
+		if (more < 0 || p.pages >= MAX_PAGES) {
+			rc = more < 0 ? -1 : err_set(e, ERR_DATA, "lambda ListEventSourceMappings: more than %d pages: stopped",
+			                             MAX_PAGES);
 			break;
 		}
 		if (source_arn)
 			awsrest_query_add(&q, "EventSourceArn", source_arn);
 		if (function)
 			awsrest_query_add(&q, "FunctionName", function);
-		if (marker)
-			awsrest_query_add(&q, "Marker", marker);
+		if (pager_token_str(&p))
+			awsrest_query_add(&q, "Marker", pager_token_str(&p));
 		struct awsrest_call c = { &aws_lambda, "ListEventSourceMappings", "GET", ESM_PATH, buf_cstr(&q), NULL };
 		rc = awsrest_call(ctx, &c, &page, e);
 		buf_release(&q);
@@ -161,18 +163,12 @@ static int esm_list(struct ctx *ctx, const char *source_arn, const char *functio
 		}
 		if (rc == 0 && next && !cJSON_IsNull(next) && !cJSON_IsString(next))
 			rc = err_set(e, ERR_DATA, "lambda ListEventSourceMappings: NextMarker is not a string");
-		if (rc == 0 && marker && cJSON_IsString(next) && !strcmp(next->valuestring, marker))
-			rc = pager_token_repeated("lambda ListEventSourceMappings", "NextMarker", next, next, e);
-		char *nm = rc == 0 && !stop && cJSON_IsString(next) && *next->valuestring ? xstrdup(next->valuestring)
-		                                                                          : NULL;
+		if (rc == 0 && !stop)
+			rc = pager_next_token_str(&p, cJSON_IsString(next) ? next->valuestring : NULL, e);
 		cJSON_Delete(page);
-		free(marker);
-		marker = nm;
-		if (!marker)
-			break;
 	}
-	free(marker);
-	return rc;
+	pager_release(&p);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Keep every mapping (delete: one function's mappings on the table's streams; Lambda allows one per stream). */
@@ -200,21 +196,15 @@ static int collect_live(void *arg, const cJSON *m, struct err *e)
  * when wire is NULL.  out: an array of {TableName (as shown), StreamArn}. */
 static int table_streams(struct ctx *ctx, const char *wire, cJSON *out, struct err *e)
 {
-	cJSON *in = cJSON_CreateObject();
-	char *last = NULL;
-	int rc = 0;
+	cJSON *in = cJSON_CreateObject(), *page;
+	struct pager p;
+	int rc;
+	pager_init(&p, ctx, "streams ListStreams", "ExclusiveStartStreamArn", "LastEvaluatedStreamArn");
 	if (wire)
 		cJSON_AddStringToObject(in, "TableName", wire);
-	for (int pages = 0; rc == 0; pages++) {
-		cJSON *page = NULL;
-		if (pages >= MAX_PAGES) {
-			rc = err_set(e, ERR_DATA, "streams ListStreams: more than %d pages: stopped", MAX_PAGES);
-			break;
-		}
-		if ((rc = aws_json(ctx, &aws_streams, "ListStreams", in, &page, e)) < 0)
-			break;
+	while ((rc = pager_json_next(&p, NULL, &aws_streams, "ListStreams", in, &page, NULL, e)) > 0) {
 		const cJSON *list = cJSON_GetObjectItemCaseSensitive(page, "Streams"), *s;
-		const cJSON *next = cJSON_GetObjectItemCaseSensitive(page, "LastEvaluatedStreamArn");
+		rc = 0;
 		if (list && !cJSON_IsArray(list))
 			rc = err_set(e, ERR_DATA, "streams ListStreams: Streams is not a list");
 		cJSON_ArrayForEach(s, list) {
@@ -231,21 +221,15 @@ static int table_streams(struct ctx *ctx, const char *wire, cJSON *out, struct e
 			cJSON_AddStringToObject(o, "StreamArn", arn);
 			cJSON_AddItemToArray(out, o);
 		}
-		cJSON *sent = cJSON_GetObjectItemCaseSensitive(in, "ExclusiveStartStreamArn");
-		if (rc == 0 && pager_token_repeated("streams ListStreams", "LastEvaluatedStreamArn", sent, next, e) < 0)
-			rc = -1;
-		char *nl = rc == 0 && cJSON_IsString(next) && *next->valuestring ? xstrdup(next->valuestring) : NULL;
 		cJSON_Delete(page);
-		free(last);
-		last = nl;
-		if (!last)
+		if (rc == 0 && !p.done && p.pages >= MAX_PAGES)
+			rc = err_set(e, ERR_DATA, "streams ListStreams: more than %d pages: stopped", MAX_PAGES);
+		if (rc < 0)
 			break;
-		cJSON_DeleteItemFromObjectCaseSensitive(in, "ExclusiveStartStreamArn");
-		cJSON_AddStringToObject(in, "ExclusiveStartStreamArn", last);
 	}
-	free(last);
+	pager_release(&p);
 	cJSON_Delete(in);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- waiting ---------------------------------------------------------------------------------------------- */

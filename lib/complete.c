@@ -17,6 +17,7 @@
 #include "config.h"
 #include "http.h"
 #include "json.h"
+#include "pager.h"
 
 const char *const complete_regions[] = {
 	"af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
@@ -193,16 +194,19 @@ static int fetch_tables(struct ctx *ctx, struct complete_list *out)
 	ho.interrupted = ctx->interrupted;
 	struct http *h = http_new(&ho);
 	long saved_attempts = ctx->max_attempts;
-	int saved_debug = ctx->debug, rc = 0, done = 0;
+	int saved_debug = ctx->debug, rc = 0;
 	ctx->max_attempts = 1;
 	ctx->debug = 0;
 
-	/* every page from the start, filtered here (see cmd/list_tables.c) */
-	cJSON *in = cJSON_CreateObject();
-	for (int page = 0; page < MAX_PAGES && !done; page++) {
-		cJSON *resp = NULL;
-		if (aws_json_on(ctx, h, &aws_dynamodb, "ListTables", in, &resp, NULL, &e) < 0) {
-			rc = -1;
+	/* every page from the start, filtered here (see cmd/list_tables.c); a server that repeats its token ends the
+	 * list quietly (lib/pager.h) */
+	cJSON *in = cJSON_CreateObject(), *resp;
+	struct pager p;
+	int got;
+	pager_init(&p, ctx, "dynamodb ListTables", "ExclusiveStartTableName", "LastEvaluatedTableName");
+	while (p.pages < MAX_PAGES && (got = pager_json_next(&p, h, &aws_dynamodb, "ListTables", in, &resp, NULL, &e)) != 0) {
+		if (got < 0) {
+			rc = p.done ? 0 : -1;   /* done: the repeated token; the names of its first showing are in */
 			break;
 		}
 		const cJSON *names = cJSON_GetObjectItemCaseSensitive(resp, "TableNames"), *nm;
@@ -213,16 +217,9 @@ static int fetch_tables(struct ctx *ctx, struct complete_list *out)
 			if (u && *u && out->n < MAX_TABLES)
 				complete_list_add(out, u);
 		}
-		const cJSON *last = cJSON_GetObjectItemCaseSensitive(resp, "LastEvaluatedTableName");
-		const char *sent = json_get_string(in, "ExclusiveStartTableName");
-		if (cJSON_IsString(last) && !done && !(sent && !strcmp(sent, last->valuestring))) {   /* no endless paging */
-			cJSON_DeleteItemFromObjectCaseSensitive(in, "ExclusiveStartTableName");
-			cJSON_AddStringToObject(in, "ExclusiveStartTableName", last->valuestring);
-		} else {
-			done = 1;
-		}
 		cJSON_Delete(resp);
 	}
+	pager_release(&p);
 	cJSON_Delete(in);
 	http_free(h);
 	ctx->max_attempts = saved_attempts;

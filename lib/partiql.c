@@ -288,49 +288,40 @@ void partiql_error(struct err *e, const char *code, const char *msg)
 int partiql_execute(struct ctx *ctx, cJSON *in, long limit, long page_size, partiql_item_fn fn, void *arg,
                     struct err *e)
 {
+	struct pager p;
+	cJSON *page;
 	long emitted = 0;
-	for (;;) {
-		if (ctx_interrupted(ctx))
-			return err_set(e, ERR_INTERRUPTED, "interrupted after %ld items", emitted);
-		/* Limit counts items evaluated, not returned (a WHERE filters after): --limit is counted here */
-		cJSON_DeleteItemFromObjectCaseSensitive(in, "Limit");
-		if (page_size)
-			cJSON_AddNumberToObject(in, "Limit", (double)page_size);
-		cJSON *page = NULL;
-		if (aws_json(ctx, &aws_dynamodb, "ExecuteStatement", in, &page, e) < 0) {
-			partiql_error(e, NULL, NULL);
-			return -1;
-		}
-		if (pager_token_repeated("ExecuteStatement", "NextToken", json_get(in, "NextToken"), json_get(page, "NextToken"),
-		                       e) < 0) {
-			cJSON_Delete(page);
-			return -1;
-		}
+	int rc, in_page = 0;
+	/* Limit counts items evaluated, not returned (a WHERE filters after): --limit is counted here (pager_take) */
+	pager_init(&p, ctx, "ExecuteStatement", "NextToken", "NextToken");
+	p.limit = limit;
+	p.page_size = page_size;
+	cJSON_DeleteItemFromObjectCaseSensitive(in, "Limit");
+	while ((rc = pager_json_next(&p, NULL, &aws_dynamodb, "ExecuteStatement", in, &page, NULL, e)) > 0) {
 		const cJSON *items = json_get(page, "Items"), *it;
-		if (items && !cJSON_IsArray(items)) {
-			cJSON_Delete(page);
-			return err_set(e, ERR_DATA, "ExecuteStatement: Items is not a list");
-		}
+		if (items && !cJSON_IsArray(items))
+			rc = err_set(e, ERR_DATA, "ExecuteStatement: Items is not a list");
+		long n = rc < 0 ? 0 : pager_take(&p, cJSON_GetArraySize(items));
 		cJSON_ArrayForEach(it, items) {
-			if (limit && emitted >= limit)
+			if (rc < 0 || n-- <= 0)
 				break;
-			if (!cJSON_IsObject(it)) {
-				cJSON_Delete(page);
-				return err_set(e, ERR_DATA, "ExecuteStatement: an item is not an object");
-			}
-			if (fn(arg, it, e) < 0) {
-				cJSON_Delete(page);
-				return -1;
-			}
-			emitted++;
+			if (!cJSON_IsObject(it))
+				rc = err_set(e, ERR_DATA, "ExecuteStatement: an item is not an object");
+			else if (fn(arg, it, e) < 0)
+				rc = -1;
+			else
+				emitted++;
 		}
-		cJSON *tok = cJSON_DetachItemFromObjectCaseSensitive(page, "NextToken");
 		cJSON_Delete(page);
-		if (!cJSON_IsString(tok) || (limit && emitted >= limit)) {
-			cJSON_Delete(tok);
-			return 0;
+		if (rc < 0) {
+			in_page = 1;
+			break;
 		}
-		cJSON_DeleteItemFromObjectCaseSensitive(in, "NextToken");
-		cJSON_AddItemToObject(in, "NextToken", tok);
 	}
+	pager_release(&p);
+	if (rc < 0 && e->kind == ERR_INTERRUPTED)
+		snprintf(e->msg, sizeof(e->msg), "interrupted after %ld items", emitted);
+	else if (rc < 0 && !in_page)
+		partiql_error(e, NULL, NULL);   /* the service's refusal, in PartiQL's terms */
+	return rc < 0 ? -1 : 0;
 }

@@ -72,6 +72,8 @@ report() { # MIN_CASES
 		64 | - | '--limit': '12x' is not a whole number         | scan t --limit 12x
 		64 | - | is not a whole number                          | scan t --limit 99999999999999999999999
 		64 | - | '--segments': 65 is out of range (1..64)       | scan t --segments 65
+		64 | - | --segment '3/3': expected I/N                 | scan t --segment 3/3
+		64 | - | --max-rcu: expected read units per second       | scan t --max-rcu 0
 		64 | - | '--concurrency': -1 is out of range            | seed --concurrency -1
 		64 | - | unknown option '--nope'                        | --nope list-tables
 		64 | - | --nope                                         | scan t --nope

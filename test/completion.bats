@@ -92,7 +92,9 @@ fish_complete() {
 	assert_line --help
 	refute_line --all   # a list-tables option
 	run -0 "$DDB" __complete -- scan --seg
-	assert_equal "$output" --segments
+	assert_equal "$output" $'--segment\n--segments'
+	run -0 "$DDB" __complete -- scan --max-r
+	assert_equal "$output" --max-rcu
 	run -0 "$DDB" __complete -- --reg
 	assert_equal "$output" --region
 	# every long option of every command is offered for that command
@@ -216,8 +218,8 @@ fish_complete() {
 	create_table "${ns}users"
 	run -0 bash_complete ddb sc
 	assert_equal "$output" $'scan\nschema-load'
-	run -0 bash_complete ddb scan --seg
-	assert_equal "$output" --segments
+	run -0 bash_complete ddb scan --max-r
+	assert_equal "$output" --max-rcu
 	run -0 bash_complete ddb scan "$ns"
 	assert_equal "$output" "${ns}users"
 	run -0 bash_complete ddb --namespace "$ns" scan u
@@ -238,8 +240,8 @@ fish_complete() {
 	run -0 bash_complete ddb seed seed/u
 	assert_equal "$output" seed/users.jsonl
 	ln -sf "$DDB_BIN" "$BATS_TEST_TMPDIR/path/ddb-scan"
-	run -0 bash_complete ddb-scan --seg
-	assert_equal "$output" --segments
+	run -0 bash_complete ddb-scan --max-r
+	assert_equal "$output" --max-rcu
 	run -0 bash -c 'source "$DDB_TEST_ROOT/completions/ddb.bash"; complete -p ddb ddb-scan ddb-list-tables'
 	assert_line --partial "-F _ddb ddb"
 	assert_line --partial "ddb-list-tables"
@@ -254,8 +256,8 @@ fish_complete() {
 	create_table "${ns}orders"
 	run -0 zsh_complete 'ddb sc'
 	assert_equal "$output" $'scan\nschema-load'
-	run -0 zsh_complete 'ddb scan --seg'
-	assert_equal "$output" --segments
+	run -0 zsh_complete 'ddb scan --max-r'
+	assert_equal "$output" --max-rcu
 	run -0 zsh_complete 'ddb --reg'
 	assert_equal "$output" --region
 	run -0 zsh_complete 'ddb list-tables -o j'
@@ -291,10 +293,10 @@ fish_complete() {
 	run -0 zsh_complete 'ddb install-links seed/'
 	assert_equal "$output" seed/sub
 	ln -sf "$DDB_BIN" "$BATS_TEST_TMPDIR/path/ddb-scan"
-	run -0 zsh_complete 'ddb-scan --seg'
-	assert_equal "$output" --segments
-	run -0 zsh_complete "$BATS_TEST_TMPDIR/path/ddb-scan --seg"
-	assert_equal "$output" --segments
+	run -0 zsh_complete 'ddb-scan --max-r'
+	assert_equal "$output" --max-rcu
+	run -0 zsh_complete "$BATS_TEST_TMPDIR/path/ddb-scan --max-r"
+	assert_equal "$output" --max-rcu
 }
 
 @test "fish: completes commands, options, option values and live table names" {
@@ -306,8 +308,8 @@ fish_complete() {
 	create_table "${ns}orders"
 	run -0 fish_complete 'ddb sc'
 	assert_equal "$output" $'scan\nschema-load'
-	run -0 fish_complete 'ddb scan --seg'
-	assert_equal "$output" --segments
+	run -0 fish_complete 'ddb scan --max-r'
+	assert_equal "$output" --max-rcu
 	run -0 fish_complete 'ddb list-tables -o j'
 	assert_equal "$output" $'json\njsonl'
 	run -0 fish_complete 'ddb list-tables --output=js'
@@ -338,16 +340,16 @@ fish_complete() {
 	run -0 fish_complete 'ddb install-links seed/'
 	assert_equal "$output" seed/sub/
 	ln -sf "$DDB_BIN" "$BATS_TEST_TMPDIR/path/ddb-scan"
-	run -0 fish_complete 'ddb-scan --seg'
-	assert_equal "$output" --segments
+	run -0 fish_complete 'ddb-scan --max-r'
+	assert_equal "$output" --max-rcu
 	# installed (not sourced): fish loads ddb.fish by command name; a ddb-scan.fish symlink loads it for the link
 	mkdir -p "$BATS_TEST_TMPDIR/vendor"
 	cp "$DDB_TEST_ROOT/completions/ddb.fish" "$BATS_TEST_TMPDIR/vendor/"
 	ln -s ddb.fish "$BATS_TEST_TMPDIR/vendor/ddb-scan.fish"
 	run -0 fish --no-config -c 'set -p fish_complete_path $argv[1]; complete -C "ddb sc"' "$BATS_TEST_TMPDIR/vendor"
 	assert_equal "$output" $'scan\nschema-load'
-	run -0 fish --no-config -c 'set -p fish_complete_path $argv[1]; complete -C "ddb-scan --seg"' "$BATS_TEST_TMPDIR/vendor"
-	assert_equal "$output" --segments
+	run -0 fish --no-config -c 'set -p fish_complete_path $argv[1]; complete -C "ddb-scan --max-r"' "$BATS_TEST_TMPDIR/vendor"
+	assert_equal "$output" --max-rcu
 }
 
 @test "__complete: table names of a namespace on an engine that pages as moto does" {
