@@ -1,5 +1,6 @@
-/* scan.c — ddb scan: every page of a table (or index), streamed as it arrives; parallel segments, a total limit,
- * filters and projections, counts. */
+/* scan.c — ddb scan: every page of a table (or index), streamed as it arrives; parallel segments, shares of a scan
+ * split across processes, a read-rate cap, a total limit, filters and projections, counts.  The reading is
+ * lib/tablescan.h's; this file builds the request and renders the items. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
