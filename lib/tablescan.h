@@ -48,7 +48,7 @@ struct tablescan_stats {
 	long items;                   /* items handed to fn; with Select COUNT, the pages' Count */
 	long scanned;                 /* the pages' ScannedCount */
 	long pages;
-	double rcu;                   /* read units consumed (ConsumedCapacity, or estimated by size) */
+	double rcu;                   /* read units consumed: ConsumedCapacity, or (with o->rcu) estimated by size */
 	long throttles;               /* throttled attempts that were retried */
 	int segments_used;            /* segments scanned in this process (1 after the Segment-ignoring fallback) */
 };
