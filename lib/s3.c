@@ -14,6 +14,7 @@
 #include "creds.h"
 #include "ctx.h"
 #include "http.h"
+#include "pager.h"
 #include "sigv4.h"
 #include "trace.h"
 #include "xml.h"
@@ -912,16 +913,21 @@ int s3_list(struct s3_client *c, const char *bucket, const char *prefix, int max
             struct err *e)
 {
 	struct buf query = BUF_INIT;
-	char *token = NULL, what[512];
-	int rc = -1;
+	char what[512], pwhat[560];
+	struct pager p;
+	int rc = -1, more;
 	what_url(what, sizeof(what), bucket, prefix);
-	for (;;) {
+	snprintf(pwhat, sizeof(pwhat), "%s: ListObjectsV2", what);
+	pager_init(&p, c->ctx, pwhat, "continuation-token", "NextContinuationToken");   /* lib/pager.h */
+	while ((more = pager_more(&p, e)) != 0) {
 		struct http_resp hr;
 		struct xml_node *root = NULL;
+		if (more < 0)
+			goto out;
 		buf_reset(&query);
-		if (token) {
+		if (pager_token_str(&p)) {
 			buf_adds(&query, "continuation-token=");
-			sigv4_uri_encode(&query, token, strlen(token), 0);
+			sigv4_uri_encode(&query, pager_token_str(&p), strlen(pager_token_str(&p)), 0);
 			buf_addc(&query, '&');
 		}
 		buf_adds(&query, "list-type=2");
@@ -961,32 +967,20 @@ int s3_list(struct s3_client *c, const char *bucket, const char *prefix, int max
 			}
 		}
 		const char *trunc = xml_text(root, "IsTruncated"), *next = xml_text(root, "NextContinuationToken");
-		if (!trunc || strcmp(trunc, "true")) {
-			xml_free(root);
-			rc = 0;
-			goto out;
-		}
-		if (!next || !*next) {
+		int truncated = trunc && !strcmp(trunc, "true");
+		if (truncated && (!next || !*next)) {
 			xml_free(root);
 			err_set(e, ERR_DATA, "%s: ListObjectsV2 said IsTruncated but gave no NextContinuationToken", what);
 			goto out;
 		}
-		if (token && !strcmp(token, next)) {
-			xml_free(root);
-			err_set(e, ERR_DATA, "%s: ListObjectsV2: the same NextContinuationToken came back twice (the server "
-			        "would page forever): stopped", what);
-			goto out;
-		}
-		free(token);
-		token = xstrdup(next);
+		r = pager_next_token_str(&p, truncated ? next : NULL, e);
 		xml_free(root);
-		if (ctx_interrupted(c->ctx)) {
-			err_set(e, ERR_INTERRUPTED, "interrupted");
+		if (r < 0)
 			goto out;
-		}
 	}
+	rc = 0;
 out:
-	free(token);
+	pager_release(&p);
 	buf_release(&query);
 	return rc;
 }
