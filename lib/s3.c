@@ -9,11 +9,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <openssl/rand.h>
 
+#include "clock.h"
 #include "creds.h"
 #include "ctx.h"
 #include "http.h"
+#include "pager.h"
 #include "sigv4.h"
 #include "trace.h"
 #include "xml.h"
@@ -326,28 +327,15 @@ static int sink_wrap(void *arg, long status, const char *data, size_t n)
 	return 0;
 }
 
-static int backoff(struct ctx *ctx, int attempt, struct err *e)
+/* Full jitter (clock.h), interruptible; the error being retried is kept: it says why we were waiting. */
+static int backoff(struct ctx *ctx, struct backoff *b, struct err *e)
 {
-	unsigned int r = 0;
-	long ceil_ms = BACKOFF_BASE_MS;
-	for (int i = 1; i < attempt && ceil_ms < BACKOFF_CAP_MS; i++)
-		ceil_ms *= 2;
-	if (ceil_ms > BACKOFF_CAP_MS)
-		ceil_ms = BACKOFF_CAP_MS;
-	if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
-		r = (unsigned int)rand();
-	long ms = (long)(r % (unsigned long)ceil_ms);
+	long ms = backoff_next_ms(b);
 	trace_note(ctx, "retrying in %ld ms", ms);
-	while (ms > 0) {
-		if (ctx_interrupted(ctx)) {
-			err_prefix(e, "interrupted while waiting to retry");
-			e->kind = ERR_INTERRUPTED;
-			return -1;
-		}
-		long step = ms > 50 ? 50 : ms;
-		struct timespec ts = { 0, step * 1000000L };
-		nanosleep(&ts, NULL);
-		ms -= step;
+	if (clock_sleep_ms(ctx, ms) < 0) {
+		err_prefix(e, "interrupted while waiting to retry");
+		e->kind = ERR_INTERRUPTED;
+		return -1;
 	}
 	return 0;
 }
@@ -360,6 +348,7 @@ static int s3_do(struct s3_client *c, const struct s3_req *q, struct http_resp *
 	struct buf url = BUF_INIT, host = BUF_INIT, path = BUF_INIT;
 	char hash[65], ua[64], range[64], etag[80] = "";
 	int rc = -1, max = ctx->max_attempts ? (int)ctx->max_attempts : DEFAULT_MAX_ATTEMPTS;
+	struct backoff bo;
 	struct sink_state ss;
 
 	memset(&ss, 0, sizeof(ss));
@@ -373,6 +362,7 @@ static int s3_do(struct s3_client *c, const struct s3_req *q, struct http_resp *
 	else
 		sigv4_sha256_hex(q->body ? q->body : "", q->body_len, hash);
 	snprintf(ua, sizeof(ua), "ddb/%s", DDB_VERSION);
+	backoff_init(&bo, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
 
 	for (int attempt = 1;; attempt++) {
 		struct sigv4_header sh[6];
@@ -428,8 +418,7 @@ static int s3_do(struct s3_client *c, const struct s3_req *q, struct http_resp *
 		ss.skip = 0;
 		ss.first = 1;
 		ss.range_from = q->sink ? ss.delivered : 0;
-		struct timespec t0, t1;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
+		double t0 = clock_now();
 		int sent = http_send(c->http, &hreq, hr, e);
 		sigv4_signed_release(&sig);
 
@@ -450,8 +439,7 @@ static int s3_do(struct s3_client *c, const struct s3_req *q, struct http_resp *
 			if (q->sink && ss.delivered && !etag[0])
 				header_value(hr, "ETag", etag, sizeof(etag));
 		} else {
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			trace_response(ctx, hr, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+			trace_response(ctx, hr, clock_now() - t0);
 			if (hr->status >= 200 && hr->status < 300) {
 				rc = 0;
 				goto out;
@@ -476,7 +464,7 @@ static int s3_do(struct s3_client *c, const struct s3_req *q, struct http_resp *
 			err_prefix(e, "gave up after %d attempts", attempt);
 			goto out;
 		}
-		if (backoff(ctx, attempt, e) < 0)
+		if (backoff(ctx, &bo, e) < 0)
 			goto out;
 	}
 out:
@@ -925,16 +913,21 @@ int s3_list(struct s3_client *c, const char *bucket, const char *prefix, int max
             struct err *e)
 {
 	struct buf query = BUF_INIT;
-	char *token = NULL, what[512];
-	int rc = -1;
+	char what[512], pwhat[560];
+	struct pager p;
+	int rc = -1, more;
 	what_url(what, sizeof(what), bucket, prefix);
-	for (;;) {
+	snprintf(pwhat, sizeof(pwhat), "%s: ListObjectsV2", what);
+	pager_init(&p, c->ctx, pwhat, "continuation-token", "NextContinuationToken");   /* lib/pager.h */
+	while ((more = pager_more(&p, e)) != 0) {
 		struct http_resp hr;
 		struct xml_node *root = NULL;
+		if (more < 0)
+			goto out;
 		buf_reset(&query);
-		if (token) {
+		if (pager_token_str(&p)) {
 			buf_adds(&query, "continuation-token=");
-			sigv4_uri_encode(&query, token, strlen(token), 0);
+			sigv4_uri_encode(&query, pager_token_str(&p), strlen(pager_token_str(&p)), 0);
 			buf_addc(&query, '&');
 		}
 		buf_adds(&query, "list-type=2");
@@ -974,32 +967,20 @@ int s3_list(struct s3_client *c, const char *bucket, const char *prefix, int max
 			}
 		}
 		const char *trunc = xml_text(root, "IsTruncated"), *next = xml_text(root, "NextContinuationToken");
-		if (!trunc || strcmp(trunc, "true")) {
-			xml_free(root);
-			rc = 0;
-			goto out;
-		}
-		if (!next || !*next) {
+		int truncated = trunc && !strcmp(trunc, "true");
+		if (truncated && (!next || !*next)) {
 			xml_free(root);
 			err_set(e, ERR_DATA, "%s: ListObjectsV2 said IsTruncated but gave no NextContinuationToken", what);
 			goto out;
 		}
-		if (token && !strcmp(token, next)) {
-			xml_free(root);
-			err_set(e, ERR_DATA, "%s: ListObjectsV2: the same NextContinuationToken came back twice (the server "
-			        "would page forever): stopped", what);
-			goto out;
-		}
-		free(token);
-		token = xstrdup(next);
+		r = pager_next_token_str(&p, truncated ? next : NULL, e);
 		xml_free(root);
-		if (ctx_interrupted(c->ctx)) {
-			err_set(e, ERR_INTERRUPTED, "interrupted");
+		if (r < 0)
 			goto out;
-		}
 	}
+	rc = 0;
 out:
-	free(token);
+	pager_release(&p);
 	buf_release(&query);
 	return rc;
 }
