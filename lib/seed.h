@@ -50,8 +50,6 @@ struct ctx;
 #define SEED_DEFAULT_DIR         "seed"
 #define SEED_DEFAULT_CONCURRENCY 4
 #define SEED_DEFAULT_MAX_RETRIES 10
-#define SEED_BATCH_MAX           25
-#define SEED_REQUEST_MAX_BYTES   (15u * 1024 * 1024)   /* stay under BatchWriteItem's 16 MB */
 /* The longest line (or JSON-array element) read as an item: well above DynamoDB's 400 KB item limit (typed JSON
  * with escapes can be several times an item's size), small enough that memory stays bounded whatever the input.
  * A longer one is reported as "file:line: too long (N bytes; the cap is 4 MiB)" and skipped; seeding goes on. */
@@ -70,6 +68,8 @@ struct seed_opts {
 	int resume;                  /* skip what the checkpoint confirms */
 	const char *checkpoint;      /* checkpoint path, or NULL for the default */
 	int progress;                /* draw a progress line on ctx->err_out (the caller checks the terminal) */
+	double max_wcu;              /* --max-wcu: write units per second (GSI writes included); 0: no limit */
+	int fixed_concurrency;       /* no AIMD: keep `concurrency` requests in flight whatever the throttles */
 };
 
 struct seed_stats {
@@ -79,6 +79,8 @@ struct seed_stats {
 	long rejected;       /* invalid, or refused by DynamoDB: in the rejects file */
 	long not_written;    /* valid but not confirmed: retries exhausted, interrupted, or a fatal error */
 	long retried;        /* re-sent items (UnprocessedItems, throttled or failed calls) */
+	long throttles;      /* throttled attempts and answers with UnprocessedItems */
+	double wcu;          /* write units of the items written (GSI writes included) */
 	double seconds;
 	int ntables;
 	char table[256];     /* the (first) table, as the user writes it */
@@ -100,12 +102,7 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 
 /* ---- pieces, exposed for unit tests ------------------------------------------------------------------- */
 
-/* A sorted set of non-negative integers as half-open ranges [lo, hi). */
-struct seed_ranges { long (*r)[2]; size_t n, alloc; };
-void seed_ranges_add(struct seed_ranges *s, long v);
-int seed_ranges_has(const struct seed_ranges *s, long v);
-long seed_ranges_count(const struct seed_ranges *s);
-void seed_ranges_release(struct seed_ranges *s);
+/* (The confirmed-item ranges are checkpoint.h's ckpt_ranges.) */
 
 /* The end of the JSON value starting at s[i] (structure only: strings, escapes, nesting), or (size_t)-1 when it
  * does not end inside s[0..n). */

@@ -3,45 +3,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "seed.h"
 #include "unit.h"
 
 static void test_ranges(void)
 {
-	struct seed_ranges s = { 0 };
-	CHECK_INTEQ(seed_ranges_count(&s), 0);
-	CHECK(!seed_ranges_has(&s, 0));
-	seed_ranges_add(&s, 5);
-	seed_ranges_add(&s, 7);
-	seed_ranges_add(&s, 3);
+	struct ckpt_ranges s = { 0 };
+	CHECK_INTEQ(ckpt_ranges_count(&s), 0);
+	CHECK(!ckpt_ranges_has(&s, 0));
+	ckpt_ranges_add(&s, 5);
+	ckpt_ranges_add(&s, 7);
+	ckpt_ranges_add(&s, 3);
 	CHECK_INTEQ((long)s.n, 3);
-	seed_ranges_add(&s, 6);          /* joins [5,6) and [7,8) */
+	ckpt_ranges_add(&s, 6);          /* joins [5,6) and [7,8) */
 	CHECK_INTEQ((long)s.n, 2);
-	CHECK(seed_ranges_has(&s, 5) && seed_ranges_has(&s, 6) && seed_ranges_has(&s, 7));
-	CHECK(!seed_ranges_has(&s, 4) && !seed_ranges_has(&s, 8));
-	seed_ranges_add(&s, 4);          /* [3,8) */
+	CHECK(ckpt_ranges_has(&s, 5) && ckpt_ranges_has(&s, 6) && ckpt_ranges_has(&s, 7));
+	CHECK(!ckpt_ranges_has(&s, 4) && !ckpt_ranges_has(&s, 8));
+	ckpt_ranges_add(&s, 4);          /* [3,8) */
 	CHECK_INTEQ((long)s.n, 1);
 	CHECK_INTEQ(s.r[0][0], 3);
 	CHECK_INTEQ(s.r[0][1], 8);
-	seed_ranges_add(&s, 5);          /* already in */
-	CHECK_INTEQ(seed_ranges_count(&s), 5);
-	seed_ranges_add(&s, 0);
-	seed_ranges_add(&s, 2);          /* extends [3,8) downwards */
+	ckpt_ranges_add(&s, 5);          /* already in */
+	CHECK_INTEQ(ckpt_ranges_count(&s), 5);
+	ckpt_ranges_add(&s, 0);
+	ckpt_ranges_add(&s, 2);          /* extends [3,8) downwards */
 	CHECK_INTEQ((long)s.n, 2);
 	CHECK_INTEQ(s.r[1][0], 2);
-	seed_ranges_add(&s, 1);
+	ckpt_ranges_add(&s, 1);
 	CHECK_INTEQ((long)s.n, 1);
-	CHECK_INTEQ(seed_ranges_count(&s), 8);
+	CHECK_INTEQ(ckpt_ranges_count(&s), 8);
 	/* out of order, many: one range at the end */
 	for (long v = 1000; v >= 8; v--)
-		seed_ranges_add(&s, v);
+		ckpt_ranges_add(&s, v);
 	CHECK_INTEQ((long)s.n, 1);
-	CHECK_INTEQ(seed_ranges_count(&s), 1001);
+	CHECK_INTEQ(ckpt_ranges_count(&s), 1001);
 	for (long v = 2000; v < 4000; v += 2)
-		seed_ranges_add(&s, v);
+		ckpt_ranges_add(&s, v);
 	CHECK_INTEQ((long)s.n, 1001);
-	CHECK(seed_ranges_has(&s, 3998) && !seed_ranges_has(&s, 3999));
-	seed_ranges_release(&s);
+	CHECK(ckpt_ranges_has(&s, 3998) && !ckpt_ranges_has(&s, 3999));
+	ckpt_ranges_release(&s);
 	CHECK(s.n == 0 && s.r == NULL);
 }
 
