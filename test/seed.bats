@@ -736,3 +736,100 @@ print(n)" "$d/tbl.jsonl")
 	assert_equal "$(jq -c -S . "$d/rej2.jsonl")" "$(grep Extra "$d/rej.jsonl" | jq -c -S .)"
 	kill "$standin_pid"
 }
+
+# ---- export data files, gzip, capacity -----------------------------------------------------------------------
+
+# export_lines N FILE: N typed items as DynamoDB's export data lines ({"Item":{...}}), sets, binary, 38 digits.
+export_lines() {
+	jq -nc --argjson n "$1" 'range(0; $n) | {Item: {pk: {S: "p\(.)"}, sk: {N: "\(.)"},
+		big: {N: "9999999999999999999999999999999999999\(. % 10)"}, tag: {SS: ["all", "t\(. % 3)"]},
+		bin: {B: "AAEC"}, m: {M: {l: {L: [{S: "x"}, {N: "1"}]}}}}}' >"$2"
+}
+
+@test "seed: DynamoDB export data files (.json.gz of {\"Item\":...} lines) seed a table, as a file and as a directory" {
+	make_table "${ns}exp" N
+	mkdir -p "$d/export/data"
+	export_lines 300 "$d/a.jsonl"
+	head -n 120 "$d/a.jsonl" | gzip -c >"$d/export/data/01234567890abcdefghijklmno.json.gz"
+	# two gzip members in one file, as `cat a.gz b.gz` makes: both are read
+	{ sed -n '121,200p' "$d/a.jsonl" | gzip -c; sed -n '201,300p' "$d/a.jsonl" | gzip -c; } \
+		>"$d/export/data/zyxwvutsrqponmlkjihgfedcba.json.gz"
+	echo '{}' >"$d/export/manifest-summary.json.not-data"
+	run -0 "$DDB" seed --namespace "$ns" --table exp "$d/export/data"
+	assert_output --regexp "^ddb: seed: 300 written to 'exp', 0 rejected, 0 not written, [0-9]+ retried, [0-9.]+ s$"
+	run -0 scan_typed "${ns}exp"
+	assert_output "$(jq -c -S '.Item' "$d/a.jsonl" | LC_ALL=C sort)"
+	# one gzip file by name; a bad line inside it is named by the file and its line, the rest loads
+	make_table "${ns}exp2" N
+	{ sed -n '1,5p' "$d/a.jsonl"; echo '{"Item":{"pk":{"S":"no-sk"}}}'; sed -n '6,10p' "$d/a.jsonl"; } | gzip -c >"$d/one.json.gz"
+	run -1 "$DDB" seed --namespace "$ns" --table exp2 --rejects "$d/rej.jsonl" "$d/one.json.gz"
+	assert_line --partial "$d/one.json.gz:6: "
+	assert_line --regexp "10 written to 'exp2', 1 rejected"
+	# the reject is kept as the line it was, and seeds back as it is
+	run -0 cat "$d/rej.jsonl"
+	assert_output '{"Item":{"pk":{"S":"no-sk"}}}'
+	[[ $(scan_typed "${ns}exp2" | wc -l) -eq 10 ]]
+}
+
+@test "seed: a truncated or corrupt .gz is an error naming the file (65), never a silent end" {
+	make_table "${ns}gzbad" N
+	export_lines 2000 "$d/a.jsonl"
+	gzip -c "$d/a.jsonl" >"$d/full.json.gz"
+	head -c $(($(stat -c %s "$d/full.json.gz") / 2)) "$d/full.json.gz" >"$d/half.json.gz"
+	run -65 "$DDB" seed --namespace "$ns" --table gzbad "$d/half.json.gz"
+	assert_output --partial "$d/half.json.gz: the gzip data is truncated"
+	printf 'not gzip at all\n' >"$d/plain.json.gz"
+	run -65 "$DDB" seed --namespace "$ns" --table gzbad "$d/plain.json.gz"
+	assert_output --partial "$d/plain.json.gz: not valid gzip data"
+	# the whole file loads
+	run -0 "$DDB" seed --namespace "$ns" --table gzbad "$d/full.json.gz"
+	[[ $(scan_typed "${ns}gzbad" | wc -l) -eq 2000 ]]
+}
+
+@test "seed: --max-wcu 250 writes 1,000 one-KB items in about 4 s and reports the units; a GSI write counts" {
+	make_table "${ns}cap"
+	# 1,000 items of 1,008 bytes each (pk 2+5, v 1+1000): one write unit each
+	jq -nc 'range(0; 1000) | {pk: "k\(. + 10000)", v: ("x" * 1000)}' >"$d/cap.jsonl"
+	local t0=$SECONDS
+	run -0 "$DDB" seed --namespace "$ns" --table cap --max-wcu 250 "$d/cap.jsonl"
+	local took=$((SECONDS - t0))
+	echo "took $took s"
+	assert_output --regexp "^ddb: seed: 1000 written to 'cap', 0 rejected, 0 not written, 0 retried, [0-9.]+ s, 1000 write units \(--max-wcu 250\), 0 throttled$"
+	((took >= 3))
+	[[ $(scan_typed "${ns}cap" | wc -l) -eq 1000 ]]
+	run -0 get_item "${ns}cap" '{"pk":{"S":"k10999"}}'
+	[[ $(jq -r '.v.S | length' <<<"$output") == 1000 ]]
+	# a table with a GSI on g: an item that has g costs a second write, one without it does not
+	ddb_local CreateTable '{"TableName":"'"${ns}capg"'","BillingMode":"PAY_PER_REQUEST",
+		"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+		"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"GlobalSecondaryIndexes":[{"IndexName":"by-g",
+		"KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}' >/dev/null
+	wait_for 20 table_active "${ns}capg"
+	jq -nc 'range(0; 30) | {pk: "k\(.)"} + (if . < 10 then {g: "x"} else {} end)' >"$d/capg.jsonl"
+	run -0 "$DDB" seed --namespace "$ns" --table capg --max-wcu 1000 "$d/capg.jsonl"
+	assert_output --partial ", 40 write units (--max-wcu 1000), 0 throttled"
+	# usage: below one unit a second is refused
+	run -64 "$DDB" seed --namespace "$ns" --table cap --max-wcu 0.5 "$d/cap.jsonl"
+	assert_output --partial "--max-wcu must be at least 1"
+}
+
+@test "seed: against a provisioned table the throttles are retried, counted in the summary, and nothing is lost" {
+	make_table "${ns}prov"
+	jq -nc 'range(0; 1500) | {pk: "k\(.)", v: ("y" * 900)}' >"$d/prov.jsonl"
+	rm -f "$d/proxy.url"
+	python3 "$DDB_TEST_ROOT/test/standins/provisioned_proxy.py" --upstream "$DDB_LOCAL_ENDPOINT" \
+		--port-file "$d/proxy.url" --owner $$ --wcu 300 </dev/null >"$d/proxy.log" 2>&1 3>&- &
+	standin_pid=$!
+	wait_for 10 test -s "$d/proxy.url"
+	local url
+	url=$(<"$d/proxy.url")
+	run -0 "$DDB" seed --namespace "$ns" --endpoint-url "$url" --table prov --concurrency 8 --max-retries 50 "$d/prov.jsonl"
+	assert_output --regexp "^ddb: seed: 1500 written to 'prov', 0 rejected, 0 not written, [0-9]+ retried, [0-9.]+ s, [1-9][0-9]* throttled$"
+	# every 400 the table sent was seen (and counted) by the writer
+	local seen sent
+	seen=$(sed -E 's/.* ([0-9]+) throttled$/\1/' <<<"$output")
+	sent=$(curl -sS --noproxy '*' "$url/__stats" | jq '.throttled + 0')
+	echo "seen $seen, sent $sent"
+	((seen >= sent))
+	[[ $(scan_typed "${ns}prov" | wc -l) -eq 1500 ]]
+}
