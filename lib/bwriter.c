@@ -8,10 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/rand.h>
-
 #include "aws.h"
 #include "bwriter.h"
+#include "clock.h"
 #include "ctx.h"
 #include "http.h"
 #include "item.h"
@@ -186,13 +185,6 @@ struct bwriter {
 	int nstarted;
 };
 
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void entry_release(struct entry *en)
 {
 	free(en->json);
@@ -312,7 +304,7 @@ static void finish_entry(struct bwriter *w, struct batch *b, int i, enum outcome
 	/* an attempt that timed out may still be applied by the server: a later write of this key waits one
 	 * --timeout, so that the late write cannot land after it */
 	if (en->uncertain)
-		linger_add(&w->linger, en->key, en->hash, mono() + w->linger_s);
+		linger_add(&w->linger, en->key, en->hash, clock_now() + w->linger_s);
 	if (w->o.confirmed)
 		w->o.confirmed(w->o.arg, en->tag, outcome);
 	pthread_cond_broadcast(&w->cv_change);
@@ -334,32 +326,19 @@ static void set_fatal(struct bwriter *w, const struct err *e)
 
 /* ---- sending ------------------------------------------------------------------------------------------------ */
 
-/* Sleep ms in slices, -1 when the writer stops or Ctrl-C comes. */
+/* Sleep ms (clock.h's interruptible sleep, in slices so that a fatal error also cuts it short); -1 when the
+ * writer stops or Ctrl-C comes. */
 static int sleep_ms(struct bwriter *w, long ms)
 {
 	while (ms > 0) {
-		if (stopping(w))
+		if (w->stop)
 			return -1;
-		long step = ms > 50 ? 50 : ms;
-		struct timespec ts = { 0, step * 1000000L };
-		nanosleep(&ts, NULL);
+		long step = ms > 200 ? 200 : ms;
+		if (clock_sleep_ms(w->ctx, step) < 0)
+			return -1;
 		ms -= step;
 	}
-	return 0;
-}
-
-/* Full jitter: uniform in [0, min(cap, base * 2^attempt)). */
-static int sleep_backoff(struct bwriter *w, int attempt)
-{
-	long ceil_ms = BACKOFF_BASE_MS;
-	for (int i = 0; i < attempt && ceil_ms < BACKOFF_CAP_MS; i++)
-		ceil_ms *= 2;
-	if (ceil_ms > BACKOFF_CAP_MS)
-		ceil_ms = BACKOFF_CAP_MS;
-	unsigned int r = 0;
-	if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
-		r = (unsigned int)(mono() * 1e6);
-	return sleep_ms(w, (long)(r % (unsigned long)ceil_ms));
+	return stopping(w) ? -1 : 0;
 }
 
 static void build_body(const struct batch *b, const int *idx, int n, struct buf *body)
@@ -525,6 +504,8 @@ static void send_entries(struct worker *W, struct batch *b, const int *idx, int 
 	struct bwriter *w = W->w;
 	int pend[BWRITER_BATCH_MAX], np = n, retries = 0, fails5xx = 0;
 	struct buf body = BUF_INIT;
+	struct backoff bo;
+	backoff_init(&bo, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
 	memcpy(pend, idx, (size_t)n * sizeof(int));
 
 	while (np > 0) {
@@ -635,7 +616,7 @@ static void send_entries(struct worker *W, struct batch *b, const int *idx, int 
 		pthread_mutex_lock(&w->mu);
 		w->st.retried += np;
 		pthread_mutex_unlock(&w->mu);
-		if (sleep_backoff(w, retries) < 0)
+		if (sleep_ms(w, backoff_next_ms(&bo)) < 0)   /* full jitter */
 			break;
 	}
 	for (int k = 0; k < np; k++)
@@ -685,7 +666,7 @@ static void *worker_main(void *arg)
 
 static int batch_conflicts(struct bwriter *w, const struct batch *b)
 {
-	double now = mono();
+	double now = clock_now();
 	for (int i = 0; i < b->n; i++)
 		if (keyset_has(&w->inflight, b->e[i].key, b->e[i].hash) ||
 		    linger_has(&w->linger, b->e[i].key, b->e[i].hash, now))

@@ -6,21 +6,14 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "buf.h"
 #include "checkpoint.h"
+#include "clock.h"
 #include "json.h"
-
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ---- ranges ------------------------------------------------------------------------------------------ */
 
@@ -176,7 +169,7 @@ int ckpt_save(struct ckpt *cp, struct err *e)
 	}
 	buf_adds(&b, "]}\n");
 	cp->pending = 0;
-	cp->last_save = mono();
+	cp->last_save = clock_now();
 	pthread_mutex_unlock(&cp->mu);
 
 	char *tmp = xasprintf("%s.tmp%ld", cp->path, (long)getpid());
@@ -202,7 +195,7 @@ int ckpt_save(struct ckpt *cp, struct err *e)
 
 int ckpt_save_maybe(struct ckpt *cp, double every, struct err *e)
 {
-	double now = mono();
+	double now = clock_now();
 	pthread_mutex_lock(&cp->mu);
 	int due = cp->pending && now - cp->last_save >= every;
 	if (!cp->pending && now - cp->last_save >= every)
@@ -461,7 +454,7 @@ void ckpt_init(struct ckpt *cp, const char *path, const char *what)
 	cp->path = path ? xstrdup(path) : NULL;
 	cp->what = what;
 	cp->lock_fd = -1;
-	cp->last_save = mono();
+	cp->last_save = clock_now();
 	pthread_mutex_init(&cp->mu, NULL);
 }
 

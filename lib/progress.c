@@ -1,16 +1,9 @@
 /* progress.c — the one progress line (see progress.h). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "progress.h"
-
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void progress_init(struct progress *p, FILE *out, const char *label, int enabled)
 {
@@ -19,14 +12,14 @@ void progress_init(struct progress *p, FILE *out, const char *label, int enabled
 	p->out = out;
 	snprintf(p->label, sizeof(p->label), "%s", label ? label : "ddb");
 	p->enabled = enabled && out;
-	p->t0 = p->last = mono();
+	p->t0 = p->last = clock_now();
 }
 
 void progress_update(struct progress *p, long items, long rate_items, long long done, long long total, int force)
 {
 	if (!p->enabled)
 		return;
-	double now = mono();
+	double now = clock_now();
 	pthread_mutex_lock(&p->mu);
 	if (!force && now - p->last < PROGRESS_EVERY) {
 		pthread_mutex_unlock(&p->mu);

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "aws.h"
+#include "clock.h"
 #include "ctx.h"
 #include "json.h"
 #include "seed_int.h"
@@ -21,13 +21,6 @@
 static uint64_t tag_of(size_t fi, long ord)
 {
 	return (uint64_t)fi << TAG_ORD_BITS | (uint64_t)ord;
-}
-
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void table_free(struct stable *t)
@@ -637,7 +630,7 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 	progress_init(&R.prog, ctx->err_out, "seed", o->progress);
 	ckpt_init(&R.cp, NULL, "seed");
 	capacity_bucket_init(&bucket, o->max_wcu, 0, NULL, NULL);
-	double t0 = mono();
+	double t0 = clock_now();
 
 	const char *const *inputs = o->ninputs ? o->inputs : def_inputs;
 	size_t ninputs = o->ninputs ? o->ninputs : 1;
@@ -704,21 +697,20 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 	bwriter_flush(R.w);
 	/* wait for the writer to drain, drawing progress and saving the checkpoint */
 	while (!bwriter_drained(R.w)) {
-		struct timespec ts = { 0, 50000000L };
-		nanosleep(&ts, NULL);
+		clock_sleep_ms(NULL, 50);   /* not cut short by Ctrl-C: the writer finishes what is in flight */
 		seed_tick(&R);
 	}
 	wrc = bwriter_finish(R.w, &bs, &we);
 	progress_clear(&R.prog);
 	copy_stats(&R, &bs);
-	st->seconds = mono() - t0;
+	st->seconds = clock_now() - t0;
 	(void)wrc;
 	rc = outcome(&R, &bs, &we, e);
 out:
 	if (rc < 0 && R.w && !st->seconds) {   /* stopped before writing: the counts so far */
 		bwriter_finish(R.w, &bs, &we);
 		copy_stats(&R, &bs);
-		st->seconds = mono() - t0;
+		st->seconds = clock_now() - t0;
 	}
 	report_hidden(&R);
 	if (R.w && !bs.fatal && bs.rejects_failed && (rc == 0 || e->kind == ERR_SERVICE))
