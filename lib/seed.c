@@ -219,6 +219,11 @@ static int take_item(struct run *R, size_t fi, long ord, long line, struct stabl
 		cJSON_Delete(typed);
 		return 0;
 	}
+	/* typed is not validated yet (DynamoDB JSON input is taken as parsed): item_size validates and sizes it in
+	 * one call; a delete's key is validated here (it is small) */
+	size_t size = 0;
+	if (del ? item_validate_ddb(typed, &e) < 0 : item_size(typed, &size, &e) < 0)
+		goto bad;
 	if (item_key_string(typed, t->keys, t->nkeys, &kb, &e) < 0)
 		goto bad;
 	for (const cJSON *a = typed->child; a; a = a->next)
@@ -232,9 +237,6 @@ static int take_item(struct run *R, size_t fi, long ord, long line, struct stabl
 			goto bad;
 		}
 	} else {
-		size_t size = 0;
-		if (item_size(typed, &size, &e) < 0)
-			goto bad;
 		if (size > ITEM_MAX_BYTES) {
 			err_set(&e, ERR_DATA, "item is %zu bytes, over DynamoDB's 400 KB limit", size);
 			goto bad;
@@ -311,7 +313,7 @@ static int is_request_shape(const cJSON *v)
 }
 
 /* A DynamoDB export data line, {"Item":{...typed...}}: the typed item, else NULL. */
-static const cJSON *export_item(const cJSON *v)
+static cJSON *export_item(cJSON *v)
 {
 	return cJSON_IsObject(v) && v->child && !v->child->next && v->child->string &&
 	       !strcmp(v->child->string, "Item") && cJSON_IsObject(v->child) ? v->child : NULL;
@@ -340,7 +342,7 @@ char *seed_request_line(const char *table, const char *what, const char *text, s
 }
 
 /* One request entry {"PutRequest":{"Item":..}} / {"DeleteRequest":{"Key":..}} for table tname. */
-int seed_take_request(struct run *R, size_t fi, long line, const char *tname, const cJSON *req)
+int seed_take_request(struct run *R, size_t fi, long line, const char *tname, cJSON *req)
 {
 	long ord = R->files[fi].next_ord++;
 	struct err e = ERR_INIT;
@@ -348,8 +350,9 @@ int seed_take_request(struct run *R, size_t fi, long line, const char *tname, co
 	char *raw = seed_request_line(tname, NULL, rj ? rj : "{}", rj ? strlen(rj) : 2);
 	free(rj);
 
-	const cJSON *put = json_get(req, "PutRequest"), *del = json_get(req, "DeleteRequest");
-	const cJSON *it = put ? json_get(put, "Item") : json_get(del, "Key");
+	cJSON *put = cJSON_GetObjectItemCaseSensitive(req, "PutRequest");
+	cJSON *del = cJSON_GetObjectItemCaseSensitive(req, "DeleteRequest");
+	cJSON *it = cJSON_GetObjectItemCaseSensitive(put ? put : del, put ? "Item" : "Key");
 	int rc = 0;
 	if (!cJSON_IsObject(it)) {
 		R->st->items++;
@@ -362,13 +365,8 @@ int seed_take_request(struct run *R, size_t fi, long line, const char *tname, co
 		rc = -1;
 		goto out;
 	}
-	cJSON *typed = item_as_ddb(it, ITEM_FORMAT_DDB, &e);
-	if (!typed) {
-		R->st->items++;
-		seed_reject(R, fi, line, raw, e.msg);
-		goto out;
-	}
-	rc = take_item(R, fi, ord, line, t, typed, del != NULL, raw);
+	/* taken from the parsed request as it is: take_item validates it */
+	rc = take_item(R, fi, ord, line, t, cJSON_DetachItemViaPointer(put ? put : del, it), del != NULL, raw);
 out:
 	free(raw);
 	return rc;
@@ -390,7 +388,7 @@ int seed_take_unit(struct run *R, size_t fi, const char *text, size_t len, long 
 	}
 	int rc = 0;
 	if (R->o->format != ITEM_FORMAT_PLAIN && is_request_shape(v)) {
-		const cJSON *m, *r;
+		cJSON *m, *r;
 		cJSON_ArrayForEach(m, v) {
 			cJSON_ArrayForEach(r, m) {
 				if (!seed_is_request(r)) {
@@ -437,7 +435,7 @@ int seed_take_unit(struct run *R, size_t fi, const char *text, size_t len, long 
 		return -1;
 	}
 	/* an export data line holds its typed item under "Item" (always DynamoDB JSON; rejected as the line) */
-	const cJSON *exported = R->o->format != ITEM_FORMAT_PLAIN ? export_item(v) : NULL;
+	cJSON *exported = R->o->format != ITEM_FORMAT_PLAIN ? export_item(v) : NULL;
 	if (exported && t->keys[0].name && !strcmp(t->keys[0].name, "Item"))
 		exported = NULL;   /* a table keyed on "Item": a plain item after all */
 	if (!exported && f->format == ITEM_FORMAT_AUTO)
@@ -446,8 +444,17 @@ int seed_take_unit(struct run *R, size_t fi, const char *text, size_t len, long 
 	 * line (always read as DynamoDB JSON), a plain one (or an export line) as given */
 	char *raw = !exported && f->format == ITEM_FORMAT_DDB ? seed_request_line(tname, "PutRequest\":{\"Item", text, len)
 	                                                      : xstrndup(text, len);
-	cJSON *typed = exported ? item_as_ddb(exported, ITEM_FORMAT_DDB, &e) : item_as_ddb(v, f->format, &e);
-	cJSON_Delete(v);
+	/* DynamoDB JSON is taken as parsed (take_item validates it); plain JSON is typed here */
+	cJSON *typed;
+	if (exported) {
+		typed = cJSON_DetachItemViaPointer(v, exported);
+		cJSON_Delete(v);
+	} else if (f->format == ITEM_FORMAT_DDB) {
+		typed = v;
+	} else {
+		typed = item_as_ddb(v, f->format, &e);
+		cJSON_Delete(v);
+	}
 	if (!typed) {
 		R->st->items++;
 		seed_reject(R, fi, line, raw, e.msg);

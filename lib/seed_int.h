@@ -59,7 +59,7 @@ void seed_tick(struct run *R);
 void seed_reject(struct run *R, size_t fi, long line, const char *raw, const char *msg);
 void seed_too_long(struct run *R, size_t fi, long line, size_t len);
 int seed_take_unit(struct run *R, size_t fi, const char *text, size_t len, long line);
-int seed_take_request(struct run *R, size_t fi, long line, const char *tname, const cJSON *req);
+int seed_take_request(struct run *R, size_t fi, long line, const char *tname, cJSON *req);
 char *seed_request_line(const char *table, const char *what, const char *text, size_t len);
 #define SEED_BAD_REQUEST_MSG "a request must be {\"PutRequest\":{\"Item\":...}} or {\"DeleteRequest\":{\"Key\":...}}"
 int seed_is_request(const cJSON *r);
