@@ -1,13 +1,16 @@
 /* seed.h — the bulk loader behind `ddb seed`: read items, validate them against the table, write them with
  * BatchWriteItem from several threads, retry what DynamoDB leaves unprocessed, and account for every item.
  *
- * Inputs (each a file, a directory — its *.jsonl, *.ndjson and *.json files, sorted, hidden files skipped — or
- * "-" for standard input):
+ * Inputs (each a file, a directory — its *.jsonl, *.ndjson and *.json files and the same gzipped (*.gz), sorted,
+ * hidden files skipped — or "-" for standard input; a *.gz file is inflated as read, a truncated or corrupt one
+ * is ERR_DATA naming the file):
  *   - JSON Lines: one item per line, plain JSON or DynamoDB JSON (the first item of a file decides, unless
  *     opts.format says); a line may also be a request-items object (below);
  *   - a JSON array of items;
  *   - the `aws dynamodb batch-write-item --request-items` shape, {"Table": [{"PutRequest": {"Item": {...}}},
- *     {"DeleteRequest": {"Key": {...}}}, ...], ...}, one line or pretty-printed.
+ *     {"DeleteRequest": {"Key": {...}}}, ...], ...}, one line or pretty-printed;
+ *   - DynamoDB export data lines, {"Item": {...typed...}} (an S3 export's data/*.json.gz).
+ * (Reading: seed_input.c; the item path: seed.c.)
  * The table: opts.table, else the request file's table names, else the file name without its extension
  * (seed/cruddur-messages.jsonl -> cruddur-messages).  The namespace (ctx->ns) is applied to every name.
  *
@@ -19,7 +22,7 @@
  * loads (unless opts.strict: then everything is validated first and nothing is written when anything is bad).
  * A line over SEED_LINE_MAX is reported (not kept) and skipped; a read error is ERR_IO, never an end of file.
  *
- * Writes: batches of at most 25 requests (and under 16 MB) per table, opts.concurrency worker threads, each with
+ * Writes go through the batch writer (bwriter.h), which guarantees: batches of at most 25 requests (and under 16 MB) per table, opts.concurrency worker threads, each with
  * its own kept-alive transport.  Two writes of one key are never in flight at once: a batch holding a key that
  * an earlier batch still holds waits for it, so the last write in file order wins.  UnprocessedItems and
  * throttling are retried with capped exponential backoff and full jitter until written or opts.max_retries
@@ -27,14 +30,15 @@
  * sent leaves the whole batch unprocessed.  A batch DynamoDB refuses as a whole (ValidationException) is retried
  * item by item so that only the bad items are rejected; one failing twice in a row with 5xx is split in halves.
  * A key whose write's fate was unknown (timeout, reset, 5xx) stays held for one --timeout (+1 s) after its batch,
- * so a write applied late cannot overwrite a later line.
+ * so a write applied late cannot overwrite a later line.  opts.max_wcu paces the writes in capacity units (GSI
+ * writes included); unless opts.fixed_concurrency, throttles lower the requests in flight (AIMD).
  *
- * Checkpoint (format 2; not for standard input, pipes or devices): the destination (endpoint, region, mode) and,
+ * Checkpoint (checkpoint.h; format 2; not for standard input, pipes or devices): the destination (endpoint, region, mode) and,
  * per file (path, size, mtime, SHA-256 of the bytes read so far, tables on the wire), which items are confirmed
  * written; saved atomically (tmp + rename) about every second and at the end, removed after a run that wrote
  * everything, locked with flock on <checkpoint>.lock for the whole run (a second run: ERR_TEMPFAIL).  opts.resume
- * skips the confirmed items of unchanged files and refuses (ERR_DATA) another destination or changed content.  Default path: next to the first input
- * (<file>.ddb-checkpoint, or <dir>/.ddb-checkpoint for a directory).
+ * skips the confirmed items of unchanged files and refuses (ERR_DATA) another destination or changed content.
+ * Default path: next to the first input (<file>.ddb-checkpoint, or <dir>/.ddb-checkpoint for a directory).
  *
  * Ctrl-C (ctx_interrupted) and SIGTERM: no new batch starts, in-flight requests finish, the checkpoint is saved.
  */
