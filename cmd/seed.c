@@ -56,8 +56,8 @@ const struct cmd cmd_def_seed = {
 	"units per second (the item's KB, plus one write per GSI it lands in), so it can run beside production "
 	"traffic.  A checkpoint next to the input "
 	"records what was written; after Ctrl-C or an exhausted retry budget, --resume finishes the rest.  "
-	"Exit 0 when everything was written, 1 when items were rejected, 65 for --strict with bad items or a "
-	"checkpoint that does not match (another table, namespace, endpoint, region or mode, or a changed input), "
+	"Exit 0 when everything was written, 1 when items were rejected, 65 for --strict with bad items, a truncated "
+	"or corrupt .gz input, or a checkpoint that does not match (another table, namespace, endpoint, region or mode, or a changed input), "
 	"74 when an input cannot be read or the rejects file cannot be written, 75 when the retry budget ran out or "
 	"another seed holds the checkpoint, 130 when interrupted.",
 	"file",

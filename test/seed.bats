@@ -811,6 +811,17 @@ export_lines() {
 	# usage: below one unit a second is refused
 	run -64 "$DDB" seed --namespace "$ns" --table cap --max-wcu 0.5 "$d/cap.jsonl"
 	assert_output --partial "--max-wcu must be at least 1"
+	# the new options complete, and --help and the man page name them
+	run -0 "$DDB" __complete -- seed --max-w
+	assert_output -- --max-wcu
+	run -0 "$DDB" __complete -- seed --fixed
+	assert_output -- --fixed-concurrency
+	run -0 "$DDB" seed --help
+	assert_output --partial "--max-wcu N"
+	assert_output --partial "--fixed-concurrency"
+	assert_output --partial "a truncated or corrupt .gz input"
+	run -0 "$DDB" __man
+	assert_output --partial '\-\-max\-wcu'
 }
 
 @test "seed: against a provisioned table the throttles are retried, counted in the summary, and nothing is lost" {
