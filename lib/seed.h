@@ -9,7 +9,7 @@
  *   - a JSON array of items;
  *   - the `aws dynamodb batch-write-item --request-items` shape, {"Table": [{"PutRequest": {"Item": {...}}},
  *     {"DeleteRequest": {"Key": {...}}}, ...], ...}, one line or pretty-printed;
- *   - DynamoDB export data lines, {"Item": {...typed...}} (an S3 export's data/*.json.gz).
+ *   - DynamoDB export data lines, {"Item": {...typed...}} (the *.json.gz data files of an S3 export).
  * (Reading: seed_input.c; the item path: seed.c.)
  * The table: opts.table, else the request file's table names, else the file name without its extension
  * (seed/cruddur-messages.jsonl -> cruddur-messages).  The namespace (ctx->ns) is applied to every name.
