@@ -1,18 +1,13 @@
-/* awsquery.c — Query protocol requests and XML errors (EC2: Response/Errors/Error; STS: ErrorResponse/Error). */
+/* awsquery.c — Query protocol requests over aws_send (their XML errors are parsed in awserr.c). */
 #include "awsquery.h"
 
 #include <stdarg.h>
 #include <string.h>
 
-#include "sigv4.h"
 
 void awsquery_add(struct buf *form, const char *key, const char *value)
 {
-	if (form->len)
-		buf_addc(form, '&');
-	sigv4_uri_encode(form, key, strlen(key), 0);
-	buf_addc(form, '=');
-	sigv4_uri_encode(form, value, strlen(value), 0);
+	aws_form_add(form, key, value);
 }
 
 void awsquery_addf(struct buf *form, const char *key, const char *fmt, ...)
@@ -26,39 +21,12 @@ void awsquery_addf(struct buf *form, const char *key, const char *fmt, ...)
 	buf_release(&v);
 }
 
-int awsquery_parse_error(const char *xml, size_t len, struct err *e)
-{
-	struct err pe = ERR_INIT;
-	struct xml_node *doc = len ? xml_parse(xml, len, &pe) : NULL;
-	if (!doc)
-		return -1;
-	const struct xml_node *er = xml_path(doc, "Errors/Error");   /* EC2: <Response><Errors><Error> */
-	if (!er)
-		er = xml_child(doc, "Error");                           /* STS: <ErrorResponse><Error> */
-	const char *code = er ? xml_text(er, "Code") : NULL;
-	if (code && !*code)
-		code = NULL;   /* <Code/>: no code, not an empty one */
-	const char *msg = er ? xml_text(er, "Message") : NULL;
-	const char *rid = xml_text(doc, "RequestID");
-	if (!rid)
-		rid = xml_text(doc, "RequestId");
-	if (code)
-		snprintf(e->type, sizeof(e->type), "%s", code);
-	if (msg && *msg)
-		snprintf(e->msg, sizeof(e->msg), "%s", msg);
-	else if (code)
-		snprintf(e->msg, sizeof(e->msg), "%s", code);
-	if (rid)
-		snprintf(e->request_id, sizeof(e->request_id), "%s", rid);
-	xml_free(doc);
-	return code ? 0 : -1;
-}
-
 int awsquery_call(struct ctx *ctx, const struct aws_service *svc, const char *action, const struct buf *form,
                   struct xml_node **doc, struct err *e)
 {
 	struct aws_response resp;
-	struct aws_request r = { svc, action, form ? buf_cstr(form) : "", form ? form->len : 0, NULL, NULL, 0, NULL, 0, 0 };
+	struct aws_request r = { .svc = svc, .op = action, .body = form ? buf_cstr(form) : "",
+	                         .body_len = form ? form->len : 0 };
 	int rc;
 	aws_response_init(&resp);
 	*doc = NULL;

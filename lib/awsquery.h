@@ -7,7 +7,7 @@
 #include "buf.h"
 #include "xml.h"
 
-/* Append "&key=value" (or "key=value" when the form is empty), both RFC 3986-encoded. */
+/* Append "&key=value" (or "key=value" when the form is empty), both RFC 3986-encoded (aws_form_add). */
 void awsquery_add(struct buf *form, const char *key, const char *value);
 void awsquery_addf(struct buf *form, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Call a Query action; on success *doc is the parsed XML response (caller xml_free). */

@@ -39,19 +39,15 @@ int awsrest_path(struct buf *out, const char *tmpl, const char *const *labels, s
 
 void awsrest_query_add(struct buf *query, const char *name, const char *value)
 {
-	if (query->len)
-		buf_addc(query, '&');
-	sigv4_uri_encode(query, name, strlen(name), 0);
-	buf_addc(query, '=');
-	sigv4_uri_encode(query, value, strlen(value), 0);
+	aws_form_add(query, name, value);
 }
 
 int awsrest_call(struct ctx *ctx, const struct awsrest_call *c, cJSON **out, struct err *e)
 {
 	char *body = c->body ? cJSON_PrintUnformatted(c->body) : NULL;
 	struct aws_response resp;
-	struct aws_request r = { c->svc, c->op, body ? body : "", body ? strlen(body) : 0, NULL, NULL, 0, NULL, 0, 0,
-	                         c->method, c->path, c->query };
+	struct aws_request r = { .svc = c->svc, .op = c->op, .body = body ? body : "", .body_len = body ? strlen(body) : 0,
+	                         .method = c->method, .path = c->path, .query = c->query };
 	size_t cost = 0;
 	int rc;
 

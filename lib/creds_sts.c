@@ -1,6 +1,7 @@
 /* creds_sts.c — the STS providers: assume-role (source_profile / credential_source, MFA) and web identity.
- * STS speaks the Query protocol (awsquery.h); AssumeRole is signed with the source credentials, and
- * AssumeRoleWithWebIdentity is sent unsigned, as the SDKs do. */
+ * STS speaks the Query protocol; AssumeRole is signed with the source credentials, and AssumeRoleWithWebIdentity is
+ * sent unsigned, as the SDKs do: both with the signed call under the credentials (awscall_send), never with the
+ * client above them (aws.h), which resolves credentials through this chain. */
 #include "creds.h"
 
 #include <stdio.h>
@@ -9,8 +10,8 @@
 #include <strings.h>
 #include <openssl/crypto.h>
 
-#include "aws.h"
-#include "awsquery.h"
+#include "awscall.h"
+#include "sigv4.h"
 #include "buf.h"
 #include "config.h"
 #include "ctx.h"
@@ -18,26 +19,6 @@
 #include "xml.h"
 
 #define MAX_ROLE_CHAIN 8
-
-/* Regions that had the global endpoint before regional STS endpoints (botocore's list). */
-static const char *const legacy_regions[] = {
-	"ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1",
-	"eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1", "us-east-1", "us-east-2",
-	"us-west-1", "us-west-2", NULL,
-};
-
-int aws_sts_legacy_global(struct ctx *ctx)
-{
-	const char *v = getenv("AWS_STS_REGIONAL_ENDPOINTS");
-	if (!v || !*v)
-		v = config_get(ctx->config, ctx->profile, "sts_regional_endpoints");
-	if (!v || strcasecmp(v, "legacy") || !ctx->region)
-		return 0;
-	for (int i = 0; legacy_regions[i]; i++)
-		if (!strcmp(ctx->region, legacy_regions[i]))
-			return 1;
-	return 0;
-}
 
 /* One STS action on a transport of its own (creds_get may run on any thread).  signer NULL: unsigned. */
 static int sts_call(struct ctx *ctx, const char *action, const struct buf *form, const struct creds *signer,
@@ -57,10 +38,10 @@ static int sts_call(struct ctx *ctx, const char *action, const struct buf *form,
 	r.body = buf_cstr(form);
 	r.body_len = form->len;
 	r.http = h;
-	r.creds = signer;
-	r.anonymous = signer == NULL;
+	struct sigv4_credentials sc = { signer ? signer->access_key_id : NULL, signer ? signer->secret_access_key : NULL,
+	                                signer ? signer->session_token : NULL };
 	aws_response_init(&resp);
-	if (aws_send(ctx, &r, &resp, e) == 0) {
+	if (awscall_send(ctx, &r, signer ? &sc : NULL, &resp, e) == 0) {
 		*doc = xml_parse(buf_cstr(&resp.body), resp.body.len, e);
 		if (*doc)
 			rc = 0;
@@ -160,11 +141,14 @@ static int web_identity(struct ctx *ctx, const char *profile, int use_env, struc
 		return -1;
 	struct buf form = BUF_INIT;
 	struct xml_node *doc = NULL;
-	awsquery_add(&form, "RoleArn", role);
-	awsquery_add(&form, "RoleSessionName", name);
-	awsquery_add(&form, "WebIdentityToken", token);
-	if (dur)
-		awsquery_addf(&form, "DurationSeconds", "%ld", dur);
+	aws_form_add(&form, "RoleArn", role);
+	aws_form_add(&form, "RoleSessionName", name);
+	aws_form_add(&form, "WebIdentityToken", token);
+	if (dur) {
+		char secs[24];
+		snprintf(secs, sizeof(secs), "%ld", dur);
+		aws_form_add(&form, "DurationSeconds", secs);
+	}
 	OPENSSL_cleanse(token, strlen(token));
 	free(token);
 	int rc = sts_call(ctx, "AssumeRoleWithWebIdentity", &form, NULL, &doc, e);
@@ -291,17 +275,20 @@ static int assume_from_profile(struct ctx *ctx, const char *profile, int depth, 
 	session_name(ctx, config_get(ctx->config, profile, "role_session_name"), name, sizeof(name));
 	if (source_creds(ctx, profile, depth, &src, e) < 0)
 		goto out;
-	awsquery_add(&form, "RoleArn", role);
-	awsquery_add(&form, "RoleSessionName", name);
+	aws_form_add(&form, "RoleArn", role);
+	aws_form_add(&form, "RoleSessionName", name);
 	if (ext && *ext)
-		awsquery_add(&form, "ExternalId", ext);
-	if (dur)
-		awsquery_addf(&form, "DurationSeconds", "%ld", dur);
+		aws_form_add(&form, "ExternalId", ext);
+	if (dur) {
+		char secs[24];
+		snprintf(secs, sizeof(secs), "%ld", dur);
+		aws_form_add(&form, "DurationSeconds", secs);
+	}
 	if (mfa && *mfa) {
 		if (mfa_code(ctx, profile, mfa, code, sizeof(code), e) < 0)
 			goto out;
-		awsquery_add(&form, "SerialNumber", mfa);
-		awsquery_add(&form, "TokenCode", code);
+		aws_form_add(&form, "SerialNumber", mfa);
+		aws_form_add(&form, "TokenCode", code);
 	}
 	if (sts_call(ctx, "AssumeRole", &form, &src, &doc, e) < 0)
 		goto out;

@@ -19,6 +19,7 @@ enum out_mode { OUT_AUTO = 0, OUT_TABLE, OUT_JSON, OUT_JSONL, OUT_TEXT, OUT_MAP 
 struct cmd_table;
 struct config;
 struct creds_cache;
+struct endpoint_cache;
 struct http;
 
 struct ctx {
@@ -47,7 +48,8 @@ struct ctx {
 	char *ns;                     /* owned; "" when none */
 	struct config *config;        /* owned: the shared config and credentials files */
 	struct creds_cache *creds;    /* owned by creds.c: resolved credentials, refreshed before expiry */
-	struct http *http;            /* owned by aws.c: the one kept-alive transport */
+	struct http *http;            /* owned by awscall.c: the one kept-alive transport */
+	struct endpoint_cache *endpoints; /* owned by endpoint.c: this command's resolved endpoints */
 	void (*hooks[4])(struct ctx *ctx);   /* ctx_on_release: what the owners of the fields above free */
 	int nhooks;
 
@@ -71,7 +73,8 @@ void ctx_init(struct ctx *ctx, FILE *out, FILE *err_out);
  * AWS_REGION/AWS_DEFAULT_REGION/profile region, output mode.  Safe to call again (REPL) after options change. */
 int ctx_resolve(struct ctx *ctx, struct err *e);
 void ctx_release(struct ctx *ctx);
-/* A module that hangs its state on ctx (creds.c: ctx->creds; aws.c: ctx->http) registers how to free it, once
+/* A module that hangs its state on ctx (creds.c: ctx->creds; awscall.c: ctx->http;
+ * endpoint.c: ctx->endpoints) registers how to free it, once
  * (registering the same fn again does nothing); ctx_release calls the hooks, last registered first.  So ctx.c
  * knows nothing of what it carries. */
 void ctx_on_release(struct ctx *ctx, void (*fn)(struct ctx *ctx));
