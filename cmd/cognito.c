@@ -16,7 +16,7 @@
 #include "pager.h"
 #include "render.h"
 
-static int cmd_cognito(int argc, char **argv, struct ctx *ctx);
+static int cmd_cognito(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct cognito_args {
 	const char *pool;
@@ -53,6 +53,7 @@ const struct cmd cmd_def_cognito = {
 	"engine: in local mode give --endpoint-url or AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER (cognito-local).  "
 	"Also linked as list-users.",
 	"words:list-users",
+	.args_size = sizeof(struct cognito_args),
 };
 
 #define PAGE_MAX 60   /* Cognito's ListUsers Limit maximum */
@@ -279,15 +280,12 @@ static int has_name(const cJSON *arr, const char *s)
 	return 0;
 }
 
-static int cmd_cognito(int argc, char **argv, struct ctx *ctx)
+static int cmd_cognito(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct cognito_args a = { 0 };
-	int npos, code;
+	struct cognito_args a = *(struct cognito_args *)args;
 	struct err e = ERR_INIT;
 	const struct cmd *c = &cmd_def_cognito;
 
-	if (cmd_start(ctx, c, argc, argv, &a, &npos, &code))
-		return code;
 	if (!npos)
 		return ctx_usage(ctx, c, "missing subcommand: list-users");
 	if (strcmp(argv[1], "list-users"))

@@ -13,11 +13,11 @@
 #include "commands.h"
 #include "complete.h"
 
-static int cmd_complete(int argc, char **argv, struct ctx *ctx);
-static int cmd_commands(int argc, char **argv, struct ctx *ctx);
+static int cmd_complete(struct ctx *ctx, void *args, int npos, char **argv);
+static int cmd_commands(struct ctx *ctx, void *args, int npos, char **argv);
 
 const struct cmd cmd_def_complete = {
-	"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_REPL, "shell completion helper",
+	"__complete", cmd_complete, CMD_HIDDEN | CMD_NO_REPL | CMD_RAW, "shell completion helper",
 	"ddb __complete [--] WORDS...", NULL,
 	"Prints the completions of the last word, one per line (':file' or ':dir': complete a path).", NULL,
 };
@@ -31,10 +31,13 @@ static const struct opt commands_opts[] = {
 const struct cmd cmd_def_commands = {
 	"__commands", cmd_commands, CMD_HIDDEN, "list the command names (for make install and the tests)",
 	"ddb __commands [--destructive]", commands_opts, NULL, NULL,
+	.args_size = sizeof(struct commands_args),
 };
 
-static int cmd_complete(int argc, char **argv, struct ctx *ctx)
+static int cmd_complete(struct ctx *ctx, void *args, int npos, char **argv)
 {
+	int argc = npos + 1;   /* CMD_RAW: the words of the line being completed, not options of __complete */
+	(void)args;
 	struct complete_list out = COMPLETE_LIST_INIT;
 	char *empty[] = { (char *)"", NULL };
 	int first = 1;
@@ -55,12 +58,9 @@ static int cmd_complete(int argc, char **argv, struct ctx *ctx)
 	return 0;
 }
 
-static int cmd_commands(int argc, char **argv, struct ctx *ctx)
+static int cmd_commands(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	int npos, code;
-	struct commands_args a = { 0 };
-	if (cmd_start(ctx, &cmd_def_commands, argc, argv, &a, &npos, &code))
-		return code;
+	struct commands_args a = *(struct commands_args *)args;
 	if (npos)
 		return ctx_usage(ctx, &cmd_def_commands, "unexpected argument '%s'", argv[1]);
 	for (const struct cmd *const *c = ddb_commands; *c; c++)

@@ -9,7 +9,7 @@
 #include "itemop.h"
 #include "json.h"
 
-static int cmd_delete(int argc, char **argv, struct ctx *ctx);
+static int cmd_delete(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct delete_args {
 	const char *pk, *sk, *values, *names, *ret;
@@ -44,11 +44,12 @@ const struct cmd cmd_def_delete = {
 	"deleted is never lost from sight (--return none to skip it).  Not a destructive command in the prod-guard "
 	"sense: it removes one item, named by its key.",
 	"table",
+	.args_size = sizeof(struct delete_args),
 };
 
-static int cmd_delete(int argc, char **argv, struct ctx *ctx)
+static int cmd_delete(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct delete_args a = { 0 };
+	struct delete_args a = *(struct delete_args *)args;
 	struct err e = ERR_INIT;
 	struct table_desc d = TABLE_DESC_INIT;
 	struct item_key_attr keys[2];
@@ -57,13 +58,9 @@ static int cmd_delete(int argc, char **argv, struct ctx *ctx)
 	struct buf cond = BUF_INIT, shown = BUF_INIT;
 	cJSON *in = NULL, *out = NULL;
 	char *wire = NULL;
-	int npos, code, rc = -1;
+	int rc = -1;
 
 	expr_init(&x);
-	if (cmd_start(ctx, &cmd_def_delete, argc, argv, &a, &npos, &code)) {
-		rc = code;
-		goto release;
-	}
 	if (npos < 1)
 		err_set(&e, ERR_USAGE, "missing TABLE");
 	else if (npos > 1)
@@ -109,7 +106,6 @@ static int cmd_delete(int argc, char **argv, struct ctx *ctx)
 done:
 	if (rc < 0)
 		rc = e.kind == ERR_USAGE ? ctx_usage(ctx, &cmd_def_delete, "%s", e.msg) : ctx_fail(ctx, &e);
-release:
 	cJSON_Delete(in);
 	cJSON_Delete(out);
 	table_desc_release(&d);

@@ -10,7 +10,7 @@
 #include "render.h"
 #include "table.h"
 
-static int cmd_describe(int argc, char **argv, struct ctx *ctx);
+static int cmd_describe(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct describe_args { int raw; };
 
@@ -29,6 +29,7 @@ const struct cmd cmd_def_describe = {
 	"table; -o text, field<TAB>value lines.  --raw prints DescribeTable's Table object the same ways.  Exit 66 "
 	"when the table does not exist.",
 	"table",
+	.args_size = sizeof(struct describe_args),
 };
 
 static long long get_ll(const cJSON *o, const char *k)
@@ -287,16 +288,14 @@ static void print_fields(struct fields *f, const cJSON *o)
 		kv(f, "arn", "%s", json_get_string(o, "arn"));
 }
 
-static int cmd_describe(int argc, char **argv, struct ctx *ctx)
+static int cmd_describe(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct describe_args a = { 0 };
-	int npos, code, rc;
+	struct describe_args a = *(struct describe_args *)args;
+	int rc;
 	struct err e = ERR_INIT;
 	struct table_desc d = TABLE_DESC_INIT;
 	cJSON *o = NULL;
 
-	if (cmd_start(ctx, &cmd_def_describe, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos < 1 && !ctx->default_table)
 		return ctx_usage(ctx, &cmd_def_describe, "missing TABLE");
 	if (npos > 1)

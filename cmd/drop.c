@@ -9,7 +9,7 @@
 #include "render.h"
 #include "table.h"
 
-static int cmd_drop(int argc, char **argv, struct ctx *ctx);
+static int cmd_drop(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct drop_args {
 	int if_exists, all, no_wait;
@@ -58,6 +58,7 @@ const struct cmd cmd_def_drop = {
 	"piped (-o text), -o json one array, -o jsonl one object per line.  Missing tables and notes go to stderr.",
 	"table",
 	drop_destructive,
+	.args_size = sizeof(struct drop_args), .args_init = &(const struct drop_args){ 0, 0, 0, -1 },
 };
 
 struct names { char **v; size_t n; };
@@ -154,18 +155,16 @@ static int confirm_whole_engine(struct ctx *ctx, size_t n, struct err *e)
 	return rc;
 }
 
-static int cmd_drop(int argc, char **argv, struct ctx *ctx)
+static int cmd_drop(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct drop_args a = { 0, 0, 0, -1 };
-	int npos, code, rc = 0;
+	struct drop_args a = *(struct drop_args *)args;
+	int rc = 0;
 	struct err e = ERR_INIT;
 	struct names wire = { NULL, 0 }, gone = { NULL, 0 };
 	int missing = 0;
 	static const char *const cols[] = { "table", "result", NULL };
 	struct render *rd = NULL;
 
-	if (cmd_start(ctx, &cmd_def_drop, argc, argv, &a, &npos, &code))
-		return code;
 	if (a.all && npos)
 		return ctx_usage(ctx, &cmd_def_drop, "--all takes no table names (it drops the whole namespace)");
 	if (!a.all && !npos)

@@ -9,7 +9,7 @@
 #include "table.h"
 #include "term.h"
 
-static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx);
+static int cmd_enable_stream(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct enable_stream_args {
 	const char *view_type;
@@ -59,6 +59,8 @@ const struct cmd cmd_def_enable_stream = {
 	"ARN.",
 	"table",
 	enable_stream_destructive,
+	.args_size = sizeof(struct enable_stream_args),
+	.args_init = &(const struct enable_stream_args){ NULL, 0, 0, -1 },
 };
 
 static int print_result(struct ctx *ctx, const char *shown, const struct stream_info *si, const char *changed,
@@ -91,18 +93,15 @@ static int print_result(struct ctx *ctx, const char *shown, const struct stream_
 	return 0;
 }
 
-static int cmd_enable_stream(int argc, char **argv, struct ctx *ctx)
+static int cmd_enable_stream(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct enable_stream_args a = { NULL, 0, 0, -1 };
-	int npos, code;
+	struct enable_stream_args a = *(struct enable_stream_args *)args;
 	struct err e = ERR_INIT;
 	struct stream_info si = STREAM_INFO_INIT;
 	const char *changed = "unchanged";
 	char *wire = NULL;
 	int rc = -1;
 
-	if (cmd_start(ctx, &cmd_def_enable_stream, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos < 1)
 		return ctx_usage(ctx, &cmd_def_enable_stream, "missing TABLE");
 	if (npos > 1)

@@ -8,7 +8,7 @@
 #include "itemop.h"
 #include "json.h"
 
-static int cmd_get(int argc, char **argv, struct ctx *ctx);
+static int cmd_get(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct get_args { const char *pk, *sk, *projection, *names; int consistent; };
 
@@ -31,11 +31,12 @@ const struct cmd cmd_def_get = {
 	"'ddb put' and 'ddb seed' accept back).  No item with that key: nothing is printed and the exit code is 3.  A "
 	"missing table exits 66.",
 	"table",
+	.args_size = sizeof(struct get_args),
 };
 
-static int cmd_get(int argc, char **argv, struct ctx *ctx)
+static int cmd_get(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct get_args a = { 0 };
+	struct get_args a = *(struct get_args *)args;
 	struct err e = ERR_INIT;
 	struct table_desc d = TABLE_DESC_INIT;
 	struct item_key_attr keys[2];
@@ -44,10 +45,8 @@ static int cmd_get(int argc, char **argv, struct ctx *ctx)
 	struct buf proj = BUF_INIT;
 	cJSON *in = NULL, *out = NULL;
 	char *wire = NULL;
-	int npos, code, rc = -1;
+	int rc = -1;
 
-	if (cmd_start(ctx, &cmd_def_get, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos < 1)
 		return ctx_usage(ctx, &cmd_def_get, "missing TABLE");
 	if (npos > 1)

@@ -6,19 +6,17 @@
 
 struct help_args { int unused; };
 
-static int cmd_help(int argc, char **argv, struct ctx *ctx);
+static int cmd_help(struct ctx *ctx, void *args, int npos, char **argv);
 
 const struct cmd cmd_def_help = {
 	"help", cmd_help, 0, "show the commands, or one command's options",
 	"ddb help [COMMAND]", NULL, NULL, "words:commands",
+	.args_size = sizeof(struct help_args),
 };
 
-static int cmd_help(int argc, char **argv, struct ctx *ctx)
+static int cmd_help(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct help_args a = { 0 };
-	int npos, code;
-	if (cmd_start(ctx, &cmd_def_help, argc, argv, &a, &npos, &code))
-		return code;
+	(void)args;   /* struct help_args: the options are only parsed */
 	if (npos == 0) {   /* the same as `ddb --help` */
 		cmd_print_overview(ctx->out);
 		return 0;

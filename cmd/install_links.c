@@ -9,7 +9,7 @@
 #include "buf.h"
 #include "cmd.h"
 
-static int cmd_install_links(int argc, char **argv, struct ctx *ctx);
+static int cmd_install_links(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct install_links_args { int force, dry_run; const char *target; };
 
@@ -31,6 +31,7 @@ const struct cmd cmd_def_install_links = {
 	"Running it again changes nothing; links pointing elsewhere are updated; a file that is not a link (an old "
 	"script) is refused (exit 1) unless --force replaces it.",
 	"dir",
+	.args_size = sizeof(struct install_links_args),
 };
 
 static const char *const links[] = {
@@ -65,15 +66,13 @@ static int mkdir_p(const char *path, struct err *e)
 	return rc;
 }
 
-static int cmd_install_links(int argc, char **argv, struct ctx *ctx)
+static int cmd_install_links(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct install_links_args a = { 0 };
-	int npos, code, changed = 0, same = 0;
+	struct install_links_args a = *(struct install_links_args *)args;
+	int changed = 0, same = 0;
 	struct err e = ERR_INIT;
 	char self[PATH_MAX];
 
-	if (cmd_start(ctx, &cmd_def_install_links, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos > 1)
 		return ctx_usage(ctx, &cmd_def_install_links, "unexpected argument '%s'", argv[2]);
 	const char *dir = npos ? argv[1] : "bin";

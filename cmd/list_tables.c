@@ -6,7 +6,7 @@
 #include "pager.h"
 #include "render.h"
 
-static int cmd_list_tables(int argc, char **argv, struct ctx *ctx);
+static int cmd_list_tables(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct list_tables_args { int all; };
 
@@ -21,6 +21,7 @@ const struct cmd cmd_def_list_tables = {
 	"Reads every page of ListTables.  With --namespace (or DDB_NAMESPACE) only that namespace's tables are "
 	"listed, without the prefix.  Piped, prints one name per line.",
 	NULL,
+	.args_size = sizeof(struct list_tables_args),
 };
 
 struct lt_state {
@@ -51,15 +52,12 @@ static int on_page(void *arg, cJSON *page, struct err *e)
 	return 0;
 }
 
-static int cmd_list_tables(int argc, char **argv, struct ctx *ctx)
+static int cmd_list_tables(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct list_tables_args a = { 0 };
-	int npos, code;
+	struct list_tables_args a = *(struct list_tables_args *)args;
 	struct err e = ERR_INIT;
 	static const char *const cols[] = { "TableName", NULL };
 
-	if (cmd_start(ctx, &cmd_def_list_tables, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos)
 		return ctx_usage(ctx, &cmd_def_list_tables, "unexpected argument '%s'", argv[1]);
 

@@ -26,7 +26,7 @@
 #include "render.h"
 #include "table.h"
 
-static int cmd_local(int argc, char **argv, struct ctx *ctx);
+static int cmd_local(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct local_args {
 	long port;
@@ -53,6 +53,7 @@ const struct cmd cmd_def_local = {
 	"status prints its state, pid, port, endpoint and dir (field<TAB>value lines piped, a table on a terminal, one "
 	"JSON object with -o json or jsonl): exit 0 when it answers, 1 when it is not running or not answering.",
 	"words:start stop status",
+	.args_size = sizeof(struct local_args), .args_init = &(const struct local_args){ 8000, NULL, -1, 0 },
 };
 
 #define PID_FILE "dynamodb-local.pid"
@@ -517,14 +518,12 @@ static int do_status(struct ctx *ctx, struct local_args *a)
 	return up ? 0 : EXIT_SERVICE;
 }
 
-static int cmd_local(int argc, char **argv, struct ctx *ctx)
+static int cmd_local(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct local_args a = { 8000, NULL, -1, 0 };
-	int npos, code, rc = 0;
+	struct local_args a = *(struct local_args *)args;
+	int code = 0, rc = 0;
 	struct err e = ERR_INIT;
 
-	if (cmd_start(ctx, &cmd_def_local, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos < 1)
 		return ctx_usage(ctx, &cmd_def_local, "missing start, stop or status");
 	if (npos > 1)

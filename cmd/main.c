@@ -68,7 +68,7 @@ static int dispatch(struct ctx *ctx, int argc, char **argv)
 	}
 	const char *saved = ctx->cmd_name;
 	ctx->cmd_name = cmd->name;
-	int rc = cmd->fn(argc, argv, ctx);
+	int rc = cmd_run(ctx, cmd, argc, argv);   /* options, context, credentials and the prod guard, then the command */
 	ctx->cmd_name = saved;
 	if (rc < 0 || rc > 255 || rc == 126 || rc == 127)
 		rc = EXIT_SOFTWARE;

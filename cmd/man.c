@@ -7,7 +7,7 @@
 #include "commands.h"
 #include "repl.h"
 
-static int cmd_man(int argc, char **argv, struct ctx *ctx);
+static int cmd_man(struct ctx *ctx, void *args, int npos, char **argv);
 
 const struct cmd cmd_def_man = {
 	"__man", cmd_man, CMD_HIDDEN, "print the man page (roff)",
@@ -155,14 +155,11 @@ static void print_pairs(FILE *f, const char *const (*rows)[2], int bold)
 	}
 }
 
-static int cmd_man(int argc, char **argv, struct ctx *ctx)
+static int cmd_man(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	int npos, code;
-	char dummy;
+	(void)args;
 	FILE *f = ctx->out;
 
-	if (cmd_start(ctx, &cmd_def_man, argc, argv, &dummy, &npos, &code))
-		return code;
 	if (npos)
 		return ctx_usage(ctx, &cmd_def_man, "unexpected argument '%s'", argv[1]);
 

@@ -8,7 +8,7 @@
 #include "itemop.h"
 #include "json.h"
 
-static int cmd_put(int argc, char **argv, struct ctx *ctx);
+static int cmd_put(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct put_args {
 	struct strlist condition;
@@ -42,11 +42,12 @@ const struct cmd cmd_def_put = {
 	"the default, so what a put overwrote is never lost from sight (--return none to skip it).  In the REPL, after "
 	".use TABLE, 'put ITEM' (a JSON object) writes to that table.",
 	"table;file",
+	.args_size = sizeof(struct put_args),
 };
 
-static int cmd_put(int argc, char **argv, struct ctx *ctx)
+static int cmd_put(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct put_args a = { 0 };
+	struct put_args a = *(struct put_args *)args;
 	struct err e = ERR_INIT;
 	struct table_desc d = TABLE_DESC_INIT;
 	struct item_key_attr keys[2];
@@ -55,12 +56,8 @@ static int cmd_put(int argc, char **argv, struct ctx *ctx)
 	struct buf text = BUF_INIT, cond = BUF_INIT, shown = BUF_INIT;
 	cJSON *in = NULL, *out = NULL, *item = NULL;
 	char *wire = NULL;
-	int npos, code, rc = -1;
+	int rc = -1;
 
-	if (cmd_start(ctx, &cmd_def_put, argc, argv, &a, &npos, &code)) {
-		strlist_release(&a.condition);
-		return code;
-	}
 	expr_init(&x);
 	/* the REPL's `.use TABLE`: `put ITEM` alone (an object) takes the session's table */
 	const char *table = npos >= 1 ? argv[1] : NULL, *itemarg = npos >= 2 ? argv[2] : NULL;

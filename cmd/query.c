@@ -14,7 +14,7 @@
 #include "render.h"
 #include "term.h"
 
-static int cmd_query(int argc, char **argv, struct ctx *ctx);
+static int cmd_query(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct query_args {
 	const char *pk, *sk_eq, *sk_begins, *sk_between[2], *sk_lt, *sk_le, *sk_gt, *sk_ge;
@@ -79,6 +79,7 @@ const struct cmd cmd_def_query = {
 	"first ('handle  time  message' on a terminal, JSON items piped); 'conversations USER_UUID' reads "
 	"pk = GRP#<uuid> newest first (20).  The links get-conversation and list-conversations run them.",
 	"words:conversation conversations|table",
+	.args_size = sizeof(struct query_args),
 };
 
 /* ---- the page loop -------------------------------------------------------------------------------------- */
@@ -521,13 +522,11 @@ out:
 	return rc;
 }
 
-static int cmd_query(int argc, char **argv, struct ctx *ctx)
+static int cmd_query(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct query_args a = { 0 };
-	int npos, code, rc;
+	struct query_args a = *(struct query_args *)args;
+	int rc;
 
-	if (cmd_start(ctx, &cmd_def_query, argc, argv, &a, &npos, &code))
-		return code;
 	int conv = npos >= 1 && !a.pk && !strcmp(argv[1], "conversation");
 	int convs = npos >= 1 && !a.pk && !strcmp(argv[1], "conversations");
 	const char *bad = NULL;

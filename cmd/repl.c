@@ -2,7 +2,7 @@
 #include "cmd.h"
 #include "repl.h"
 
-static int cmd_repl(int argc, char **argv, struct ctx *ctx);
+static int cmd_repl(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct repl_args { int bail, no_history; };
 
@@ -25,15 +25,13 @@ const struct cmd cmd_def_repl = {
 	"run as a script (no prompt, no history): the exit status is the last line's, or with --bail the first "
 	"failing line's; .prod needs --yes there.  Lines that mention secrets or passwords are not kept in history.",
 	NULL,
+	.args_size = sizeof(struct repl_args),
 };
 
-static int cmd_repl(int argc, char **argv, struct ctx *ctx)
+static int cmd_repl(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct repl_args a = { 0 };
-	int npos, code;
+	struct repl_args a = *(struct repl_args *)args;
 
-	if (cmd_start(ctx, &cmd_def_repl, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos)
 		return ctx_usage(ctx, &cmd_def_repl, "unexpected argument '%s'", argv[1]);
 	struct repl_opts o = { a.bail, a.no_history };

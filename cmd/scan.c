@@ -16,7 +16,7 @@
 #include "render.h"
 #include "tablescan.h"
 
-static int cmd_scan(int argc, char **argv, struct ctx *ctx);
+static int cmd_scan(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct scan_args {
 	long segments, limit, page_size;
@@ -78,6 +78,7 @@ const struct cmd cmd_def_scan = {
 	"--limit N stops after N items in total.  --count prints the number of matching items (and the number "
 	"scanned, on stderr).",
 	"table",
+	.args_size = sizeof(struct scan_args), .args_init = &(const struct scan_args){ .max_rcu = -1 },   /* not given */
 };
 
 struct scan_state {
@@ -144,10 +145,10 @@ static void table_missing(struct err *e, const char *shown)
 	aws_table_not_found(e, shown, -1);
 }
 
-static int cmd_scan(int argc, char **argv, struct ctx *ctx)
+static int cmd_scan(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct scan_args a = { 0 };
-	int npos, code, rc = -1;
+	struct scan_args a = *(struct scan_args *)args;
+	int rc = -1;
 	struct err e = ERR_INIT;
 	struct expr x;
 	struct buf filter = BUF_INIT, proj = BUF_INIT;
@@ -159,9 +160,6 @@ static int cmd_scan(int argc, char **argv, struct ctx *ctx)
 	struct capacity_bucket rcu;
 	int part = 0, parts = 0;
 
-	a.max_rcu = -1;   /* not given */
-	if (cmd_start(ctx, &cmd_def_scan, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos < 1) {
 		scan_args_release(&a);
 		return ctx_usage(ctx, &cmd_def_scan, "missing TABLE");

@@ -18,7 +18,7 @@
 #include "table.h"
 #include "term.h"
 
-static int cmd_schema_load(int argc, char **argv, struct ctx *ctx);
+static int cmd_schema_load(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct sl_args {
 	int plan, no_wait, recreate, prune;
@@ -71,6 +71,8 @@ const struct cmd cmd_def_schema_load = {
 	"plus --tag; in prod a warning names a missing 'project' or 'env' tag.",
 	"file",
 	schema_load_destructive,
+	.args_size = sizeof(struct sl_args),
+	.args_init = &(const struct sl_args){ 0, 0, 0, 0, -1, { NULL, 0 }, { NULL, 0 } },
 };
 
 /* ---- small helpers ---------------------------------------------------------------------- */
@@ -749,21 +751,16 @@ static void report_more(void *arg, const struct err *e)
 	err_report(ctx->err_out, ctx->cmd_name, e);
 }
 
-static int cmd_schema_load(int argc, char **argv, struct ctx *ctx)
+static int cmd_schema_load(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct sl_args a = { 0, 0, 0, 0, -1, { NULL, 0 }, { NULL, 0 } };
-	int npos, code, rc = 0, worst = 0;
+	struct sl_args a = *(struct sl_args *)args;
+	int rc = 0, worst = 0;
 	struct err e = ERR_INIT;
 	struct schema_vars vars = SCHEMA_VARS_INIT;
 	struct schema_list list = SCHEMA_LIST_INIT;
 	struct sl st = { ctx, &a, NULL, { NULL, 0 } };
 	static const char *const dflt[] = { "schemas" };
 
-	if (cmd_start(ctx, &cmd_def_schema_load, argc, argv, &a, &npos, &code)) {
-		strlist_release(&a.vars);
-		strlist_release(&a.tags);
-		return code;
-	}
 	for (size_t i = 0; i < a.vars.n; i++)
 		if (schema_vars_add(&vars, a.vars.v[i], &e) < 0) {
 			rc = ctx_usage(ctx, &cmd_def_schema_load, "%s", e.msg);   /* "--var 'x': ..." */

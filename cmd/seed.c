@@ -6,7 +6,7 @@
 #include "cmd.h"
 #include "seed.h"
 
-static int cmd_seed(int argc, char **argv, struct ctx *ctx);
+static int cmd_seed(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct seed_args {
 	const char *table, *format, *rejects, *checkpoint;
@@ -61,6 +61,7 @@ const struct cmd cmd_def_seed = {
 	"74 when an input cannot be read or the rejects file cannot be written, 75 when the retry budget ran out or "
 	"another seed holds the checkpoint, 130 when interrupted.",
 	"file",
+	.args_size = sizeof(struct seed_args), .args_init = &(const struct seed_args){ .max_retries = -1 },
 };
 
 static volatile sig_atomic_t *term_flag;
@@ -93,15 +94,11 @@ static void summary(struct ctx *ctx, const struct seed_stats *st, double max_wcu
 	         skipped, st->rejected, st->not_written, st->retried, st->seconds, cap);
 }
 
-static int cmd_seed(int argc, char **argv, struct ctx *ctx)
+static int cmd_seed(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct seed_args a = { 0 };
-	int npos, code;
+	struct seed_args a = *(struct seed_args *)args;
 	struct err e = ERR_INIT;
 
-	a.max_retries = -1;
-	if (cmd_start(ctx, &cmd_def_seed, argc, argv, &a, &npos, &code))
-		return code;
 	int stdin_n = 0;
 	for (int i = 1; i <= npos; i++)
 		stdin_n += !strcmp(argv[i], "-");

@@ -12,7 +12,7 @@
 #include "partiql.h"
 #include "render.h"
 
-static int cmd_sql(int argc, char **argv, struct ctx *ctx);
+static int cmd_sql(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct sql_args { const char *params; long limit, page_size; int consistent; };
 
@@ -44,6 +44,7 @@ const struct cmd cmd_def_sql = {
 	"refused (64) rather than guessed at.  A WHERE that matched no item on UPDATE/DELETE, or an INSERT over an "
 	"existing key, exits 4.  Engines without PartiQL (dynalite) exit 69 with a message saying so.",
 	"words:-",
+	.args_size = sizeof(struct sql_args),
 };
 
 struct sink {
@@ -239,15 +240,13 @@ static int run_script(struct ctx *ctx, const struct sql_args *a, struct sink *s)
 	return worst;
 }
 
-static int cmd_sql(int argc, char **argv, struct ctx *ctx)
+static int cmd_sql(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct sql_args a = { 0 };
+	struct sql_args a = *(struct sql_args *)args;
 	struct err e = ERR_INIT;
-	int npos, code, rc;
+	int rc;
 	cJSON *params = NULL;
 
-	if (cmd_start(ctx, &cmd_def_sql, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos < 1)
 		return ctx_usage(ctx, &cmd_def_sql, "missing STATEMENT (or - to read statements from standard input)");
 	if (npos > 1)

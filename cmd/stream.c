@@ -15,7 +15,7 @@
 #include "streams.h"
 #include "term.h"
 
-static int cmd_stream(int argc, char **argv, struct ctx *ctx);
+static int cmd_stream(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct stream_args {
 	const char *from, *from_sequence, *after_sequence, *exec, *stream_arn;
@@ -67,6 +67,7 @@ const struct cmd cmd_def_stream = {
 	"status (1 when that is above 125 or CMD was killed by a signal).  list prints the streams (ListStreams) of "
 	"the table, or of every table of the namespace.",
 	"words:tail list;table",
+	.args_size = sizeof(struct stream_args),
 };
 
 /* ---- tail ------------------------------------------------------------------------------------------------ */
@@ -419,13 +420,10 @@ static int list(struct ctx *ctx, const char *table)
 	return rc < 0 ? ctx_fail(ctx, &e) : 0;
 }
 
-static int cmd_stream(int argc, char **argv, struct ctx *ctx)
+static int cmd_stream(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct stream_args a = { 0 };
-	int npos, code;
+	struct stream_args a = *(struct stream_args *)args;
 
-	if (cmd_start(ctx, &cmd_def_stream, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos < 1)
 		return ctx_usage(ctx, &cmd_def_stream, "missing subcommand (tail or list)");
 	if (!strcmp(argv[1], "list")) {

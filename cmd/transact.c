@@ -9,7 +9,7 @@
 #include "json.h"
 #include "term.h"
 
-static int cmd_transact(int argc, char **argv, struct ctx *ctx);
+static int cmd_transact(struct ctx *ctx, void *args, int npos, char **argv);
 
 const struct cmd cmd_def_transact = {
 	"transact", cmd_transact, CMD_AWS, "write up to 100 actions as one all-or-nothing transaction",
@@ -30,10 +30,11 @@ const struct cmd cmd_def_transact = {
 #define LINE_MAX_BYTES (4u << 20)
 #define TOTAL_MAX_BYTES (16u << 20)   /* a TransactWriteItems request holds at most 4 MB of items */
 
-static int cmd_transact(int argc, char **argv, struct ctx *ctx)
+static int cmd_transact(struct ctx *ctx, void *args, int npos, char **argv)
 {
+	(void)args;
 	struct err e = ERR_INIT;
-	int npos, code, rc = -1;
+	int rc = -1;
 	struct buf line = BUF_INIT;
 	cJSON *items = NULL, *reasons = NULL;
 	long lines[ITEMOP_TRANSACT_MAX];
@@ -42,8 +43,6 @@ static int cmd_transact(int argc, char **argv, struct ctx *ctx)
 	size_t n = 0;
 	FILE *f = NULL;
 
-	if (cmd_start(ctx, &cmd_def_transact, argc, argv, NULL, &npos, &code))
-		return code;
 	if (npos < 1)
 		return ctx_usage(ctx, &cmd_def_transact, "missing FILE (or - for standard input)");
 	if (npos > 1)

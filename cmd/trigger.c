@@ -23,7 +23,7 @@
 #include "table.h"
 #include "term.h"
 
-static int cmd_trigger(int argc, char **argv, struct ctx *ctx);
+static int cmd_trigger(struct ctx *ctx, void *args, int npos, char **argv);
 
 #define UNSET LONG_MIN
 #define WAIT_DEFAULT 300.0
@@ -99,6 +99,8 @@ const struct cmd cmd_def_trigger = {
 	"Piped, prints the mapping as JSON (list: one mapping per line); on a terminal, a table.",
 	"words:create list delete;table",
 	trigger_destructive,
+	.args_size = sizeof(struct trigger_args),
+	.args_init = &(const struct trigger_args){ NULL, NULL, NULL, NULL, NULL, UNSET, UNSET, UNSET, 0, 0, 0, -1 },
 };
 
 static const char *const list_cols[] = { "TableName", "FunctionArn", "State", "StartingPosition", "BatchSize",
@@ -637,16 +639,14 @@ static int check_function(const char *f, struct err *e)
 	return 0;
 }
 
-static int cmd_trigger(int argc, char **argv, struct ctx *ctx)
+static int cmd_trigger(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct trigger_args a = { NULL, NULL, NULL, NULL, NULL, UNSET, UNSET, UNSET, 0, 0, 0, -1 };
-	int npos, code, rc = -1;
+	struct trigger_args a = *(struct trigger_args *)args;
+	int rc = -1;
 	struct err e = ERR_INIT;
 	const struct cmd *cmd = &cmd_def_trigger;
 	char *wire = NULL;
 
-	if (cmd_start(ctx, cmd, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos < 1)
 		return ctx_usage(ctx, cmd, "missing what to do: create, list or delete");
 	const char *verb = argv[1];

@@ -10,7 +10,7 @@
 #include "json.h"
 #include "update.h"
 
-static int cmd_update(int argc, char **argv, struct ctx *ctx);
+static int cmd_update(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct update_args {
 	const char *pk, *sk, *expression, *values, *names, *ret;
@@ -58,11 +58,12 @@ const struct cmd cmd_def_update = {
 	"the item is unchanged.  --return prints the item after (new, the default), before (old), or only the updated "
 	"attributes (updated-new, updated-old), as 'ddb get' prints it; none prints nothing.",
 	"table",
+	.args_size = sizeof(struct update_args),
 };
 
-static int cmd_update(int argc, char **argv, struct ctx *ctx)
+static int cmd_update(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct update_args a = { 0 };
+	struct update_args a = *(struct update_args *)args;
 	struct err e = ERR_INIT;
 	struct table_desc d = TABLE_DESC_INIT;
 	struct item_key_attr keys[2];
@@ -71,13 +72,9 @@ static int cmd_update(int argc, char **argv, struct ctx *ctx)
 	struct buf ue = BUF_INIT, cond = BUF_INIT, shown = BUF_INIT;
 	cJSON *in = NULL, *out = NULL;
 	char *wire = NULL;
-	int npos, code, rc = -1;
+	int rc = -1;
 
 	expr_init(&x);
-	if (cmd_start(ctx, &cmd_def_update, argc, argv, &a, &npos, &code)) {
-		rc = code;
-		goto release;
-	}
 	size_t nclauses = a.set.n + a.remove.n + a.add.n + a.del.n;
 	if (npos < 1)
 		err_set(&e, ERR_USAGE, "missing TABLE");
@@ -137,7 +134,6 @@ static int cmd_update(int argc, char **argv, struct ctx *ctx)
 done:
 	if (rc < 0)
 		rc = e.kind == ERR_USAGE ? ctx_usage(ctx, &cmd_def_update, "%s", e.msg) : ctx_fail(ctx, &e);
-release:
 	cJSON_Delete(in);
 	cJSON_Delete(out);
 	table_desc_release(&d);

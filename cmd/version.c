@@ -5,19 +5,16 @@
 #include "cmd.h"
 #include "http.h"
 
-static int cmd_version(int argc, char **argv, struct ctx *ctx);
+static int cmd_version(struct ctx *ctx, void *args, int npos, char **argv);
 
 const struct cmd cmd_def_version = {
 	"version", cmd_version, 0, "print the version of ddb and its libraries",
 	"ddb version", NULL, NULL, NULL,
 };
 
-static int cmd_version(int argc, char **argv, struct ctx *ctx)
+static int cmd_version(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	int npos, code;
-	char dummy;
-	if (cmd_start(ctx, &cmd_def_version, argc, argv, &dummy, &npos, &code))
-		return code;
+	(void)args;
 	if (npos)
 		return ctx_usage(ctx, &cmd_def_version, "unexpected argument '%s'", argv[1]);
 	fprintf(ctx->out, "ddb %s (%s, %s, cJSON %d.%d.%d)\n", DDB_VERSION, http_version(),

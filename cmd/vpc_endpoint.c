@@ -22,7 +22,7 @@
 #include "render.h"
 #include "xml.h"
 
-static int cmd_vpc_endpoint(int argc, char **argv, struct ctx *ctx);
+static int cmd_vpc_endpoint(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct vpce_args {
 	const char *vpc_id;
@@ -77,6 +77,7 @@ const struct cmd cmd_def_vpc_endpoint = {
 	"AWS_ENDPOINT_URL_EC2.  Also linked as create-vpc-endpoint.",
 	"words:create list delete",
 	vpce_destructive,
+	.args_size = sizeof(struct vpce_args),
 };
 
 static const char *const vpce_cols[] = { "VpcEndpointId", "VpcId", "State", "RouteTableIds", "CreationTimestamp",
@@ -640,15 +641,13 @@ out:
 
 /* ---- the command ----------------------------------------------------------------------------------------- */
 
-static int cmd_vpc_endpoint(int argc, char **argv, struct ctx *ctx)
+static int cmd_vpc_endpoint(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct vpce_args a = { 0 };
-	int npos, code, rc;
+	struct vpce_args a = *(struct vpce_args *)args;
+	int code, rc;
 	struct err e = ERR_INIT;
 	char service[128];
 
-	if (cmd_start(ctx, &cmd_def_vpc_endpoint, argc, argv, &a, &npos, &code))
-		goto done;
 	const char *sub = npos ? argv[1] : NULL;
 	if (!sub) {
 		code = ctx_usage(ctx, &cmd_def_vpc_endpoint, "missing subcommand: create, list or delete");

@@ -6,7 +6,7 @@
 #include "cmd.h"
 #include "table.h"
 
-static int cmd_wait(int argc, char **argv, struct ctx *ctx);
+static int cmd_wait(struct ctx *ctx, void *args, int nargs, char **argv);
 
 struct wait_args {
 	int exists, gone;
@@ -22,7 +22,7 @@ static const struct opt wait_opts[] = {
 };
 
 const struct cmd cmd_def_wait = {
-	"wait", cmd_wait, CMD_AWS, "wait until a table exists or is gone",
+	"wait", cmd_wait, CMD_AWS | CMD_RAW, "wait until a table exists or is gone",
 	"ddb wait TABLE --exists|--gone [--wait-timeout SEC]", wait_opts,
 	"Polls DescribeTable with backoff.  --exists returns once the table and every global secondary index are "
 	"ACTIVE; --gone once DescribeTable says the table does not exist.  Exit 0 when reached, 75 on timeout, 130 on "
@@ -32,8 +32,10 @@ const struct cmd cmd_def_wait = {
 	"table",
 };
 
-static int cmd_wait(int argc, char **argv, struct ctx *ctx)
+static int cmd_wait(struct ctx *ctx, void *args, int nargs, char **argv)
 {
+	int argc = nargs + 1;   /* CMD_RAW: the line as typed; it sets itself up (cmd_start) */
+	(void)args;
 	struct wait_args a = { 0, 0, -1 };
 	int npos, code, rc;
 	struct err e = ERR_INIT;

@@ -11,7 +11,7 @@
 #include "trace.h"
 #include "xml.h"
 
-static int cmd_whoami(int argc, char **argv, struct ctx *ctx);
+static int cmd_whoami(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct whoami_args { int no_sts; };
 
@@ -29,6 +29,7 @@ const struct cmd cmd_def_whoami = {
 	"the account, ARN and user id from STS GetCallerIdentity.  Keys and tokens are never printed; the access key "
 	"id is masked.  On a terminal the fields are printed one per line; piped, one JSON object.",
 	NULL,
+	.args_size = sizeof(struct whoami_args),
 };
 
 static void add_str(cJSON *o, const char *k, const char *v)
@@ -61,17 +62,15 @@ static int print_lines(struct ctx *ctx, const cJSON *row, struct err *e)
 	return 0;
 }
 
-static int cmd_whoami(int argc, char **argv, struct ctx *ctx)
+static int cmd_whoami(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct whoami_args a = { 0 };
-	int npos, code, rc = 0;
+	struct whoami_args a = *(struct whoami_args *)args;
+	int rc = 0;
 	struct err e = ERR_INIT, sts_err = ERR_INIT;
 	struct creds c;
 	struct xml_node *doc = NULL;
 	int sts_failed = 0;
 
-	if (cmd_start(ctx, &cmd_def_whoami, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos)
 		return ctx_usage(ctx, &cmd_def_whoami, "unexpected argument '%s'", argv[1]);
 	if (creds_get(ctx, &c, &e) < 0)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "config.h"
 #include "creds.h"
 
@@ -91,6 +92,30 @@ int cmd_start(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv, voi
 		return 1;
 	}
 	return 0;
+}
+
+/* What opt_parse allocated in args: the arrays of OPT_LIST options (the strings are argv's). */
+static void release_lists(const struct opt *opts, void *args)
+{
+	for (const struct opt *o = opts; o && o->type != OPT_END; o++)
+		if (o->type == OPT_LIST)
+			strlist_release((struct strlist *)((char *)args + o->offset));
+}
+
+int cmd_run(struct ctx *ctx, const struct cmd *cmd, int argc, char **argv)
+{
+	if (cmd->flags & CMD_RAW)
+		return cmd->fn(ctx, NULL, argc - 1, argv);
+	void *args = xcalloc(1, cmd->args_size ? cmd->args_size : 1);
+	int npos = 0, code;
+	if (cmd->args_init)
+		memcpy(args, cmd->args_init, cmd->args_size);
+	if (cmd_start(ctx, cmd, argc, argv, args, &npos, &code))
+		release_lists(cmd->opts, args);
+	else
+		code = cmd->fn(ctx, args, npos, argv);
+	free(args);
+	return code;
 }
 
 int ctx_usage(struct ctx *ctx, const struct cmd *cmd, const char *fmt, ...)

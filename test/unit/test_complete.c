@@ -20,7 +20,11 @@ static const struct opt q_opts[] = {
 	OPT_F_END,
 };
 
-static int fn(int argc, char **argv, struct ctx *ctx) { (void)argc; (void)argv; (void)ctx; return 0; }
+static int fn(struct ctx *ctx, void *args, int npos, char **argv)
+{
+	(void)ctx, (void)args, (void)npos, (void)argv;
+	return 0;
+}
 
 static const struct cmd c_hidden = { "__hidden", fn, CMD_HIDDEN, "x", "x", NULL, NULL, NULL };
 static const struct cmd c_help = { "help", fn, 0, "x", "x", NULL, NULL, "words:commands" };
