@@ -403,6 +403,29 @@ static void test_endpoints(void)
 	setenv("AWS_ENDPOINT_URL_EC2", "ftp://x", 1);
 	CHECK_INTEQ(aws_endpoint(&ctx, &aws_ec2, &url, &e), -1);
 	unsetenv("AWS_ENDPOINT_URL_EC2");
+
+	/* The call path's endpoints: resolved once, parsed once, kept while the command's inputs stay the same. */
+	const struct endpoint *ep = NULL, *again = NULL;
+	free(ctx.region);
+	ctx.region = xstrdup("eu-west-1");
+	CHECK_INTEQ(endpoint_get(&ctx, &aws_dynamodb, &ep, &e), 0);
+	CHECK_STREQ(ep->url, "https://dynamodb.eu-west-1.amazonaws.com");
+	CHECK_STREQ(ep->host, "dynamodb.eu-west-1.amazonaws.com");
+	CHECK_STREQ(ep->sign_region, "eu-west-1");
+	setenv("AWS_ENDPOINT_URL_DYNAMODB", "https://elsewhere.example.com", 1);   /* not read again */
+	CHECK_INTEQ(endpoint_get(&ctx, &aws_dynamodb, &again, &e), 0);
+	CHECK(again == ep);
+	CHECK_STREQ(again->url, "https://dynamodb.eu-west-1.amazonaws.com");
+	free(ctx.region);
+	ctx.region = xstrdup("us-west-2");                /* another command line: resolved again */
+	CHECK_INTEQ(endpoint_get(&ctx, &aws_dynamodb, &again, &e), 0);
+	CHECK_STREQ(again->url, "https://elsewhere.example.com");
+	CHECK_STREQ(again->sign_region, "us-west-2");
+	unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
+	ctx.prod = 0;
+	CHECK_INTEQ(endpoint_get(&ctx, &aws_ec2, &ep, &e), -1);   /* EC2 has no local engine: an error, not cached */
+	CHECK_INTEQ(e.kind, ERR_CONFIG);
+	CHECK(ep == NULL);
 	ctx_release(&ctx);
 	fclose(devnull);
 }
