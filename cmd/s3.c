@@ -16,7 +16,7 @@
 #include "s3.h"
 #include "term.h"
 
-static int cmd_s3(int argc, char **argv, struct ctx *ctx);
+static int cmd_s3(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct s3_args { long max_keys; };
 
@@ -34,6 +34,7 @@ const struct cmd cmd_def_s3 = {
 	"ddb __s3 head s3://BUCKET/KEY", s3_opts,
 	"Hidden plumbing over ddb's S3 client (the one export --to s3:// and import s3:// use): the endpoint is "
 	"AWS_ENDPOINT_URL_S3 (or the profile's), credentials and region as for every command.", NULL,
+	.args_size = sizeof(struct s3_args),
 };
 
 struct ls_state { struct ctx *ctx; };
@@ -61,18 +62,16 @@ static int need_key(struct ctx *ctx, const struct s3_url *u, const char *url)
 	return 0;
 }
 
-static int cmd_s3(int argc, char **argv, struct ctx *ctx)
+static int cmd_s3(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct s3_args a = { 0 };
-	int npos, code, rc = 0;
+	struct s3_args a = *(struct s3_args *)args;
+	int rc = 0;
 	struct err e = ERR_INIT;
 	struct s3_url u = { NULL, NULL };
 	struct s3_client c;
 	FILE *f = NULL;
 	int close_f = 0;
 
-	if (cmd_start(ctx, &cmd_def_s3, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos < 1)
 		return ctx_usage(ctx, &cmd_def_s3, "missing the action (ls, put, get, rm or head)");
 	const char *act = argv[1];
