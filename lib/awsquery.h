@@ -1,5 +1,6 @@
 /* awsquery.h — the AWS Query protocol (EC2 and STS): form-encoded parameters in, XML out.
- * The call itself goes through aws_send (protocol AWS_QUERY), which adds Action and Version. */
+ * The call goes through aws_send (protocol AWS_QUERY); the signed call under it (awscall.c) adds Action and
+ * Version. */
 #ifndef DDB_AWSQUERY_H
 #define DDB_AWSQUERY_H
 

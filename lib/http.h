@@ -1,6 +1,6 @@
 /* http.h — the transport: one libcurl handle reused across calls (keep-alive).  Transport knows no signing.
  *
- * http_send does exactly one attempt; retries, signing and error classification live in aws.c.  TLS
+ * http_send does exactly one attempt; retries and signing live in awscall.c, error parsing in awserr.c.  TLS
  * verification is always on for https (AWS_CA_BUNDLE may name the CA file); it cannot be switched off.
  * Only this file includes <curl/curl.h>.
  */
