@@ -19,7 +19,7 @@
 #include "table.h"
 #include "tablescan.h"
 
-static int cmd_copy(int argc, char **argv, struct ctx *ctx);
+static int cmd_copy(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct copy_args {
 	int to_local, to_prod, schema_only, data_only, resume, plan;
@@ -80,6 +80,8 @@ const struct cmd cmd_def_copy = {
 	"destination are the same table, 65 for a checkpoint of another copy, 66 when SRC (or DST with --data-only) "
 	"does not exist, 75 when the retry budget ran out, 130 when interrupted.",
 	"table",
+	.args_size = sizeof(struct copy_args),
+	.args_init = &(const struct copy_args){ .max_retries = -1, .wait_timeout = -1 },
 };
 
 #define CP_MAX_SEG 64
@@ -372,10 +374,10 @@ static int do_plan(struct ctx *ctx, struct ctx *dctx, const struct table_desc *s
 	return 0;
 }
 
-static int cmd_copy(int argc, char **argv, struct ctx *ctx)
+static int cmd_copy(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct copy_args a = { 0 };
-	int npos, code, rc = -1, part, parts, complete = 0, have_dctx = 0;
+	struct copy_args a = *(struct copy_args *)args;
+	int rc = -1, part, parts, complete = 0, have_dctx = 0;
 	struct err e = ERR_INIT, fe = ERR_INIT;
 	struct ctx dctx;
 	struct table_desc sd = TABLE_DESC_INIT, dd = TABLE_DESC_INIT;
@@ -388,8 +390,6 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 	cJSON *tree = NULL;
 	char *swire = NULL, *dwire = NULL, *source = NULL, *dest = NULL, *cpath = NULL;
 
-	a.max_retries = -1;
-	a.wait_timeout = -1;
 	memset(&st, 0, sizeof st);
 	memset(&ss, 0, sizeof ss);
 	memset(&ws, 0, sizeof ws);
@@ -397,10 +397,6 @@ static int cmd_copy(int argc, char **argv, struct ctx *ctx)
 	progress_init(&st.progress, ctx->err_out, "copy", ctx->err_tty && !ctx->quiet);
 	capacity_bucket_init(&wcu, 0, 0, NULL, NULL);
 	capacity_bucket_init(&rcu, 0, 0, NULL, NULL);
-	if (cmd_start(ctx, &cmd_def_copy, argc, argv, &a, &npos, &code)) {
-		rc = code;
-		goto out;
-	}
 	if (npos < 1 || npos > 2) {
 		rc = ctx_usage(ctx, &cmd_def_copy, npos ? "too many arguments (SRC [DST])" : "missing SRC");
 		goto out;

@@ -14,7 +14,7 @@
 #include "table.h"
 #include "tablescan.h"
 
-static int cmd_export(int argc, char **argv, struct ctx *ctx);
+static int cmd_export(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct export_args {
 	const char *to, *segment;
@@ -53,6 +53,7 @@ const struct cmd cmd_def_export = {
 	"A summary goes to stderr.  Exit 64 when DIR already holds an export, 66 when the table does not exist, 74 "
 	"when a file cannot be written, 130 when interrupted (DIR then has no manifest-summary.json).",
 	"table",
+	.args_size = sizeof(struct export_args),
 };
 
 struct ex_state {
@@ -108,10 +109,10 @@ static int on_page(void *arg, int segment, cJSON *items, struct err *e)
 	return rc;
 }
 
-static int cmd_export(int argc, char **argv, struct ctx *ctx)
+static int cmd_export(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct export_args a = { 0 };
-	int npos, code, rc = -1, part, parts;
+	struct export_args a = *(struct export_args *)args;
+	int rc = -1, part, parts;
 	struct err e = ERR_INIT;
 	struct table_desc d = TABLE_DESC_INIT;
 	struct ex_state st;
@@ -122,8 +123,6 @@ static int cmd_export(int argc, char **argv, struct ctx *ctx)
 
 	memset(&st, 0, sizeof st);
 	memset(&ss, 0, sizeof ss);
-	if (cmd_start(ctx, &cmd_def_export, argc, argv, &a, &npos, &code))
-		return code;
 	if (npos != 1)
 		return ctx_usage(ctx, &cmd_def_export, npos ? "one TABLE at a time" : "missing TABLE");
 	if (!a.to)

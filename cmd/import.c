@@ -17,7 +17,7 @@
 #include "checkpoint.h"
 #include "table.h"
 
-static int cmd_import(int argc, char **argv, struct ctx *ctx);
+static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct import_args {
 	const char *table, *rejects, *checkpoint;
@@ -62,6 +62,8 @@ const struct cmd cmd_def_import = {
 	"items were rejected, 65 for a damaged export or a checkpoint of another run, 66 for a missing input or "
 	"schema, 75 when the retry budget ran out, 130 when interrupted.",
 	"file",
+	.args_size = sizeof(struct import_args),
+	.args_init = &(const struct import_args){ .max_retries = -1, .wait_timeout = -1 },
 };
 
 /* What --resume skips: the ordinals (over all inputs, in order) of confirmed items. */
@@ -313,10 +315,10 @@ done:
 	return rc;
 }
 
-static int cmd_import(int argc, char **argv, struct ctx *ctx)
+static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct import_args a = { 0 };
-	int npos, code, rc = -1;
+	struct import_args a = *(struct import_args *)args;
+	int rc = -1;
 	struct err e = ERR_INIT, fe = ERR_INIT;
 	struct im_state st;
 	struct progress pg;
@@ -330,17 +332,11 @@ static int cmd_import(int argc, char **argv, struct ctx *ctx)
 	long items = 0, skipped = 0;
 	int complete = 0;
 
-	a.max_retries = -1;
-	a.wait_timeout = -1;
 	memset(&ws, 0, sizeof ws);
 	memset(&st, 0, sizeof st);
 	pthread_mutex_init(&st.mu, NULL);
 	progress_init(&pg, ctx->err_out, "import", ctx->err_tty && !ctx->quiet);
 	capacity_bucket_init(&wcu, 0, 0, NULL, NULL);
-	if (cmd_start(ctx, &cmd_def_import, argc, argv, &a, &npos, &code)) {
-		rc = code;
-		goto out;
-	}
 	if (!npos) {
 		rc = ctx_usage(ctx, &cmd_def_import, "missing DIR or FILE (what `ddb export` wrote)");
 		goto out;

@@ -14,7 +14,7 @@
 #include "table.h"
 #include "tablescan.h"
 
-static int cmd_truncate(int argc, char **argv, struct ctx *ctx);
+static int cmd_truncate(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct truncate_args {
 	int recreate, plan;
@@ -76,6 +76,8 @@ const struct cmd cmd_def_truncate = {
 	"retry budget ran out, 130 when interrupted.",
 	"table",
 	truncate_destructive,
+	.args_size = sizeof(struct truncate_args),
+	.args_init = &(const struct truncate_args){ 0, 0, 0, 0, 0, 0, -1, NULL, -1 },
 };
 
 struct tr_state {
@@ -248,14 +250,12 @@ done:
 	return rc;
 }
 
-static int cmd_truncate(int argc, char **argv, struct ctx *ctx)
+static int cmd_truncate(struct ctx *ctx, void *args, int npos, char **argv)
 {
-	struct truncate_args a = { 0, 0, 0, 0, 0, 0, -1, NULL, -1 };
-	int npos, code, rc = 0;
+	struct truncate_args a = *(struct truncate_args *)args;
+	int rc = 0;
 	struct err e = ERR_INIT;
 
-	if (cmd_start(ctx, &cmd_def_truncate, argc, argv, &a, &npos, &code))
-		return code;
 	if (!npos)
 		return ctx_usage(ctx, &cmd_def_truncate, "missing TABLE");
 	if (a.recreate && (a.segment || a.plan))
