@@ -20,7 +20,7 @@ say      = @printf '  %-4s %s\n' $(1) $(2);
 endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DDDB_VERSION='"$(VERSION)"' -Ilib $(WARN) $(CFLAGS) $(SAN) $(DEP_CFLAGS)
 
-LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_SRC  := $(sort $(wildcard lib/*/*.c))
 CMD_SRC  := $(sort $(wildcard cmd/*.c))
 UNIT_SRC := $(sort $(wildcard test/unit/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -44,7 +44,7 @@ $(BUILD)/ddb.1: $(BUILD)/ddb
 $(BUILD)/libddb.a: $(LIB_OBJ)
 	$(call say,AR,$@)rm -f $@; ar rcs $@ $^
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h)
+$(BUILD)/%.o: %.c $(wildcard lib/*/*.h cmd/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

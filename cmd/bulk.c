@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
+#include "aws/aws.h"
 #include "bulk.h"
-#include "buf.h"
-#include "creds.h"
-#include "exportfmt.h"
-#include "json.h"
-#include "table.h"
+#include "base/buf.h"
+#include "aws/creds.h"
+#include "dynamo/exportfmt.h"
+#include "base/json.h"
+#include "dynamo/table.h"
 
 int bulk_parse_segment(const char *s, int *part, int *parts, struct err *e)
 {

@@ -6,9 +6,9 @@
 #include <pthread.h>
 #include <cjson/cJSON.h>
 
-#include "capacity.h"
-#include "cmd.h"
-#include "schema.h"
+#include "dynamo/capacity.h"
+#include "cli/cmd.h"
+#include "dynamo/schema.h"
 
 /* Create s's table when it does not exist (CreateTable, wait for ACTIVE, TTL / PITR / tags as schema-load does);
  * an existing table is waited for until ACTIVE and otherwise left as it is.  *created: 1 when it was created. */

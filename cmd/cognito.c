@@ -11,10 +11,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "aws.h"
-#include "cmd.h"
-#include "pager.h"
-#include "render.h"
+#include "aws/aws.h"
+#include "cli/cmd.h"
+#include "aws/pager.h"
+#include "cli/render.h"
 
 static int cmd_cognito(struct ctx *ctx, void *args, int npos, char **argv);
 

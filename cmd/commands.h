@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 
 /* Pointers to each command file's `cmd_def_<name>`, sorted by name, NULL-terminated; the link aliases. */
 extern const struct cmd *const ddb_commands[];

@@ -5,13 +5,13 @@
  *   ddb __commands [--destructive] the command names (not hidden ones), one per line: `make install` makes a
  *                                  ddb-<command> link for each; --destructive: only those the prod guard covers
  *                                  (CMD_DESTRUCTIVE), which test/prod_safety.bats iterates.
- * The engine is lib/complete.c; the options are read raw (not with cmd_start): the words belong to the line
+ * The engine is lib/cli/complete.c; the options are read raw (not with cmd_start): the words belong to the line
  * being completed, not to __complete. */
 #include <string.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "commands.h"
-#include "complete.h"
+#include "cli/complete.h"
 
 static int cmd_complete(struct ctx *ctx, void *args, int npos, char **argv);
 static int cmd_commands(struct ctx *ctx, void *args, int npos, char **argv);

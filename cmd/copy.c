@@ -6,18 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
+#include "aws/aws.h"
 #include "bulk.h"
-#include "bwriter.h"
-#include "capacity.h"
-#include "clock.h"
-#include "creds.h"
-#include "item.h"
-#include "json.h"
-#include "progress.h"
-#include "checkpoint.h"
-#include "table.h"
-#include "tablescan.h"
+#include "dynamo/bwriter.h"
+#include "dynamo/capacity.h"
+#include "aws/clock.h"
+#include "aws/creds.h"
+#include "dynamo/item.h"
+#include "base/json.h"
+#include "dynamo/progress.h"
+#include "dynamo/checkpoint.h"
+#include "dynamo/table.h"
+#include "dynamo/tablescan.h"
 
 static int cmd_copy(struct ctx *ctx, void *args, int npos, char **argv);
 

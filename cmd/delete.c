@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "cmd.h"
-#include "expr.h"
-#include "itemop.h"
-#include "json.h"
+#include "aws/aws.h"
+#include "cli/cmd.h"
+#include "dynamo/expr.h"
+#include "cli/itemop.h"
+#include "base/json.h"
 
 static int cmd_delete(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "buf.h"
-#include "json.h"
-#include "cmd.h"
-#include "render.h"
-#include "table.h"
+#include "aws/aws.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "cli/cmd.h"
+#include "cli/render.h"
+#include "dynamo/table.h"
 
 static int cmd_describe(struct ctx *ctx, void *args, int npos, char **argv);
 
@@ -199,7 +199,7 @@ fail:
 	return NULL;
 }
 
-/* Table / text modes: one field/value row per fact (lib/render.h records).  A write error is kept in *rc. */
+/* Table / text modes: one field/value row per fact (lib/cli/render.h records).  A write error is kept in *rc. */
 struct fields { struct render *r; struct err *e; int rc; };
 
 static void kv(struct fields *f, const char *k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

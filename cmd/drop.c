@@ -2,12 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "buf.h"
-#include "cmd.h"
-#include "pager.h"
-#include "render.h"
-#include "table.h"
+#include "aws/aws.h"
+#include "base/buf.h"
+#include "cli/cmd.h"
+#include "aws/pager.h"
+#include "cli/render.h"
+#include "dynamo/table.h"
 
 static int cmd_drop(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -2,12 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "cmd.h"
-#include "render.h"
-#include "streams.h"
-#include "table.h"
-#include "term.h"
+#include "aws/aws.h"
+#include "cli/cmd.h"
+#include "cli/render.h"
+#include "dynamo/streams.h"
+#include "dynamo/table.h"
+#include "base/term.h"
 
 static int cmd_enable_stream(struct ctx *ctx, void *args, int npos, char **argv);
 
@@ -80,7 +80,7 @@ static int print_result(struct ctx *ctx, const char *shown, const struct stream_
 		else
 			cJSON_AddNullToObject(o, "StreamArn");
 		cJSON_AddStringToObject(o, "Changed", changed);
-		int rc = render_record(ctx, OUT_TEXT, o, e);   /* lib/render.h: one object, the same in json and jsonl */
+		int rc = render_record(ctx, OUT_TEXT, o, e);   /* lib/cli/render.h: one object, the same in json and jsonl */
 		cJSON_Delete(o);
 		return rc;
 	} else if (si->enabled && si->arn) {

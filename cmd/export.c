@@ -6,13 +6,13 @@
 #include <string.h>
 
 #include "bulk.h"
-#include "capacity.h"
-#include "clock.h"
-#include "exportfmt.h"
-#include "json.h"
-#include "progress.h"
-#include "table.h"
-#include "tablescan.h"
+#include "dynamo/capacity.h"
+#include "aws/clock.h"
+#include "dynamo/exportfmt.h"
+#include "base/json.h"
+#include "dynamo/progress.h"
+#include "dynamo/table.h"
+#include "dynamo/tablescan.h"
 
 static int cmd_export(struct ctx *ctx, void *args, int npos, char **argv);
 

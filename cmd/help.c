@@ -1,7 +1,7 @@
 /* help.c — ddb help [COMMAND] */
 #include <string.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "commands.h"
 
 struct help_args { int unused; };

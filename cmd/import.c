@@ -8,14 +8,14 @@
 #include <sys/stat.h>
 
 #include "bulk.h"
-#include "bwriter.h"
-#include "capacity.h"
-#include "clock.h"
-#include "exportfmt.h"
-#include "json.h"
-#include "progress.h"
-#include "checkpoint.h"
-#include "table.h"
+#include "dynamo/bwriter.h"
+#include "dynamo/capacity.h"
+#include "aws/clock.h"
+#include "dynamo/exportfmt.h"
+#include "base/json.h"
+#include "dynamo/progress.h"
+#include "dynamo/checkpoint.h"
+#include "dynamo/table.h"
 
 static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv);
 

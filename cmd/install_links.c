@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cmd.h"
+#include "base/buf.h"
+#include "cli/cmd.h"
 
 static int cmd_install_links(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -1,10 +1,10 @@
 /* list_tables.c — ddb list-tables: every page, names as the user writes them (namespace stripped). */
 #include <string.h>
 
-#include "aws.h"
-#include "cmd.h"
-#include "pager.h"
-#include "render.h"
+#include "aws/aws.h"
+#include "cli/cmd.h"
+#include "aws/pager.h"
+#include "cli/render.h"
 
 static int cmd_list_tables(struct ctx *ctx, void *args, int npos, char **argv);
 

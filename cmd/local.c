@@ -19,12 +19,12 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
-#include "aws.h"
-#include "buf.h"
-#include "clock.h"
-#include "cmd.h"
-#include "render.h"
-#include "table.h"
+#include "aws/aws.h"
+#include "base/buf.h"
+#include "aws/clock.h"
+#include "cli/cmd.h"
+#include "cli/render.h"
+#include "dynamo/table.h"
 
 static int cmd_local(struct ctx *ctx, void *args, int npos, char **argv);
 
@@ -498,7 +498,7 @@ static int do_status(struct ctx *ctx, struct local_args *a)
 	int up = is == 1 && port && answers(ctx, port);
 	const char *state = !pid ? "not running" : is != 1 ? "not running (stale pid file)" : up ? "running" :
 	                    "not answering";
-	/* A record (lib/render.h): field<TAB>value lines piped, a field/value table on a terminal, -o json/jsonl the
+	/* A record (lib/cli/render.h): field<TAB>value lines piped, a field/value table on a terminal, -o json/jsonl the
 	 * object on one line. */
 	cJSON *o = cJSON_CreateObject();
 	struct err e = ERR_INIT;

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cmd.h"
+#include "base/buf.h"
+#include "cli/cmd.h"
 #include "commands.h"
-#include "ctx.h"
-#include "json.h"
+#include "aws/ctx.h"
+#include "base/json.h"
 
 static volatile sig_atomic_t interrupted;
 

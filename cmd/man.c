@@ -3,9 +3,9 @@
  * test/install.bats checks that every command and option appears). */
 #include <string.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "commands.h"
-#include "repl.h"
+#include "cli/repl.h"
 
 static int cmd_man(struct ctx *ctx, void *args, int npos, char **argv);
 

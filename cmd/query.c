@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "cmd.h"
-#include "expr.h"
-#include "item.h"
-#include "json.h"
-#include "pager.h"
-#include "render.h"
-#include "term.h"
+#include "aws/aws.h"
+#include "cli/cmd.h"
+#include "dynamo/expr.h"
+#include "dynamo/item.h"
+#include "base/json.h"
+#include "aws/pager.h"
+#include "cli/render.h"
+#include "base/term.h"
 
 static int cmd_query(struct ctx *ctx, void *args, int npos, char **argv);
 
@@ -93,7 +93,7 @@ struct qrun {
 	double capacity;
 };
 
-/* Query page after page until the limit or the end (lib/pager.h); each item to fn. */
+/* Query page after page until the limit or the end (lib/aws/pager.h); each item to fn. */
 static int query_pages(struct ctx *ctx, cJSON *in, struct qrun *q, item_fn fn, void *arg, struct err *e)
 {
 	struct pager p;

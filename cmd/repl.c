@@ -1,6 +1,6 @@
-/* repl.c — ddb repl (also `ddb` with no command): the interactive shell, or a script on stdin (lib/repl.c). */
-#include "cmd.h"
-#include "repl.h"
+/* repl.c — ddb repl (also `ddb` with no command): the interactive shell, or a script on stdin (lib/cli/repl.c). */
+#include "cli/cmd.h"
+#include "cli/repl.h"
 
 static int cmd_repl(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -1,4 +1,4 @@
-/* s3.c — ddb __s3 ls|put|get|rm: hidden plumbing over lib/s3.c, for the tests (and a quick look at a bucket).
+/* s3.c — ddb __s3 ls|put|get|rm: hidden plumbing over lib/aws/s3.c, for the tests (and a quick look at a bucket).
  *
  *   ddb __s3 ls s3://BUCKET[/PREFIX] [--max-keys N]   one "SIZE<TAB>KEY" line per object, every page
  *   ddb __s3 put FILE|- s3://BUCKET/KEY               a file (multipart above the part size) or stdin
@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "s3.h"
-#include "term.h"
+#include "cli/cmd.h"
+#include "aws/s3.h"
+#include "base/term.h"
 
 static int cmd_s3(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -1,20 +1,20 @@
 /* scan.c — ddb scan: every page of a table (or index), streamed as it arrives; parallel segments, shares of a scan
  * split across processes, a read-rate cap, a total limit, filters and projections, counts.  The reading is
- * lib/tablescan.h's; this file builds the request and renders the items. */
+ * lib/dynamo/tablescan.h's; this file builds the request and renders the items. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "capacity.h"
-#include "cmd.h"
-#include "expr.h"
-#include "item.h"
-#include "json.h"
-#include "render.h"
-#include "tablescan.h"
+#include "aws/aws.h"
+#include "dynamo/capacity.h"
+#include "cli/cmd.h"
+#include "dynamo/expr.h"
+#include "dynamo/item.h"
+#include "base/json.h"
+#include "cli/render.h"
+#include "dynamo/tablescan.h"
 
 static int cmd_scan(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "buf.h"
-#include "cmd.h"
-#include "json.h"
-#include "render.h"
-#include "schema.h"
-#include "table.h"
-#include "term.h"
+#include "aws/aws.h"
+#include "base/buf.h"
+#include "cli/cmd.h"
+#include "base/json.h"
+#include "cli/render.h"
+#include "dynamo/schema.h"
+#include "dynamo/table.h"
+#include "base/term.h"
 
 static int cmd_schema_load(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -1,10 +1,10 @@
 /* seed.c — ddb seed: bulk-load items (JSON Lines, a JSON array or a request-items file) with BatchWriteItem.
- * The engine is lib/seed.c; this file turns argv into seed_opts and prints the summary. */
+ * The engine is lib/dynamo/seed.c; this file turns argv into seed_opts and prints the summary. */
 #include <signal.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "seed.h"
+#include "cli/cmd.h"
+#include "dynamo/seed.h"
 
 static int cmd_seed(struct ctx *ctx, void *args, int npos, char **argv);
 

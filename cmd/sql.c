@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "cmd.h"
-#include "item.h"
-#include "itemop.h"
-#include "json.h"
-#include "partiql.h"
-#include "render.h"
+#include "aws/aws.h"
+#include "cli/cmd.h"
+#include "dynamo/item.h"
+#include "cli/itemop.h"
+#include "base/json.h"
+#include "dynamo/partiql.h"
+#include "cli/render.h"
 
 static int cmd_sql(struct ctx *ctx, void *args, int npos, char **argv);
 

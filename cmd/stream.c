@@ -5,15 +5,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "aws.h"
-#include "cmd.h"
-#include "creds.h"
-#include "item.h"
-#include "json.h"
-#include "pager.h"
-#include "render.h"
-#include "streams.h"
-#include "term.h"
+#include "aws/aws.h"
+#include "cli/cmd.h"
+#include "aws/creds.h"
+#include "dynamo/item.h"
+#include "base/json.h"
+#include "aws/pager.h"
+#include "cli/render.h"
+#include "dynamo/streams.h"
+#include "base/term.h"
 
 static int cmd_stream(struct ctx *ctx, void *args, int npos, char **argv);
 

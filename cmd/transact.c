@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "itemop.h"
-#include "json.h"
-#include "term.h"
+#include "cli/cmd.h"
+#include "cli/itemop.h"
+#include "base/json.h"
+#include "base/term.h"
 
 static int cmd_transact(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -1,5 +1,5 @@
 /* trigger.c — ddb trigger create|list|delete: a Lambda function on a table's stream (an event source mapping),
- * over the Lambda API (REST-JSON, lib/awsrest.h).
+ * over the Lambda API (REST-JSON, lib/aws/awsrest.h).
  *
  * create is idempotent: a live mapping of the same stream and function is reported, and updated
  * (UpdateEventSourceMapping) only where an option given differs from it; the starting position cannot change.
@@ -12,16 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "awsrest.h"
-#include "clock.h"
-#include "cmd.h"
-#include "json.h"
-#include "pager.h"
-#include "render.h"
-#include "streams.h"
-#include "table.h"
-#include "term.h"
+#include "aws/aws.h"
+#include "aws/awsrest.h"
+#include "aws/clock.h"
+#include "cli/cmd.h"
+#include "base/json.h"
+#include "aws/pager.h"
+#include "cli/render.h"
+#include "dynamo/streams.h"
+#include "dynamo/table.h"
+#include "base/term.h"
 
 static int cmd_trigger(struct ctx *ctx, void *args, int npos, char **argv);
 
@@ -125,7 +125,7 @@ static int esm_item(struct ctx *ctx, const char *op, const char *method, const c
 /* Returns 0 to go on, 1 to stop listing (esm_list then returns 0), -1 with e filled. */
 typedef int (*esm_fn)(void *arg, const cJSON *mapping, struct err *e);
 
-/* Every mapping of source_arn (and function, when given), page by page (lib/pager.h, the Marker in the query). */
+/* Every mapping of source_arn (and function, when given), page by page (lib/aws/pager.h, the Marker in the query). */
 static int esm_list(struct ctx *ctx, const char *source_arn, const char *function, esm_fn fn, void *arg,
                     struct err *e)
 {

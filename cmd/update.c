@@ -1,14 +1,14 @@
-/* update.c — ddb update TABLE --pk V [--sk V]: UpdateItem from --set/--remove/--add/--delete clauses (lib/update.c)
+/* update.c — ddb update TABLE --pk V [--sk V]: UpdateItem from --set/--remove/--add/--delete clauses (lib/dynamo/update.c)
  * or a raw --expression, optionally conditional, printing the item as --return says. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "cmd.h"
-#include "expr.h"
-#include "itemop.h"
-#include "json.h"
-#include "update.h"
+#include "aws/aws.h"
+#include "cli/cmd.h"
+#include "dynamo/expr.h"
+#include "cli/itemop.h"
+#include "base/json.h"
+#include "dynamo/update.h"
 
 static int cmd_update(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -2,8 +2,8 @@
 #include <cjson/cJSON.h>
 #include <openssl/opensslv.h>
 
-#include "cmd.h"
-#include "http.h"
+#include "cli/cmd.h"
+#include "aws/http.h"
 
 static int cmd_version(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -1,5 +1,5 @@
 /* vpc_endpoint.c — ddb vpc-endpoint create|list|delete: the Gateway VPC endpoint for DynamoDB, over the EC2 Query
- * API (lib/awsquery.h) with EC2's XML read through lib/xml.h.
+ * API (lib/aws/awsquery.h) with EC2's XML read through lib/base/xml.h.
  *
  * create is idempotent: a live endpoint for com.amazonaws.<region>.dynamodb already in the VPC is reported (exit 0)
  * and only the route tables it lacks are added (ModifyVpcEndpoint); a new one is made with a ClientToken, so the
@@ -14,13 +14,13 @@
 #include <unistd.h>
 #include <openssl/rand.h>
 
-#include "aws.h"
-#include "awsquery.h"
-#include "cmd.h"
-#include "json.h"
-#include "pager.h"
-#include "render.h"
-#include "xml.h"
+#include "aws/aws.h"
+#include "aws/awsquery.h"
+#include "cli/cmd.h"
+#include "base/json.h"
+#include "aws/pager.h"
+#include "cli/render.h"
+#include "base/xml.h"
 
 static int cmd_vpc_endpoint(struct ctx *ctx, void *args, int npos, char **argv);
 
@@ -110,7 +110,7 @@ static void add_indexed(struct buf *form, const char *prefix, int n, const char 
 
 typedef int (*ec2_item_fn)(void *arg, const struct xml_node *item, struct err *e);
 
-/* Run a Describe action over every page (lib/pager.h, EC2's NextToken): each <set>/<item> goes to fn (0 go on,
+/* Run a Describe action over every page (lib/aws/pager.h, EC2's NextToken): each <set>/<item> goes to fn (0 go on,
  * 1 stop, -1 error). */
 static int ec2_each(struct ctx *ctx, const char *action, const struct buf *form, const char *set, ec2_item_fn fn,
                     void *arg, struct err *e)

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "table.h"
+#include "cli/cmd.h"
+#include "dynamo/table.h"
 
 static int cmd_wait(struct ctx *ctx, void *args, int nargs, char **argv);
 

@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "awsquery.h"
-#include "cmd.h"
-#include "creds.h"
-#include "render.h"
-#include "trace.h"
-#include "xml.h"
+#include "aws/aws.h"
+#include "aws/awsquery.h"
+#include "cli/cmd.h"
+#include "aws/creds.h"
+#include "cli/render.h"
+#include "aws/trace.h"
+#include "base/xml.h"
 
 static int cmd_whoami(struct ctx *ctx, void *args, int npos, char **argv);
 

@@ -33,7 +33,7 @@ setup() {
 @test "describe: table and text output list the same facts" {
 	run -0 "$DDB" schema-load -q --namespace "$NS" "$BATS_TEST_TMPDIR/s"
 	run -0 "$DDB" describe --namespace "$NS" cruddur-messages -o table
-	# lib/render.h's table: a field/value header, then a row per fact, values never cut
+	# lib/cli/render.h's table: a field/value header, then a row per fact, values never cut
 	assert_line --index 0 --regexp '^field +value$'
 	assert_line --index 1 --regexp '^-+  -+$'
 	assert_line --regexp '^table +cruddur-messages$'

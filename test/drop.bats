@@ -72,7 +72,7 @@ drop_all() {
 	on_both_engines drop_all
 }
 
-@test "drop: -o json is one array, -o jsonl one object per table, -o table lib/render.h's table; notes stay on stderr" {
+@test "drop: -o json is one array, -o jsonl one object per table, -o table lib/cli/render.h's table; notes stay on stderr" {
 	local ns
 	ns=$(unique_ns)
 	mktable "${ns}a"

@@ -110,7 +110,7 @@ stream_of() {
 	assert_equal "$(jq -c '[.Changed, .StreamEnabled, .StreamViewType]' <<<"$output")" '["disabled",false,null]'
 }
 
-@test "enable-stream: -o table (a terminal's default) is lib/render.h's field/value table; -o text just the ARN" {
+@test "enable-stream: -o table (a terminal's default) is lib/cli/render.h's field/value table; -o text just the ARN" {
 	make_table "${ns}msgs"
 	run -0 --separate-stderr "$DDB" enable-stream "${ns}msgs" -o text
 	local arn=$output

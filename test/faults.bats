@@ -520,7 +520,7 @@ loop_requests() { # TARGET-SUFFIX: how many requests of that operation the stand
 	# DescribeStream: a constant LastEvaluatedShardId
 	run -65 timeout 20 "$DDB" stream tail loop-a --endpoint-url "$loop_url" --limit 1
 	assert_output --partial "DescribeStream: the same LastEvaluatedShardId came back twice"
-	# ListStreams and Cognito's ListUsers: the same mechanism (pager_paginate, lib/pager.h)
+	# ListStreams and Cognito's ListUsers: the same mechanism (pager_paginate, lib/aws/pager.h)
 	run -65 timeout 20 "$DDB" stream list --endpoint-url "$loop_url" -o jsonl
 	assert_output --partial "the same LastEvaluatedStreamArn came back twice"
 	(($(grep -c '"StreamArn"' <<<"$output") == 1))

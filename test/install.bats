@@ -90,7 +90,7 @@ run_make() { # TARGET [VAR=VALUE...]
 		sort -u | grep -v '^DDB_TEST_'); do
 		grep -qF "$v" <<<"$man" || { echo "environment variable $v missing"; return 1; }
 	done
-	# every exit code of lib/err.h
+	# every exit code of lib/base/err.h
 	for code in $(grep -oE 'EXIT_[A-Z]+ = [0-9]+' "$DDB_TEST_ROOT/lib/err.h" | grep -oE '[0-9]+$'); do
 		grep -qE "^\\\\fB$code\\\\fR\$" <<<"$man" || { echo "exit code $code missing"; return 1; }
 	done

@@ -120,7 +120,7 @@ teardown() {
 	run -0 "$lone/bin/ddb" local stop --dir "$DIR"
 }
 
-@test "local status: -o table is lib/render.h's field/value table, -o jsonl one compact object, text field<TAB>value" {
+@test "local status: -o table is lib/cli/render.h's field/value table, -o jsonl one compact object, text field<TAB>value" {
 	run -1 "$DDB" local status --dir "$DIR" -o table
 	assert_line --index 0 --regexp '^field +value$'
 	assert_line --regexp '^status +not running$'

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# s3.bats — ddb's S3 client (lib/s3.c) through the hidden `ddb __s3` plumbing, against the suite's s3rver behind
+# s3.bats — ddb's S3 client (lib/aws/s3.c) through the hidden `ddb __s3` plumbing, against the suite's s3rver behind
 # test/standins/s3_front.py (every request's SigV4 signature checked with botocore's S3 signer; its log shows the
 # requests that passed: method, path as sent, query, x-amz-content-sha256).
 

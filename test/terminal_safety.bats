@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # terminal_safety — item data and server text never drive the terminal: on a terminal (a pty from script(1)) every
-# view shows controls (ESC, BEL, DEL, C1 U+0080..U+009F) blanked or escaped (lib/term.h); piped output stays
+# view shows controls (ESC, BEL, DEL, C1 U+0080..U+009F) blanked or escaped (lib/base/term.h); piped output stays
 # byte-exact.
 
 load test_helper

@@ -7,7 +7,7 @@
  *     keys and values without surrounding blanks;
  *   - ini_get(section, key) answers the LAST value given for that pair (last wins, as in the AWS CLI);
  *   - writing the entries back out as "[section]" / "key = value" lines and parsing that gives the same answers.
- * Build: clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_config.c lib/config.c lib/buf.c lib/err.c
+ * Build: clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_config.c lib/aws/config.c lib/base/buf.c lib/base/err.c
  *        -lcrypto
  * Seeds: any ~/.aws/config or credentials file; test/unit/test_config.c has the interesting shapes.
  */
@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "config.h"
+#include "base/buf.h"
+#include "aws/config.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
 

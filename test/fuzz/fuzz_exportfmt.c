@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exportfmt.h"
+#include "dynamo/exportfmt.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
 

@@ -5,16 +5,16 @@
  * Terraform and JSON schema loaders (with a --var so interpolation paths run), and every schema that loads is
  * planned against its own CreateTable request as if it were the live table: that plan must never ask for a
  * re-creation.  A failed check aborts, which libFuzzer reports.
- * Build: clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_hcl.c lib/hcl.c lib/schema.c
- *        lib/buf.c lib/err.c -lcjson -lcrypto
+ * Build: clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_hcl.c lib/base/hcl.c lib/dynamo/schema.c
+ *        lib/base/buf.c lib/base/err.c -lcjson -lcrypto
  * Seeds: test/data/schemas/good test/data/schemas/bad schemas/examples
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hcl.h"
-#include "schema.h"
+#include "base/hcl.h"
+#include "dynamo/schema.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
 

@@ -6,15 +6,15 @@
  *   - plain -> typed -> plain gives back the same text;
  *   - a valid typed item converts to plain, has a size, and its canonical text is a fixed point;
  *   - every number that DynamoDB accepts has a canonical form that is its own canonical form.
- * Build: make fuzz (clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_item.c lib/json.c
- *        lib/item.c lib/buf.c lib/err.c -lcjson -lcrypto)
+ * Build: make fuzz (clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_item.c lib/base/json.c
+ *        lib/dynamo/item.c lib/base/buf.c lib/base/err.c -lcjson -lcrypto)
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "item.h"
-#include "json.h"
+#include "dynamo/item.h"
+#include "base/json.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
 

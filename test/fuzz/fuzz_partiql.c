@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "item.h"
-#include "json.h"
-#include "partiql.h"
+#include "dynamo/item.h"
+#include "base/json.h"
+#include "dynamo/partiql.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
 

@@ -1,19 +1,19 @@
-/* fuzz_repl.c — libFuzzer target for the REPL's line splitter (lib/repl_split.c).
+/* fuzz_repl.c — libFuzzer target for the REPL's line splitter (lib/cli/repl_split.c).
  *
  * Arbitrary bytes go through repl_split (must return OK, INCOMPLETE or -1 for a NUL, and a NULL-terminated
  * vector) and repl_split_partial (must always give at least one word, with a word start inside the line).  Every
  * line that splits is re-joined from repl_quote'd words and split again: the words must come back unchanged.
  * A failed check aborts, which libFuzzer reports.
- * Build: test/fuzz/run (or: clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_repl.c lib/repl_split.c lib/buf.c \
- *        lib/err.c -lcrypto)
+ * Build: test/fuzz/run (or: clang -fsanitize=fuzzer,address,undefined -Ilib test/fuzz/fuzz_repl.c lib/cli/repl_split.c lib/base/buf.c \
+ *        lib/base/err.c -lcrypto)
  * Seeds: any text, e.g. lines of test/repl.bats.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "repl.h"
+#include "base/buf.h"
+#include "cli/repl.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
 

@@ -9,9 +9,9 @@
  *   - awsquery_parse_error returns 0 only with an error code and a message; its strings stay terminated.
  * Build (xml.c and awsquery.c, plus what aws.c pulls in):
  *        clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -DDDB_VERSION='"fuzz"' -Ilib \
- *        $(pkg-config --cflags libcjson) test/fuzz/fuzz_xml.c lib/xml.c lib/awsquery.c lib/aws.c lib/sigv4.c \
- *        lib/buf.c lib/err.c lib/http.c lib/creds.c lib/creds_net.c lib/creds_sts.c lib/config.c lib/ctx.c \
- *        lib/trace.c lib/opt.c $(pkg-config --libs libcurl libcjson openssl expat zlib) -lpthread -lm -o fuzz_xml
+ *        $(pkg-config --cflags libcjson) test/fuzz/fuzz_xml.c lib/base/xml.c lib/aws/awsquery.c lib/aws/aws.c lib/aws/sigv4.c \
+ *        lib/base/buf.c lib/base/err.c lib/aws/http.c lib/aws/creds.c lib/aws/creds_net.c lib/aws/creds_sts.c lib/aws/config.c lib/aws/ctx.c \
+ *        lib/aws/trace.c lib/cli/opt.c $(pkg-config --libs libcurl libcjson openssl expat zlib) -lpthread -lm -o fuzz_xml
  * It found: an EC2/STS error document with an empty <Code/> was taken as a parsed error with no code.
  * Run:   ./fuzz_xml -max_len=8192 corpus/   (seeds: any EC2 responses, e.g. from test/standins/ec2_standin.py)
  */
@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "buf.h"
-#include "xml.h"
+#include "aws/aws.h"
+#include "base/buf.h"
+#include "base/xml.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
 #define MAX_DEPTH 64

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""sigv4_oracle_check.py <build-dir> — differential test of lib/sigv4.c against botocore.
+"""sigv4_oracle_check.py <build-dir> — differential test of lib/aws/sigv4.c against botocore.
 
 Generates randomized requests with a FIXED seed (methods, paths with reserved, percent-encoded and UTF-8
 characters and dot segments, repeated and empty query keys, headers with runs of whitespace and repeated
@@ -8,7 +8,7 @@ streams.dynamodb (signing name "dynamodb"), ec2, cognito-idp and s3.  Each reque
 
   * botocore's own signer, botocore.auth.SigV4Auth (S3SigV4Auth for s3: the path neither normalised nor encoded
     again, X-Amz-Content-SHA256 always; the object key of an s3 case is random text that botocore quotes as its
-    S3 serializer does, percent_encode(key, safe='/~'), while the C side encodes it with lib/s3.c's s3_encode_key,
+    S3 serializer does, percent_encode(key, safe='/~'), while the C side encodes it with lib/aws/s3.c's s3_encode_key,
     so the canonical requests agree only if the two encodings do) (Debian's python3-botocore, run with /usr/bin/python3), on a
     botocore.awsrequest.AWSRequest with botocore's clock pinned to the case's time (botocore_sign below), and
   * the C signer, through `test_sigv4 --drive` (built from test/unit/test_sigv4.c into <build-dir> if missing),

@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "awsrest.h"
-#include "buf.h"
-#include "ctx.h"
-#include "sigv4.h"
+#include "aws/aws.h"
+#include "aws/awsrest.h"
+#include "base/buf.h"
+#include "aws/ctx.h"
+#include "aws/sigv4.h"
 #include "unit.h"
 
 #define ESM "/2015-03-31/event-source-mappings/{UUID}"

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capacity.h"
-#include "json.h"
+#include "dynamo/capacity.h"
+#include "base/json.h"
 #include "unit.h"
 
 static double fake_now;

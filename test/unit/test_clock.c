@@ -4,8 +4,8 @@
 #include <signal.h>
 #include <string.h>
 
-#include "clock.h"
-#include "ctx.h"
+#include "aws/clock.h"
+#include "aws/ctx.h"
 #include "unit.h"
 
 static void test_jitter_bounds(void)

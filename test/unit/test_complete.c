@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "cmd.h"
-#include "complete.h"
+#include "base/buf.h"
+#include "cli/cmd.h"
+#include "cli/complete.h"
 #include "unit.h"
 
 struct fake_args { const char *s; int b; const char *pair[2]; const char *mode; };

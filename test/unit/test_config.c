@@ -1,4 +1,4 @@
-/* test_config.c — the AWS shared-file INI parser (lib/config.c): sections, profile names, comments, nested
+/* test_config.c — the AWS shared-file INI parser (lib/aws/config.c): sections, profile names, comments, nested
  * sub-properties, errors with line numbers, last-wins, and config_get's precedence between the two files. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "aws/config.h"
 #include "unit.h"
 
 static int parse(struct ini *ini, const char *text, struct err *e)

@@ -2,16 +2,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "buf.h"
-#include "cmd.h"
-#include "ctx.h"
-#include "err.h"
-#include "opt.h"
-#include "render.h"
-#include "trace.h"
+#include "aws/aws.h"
+#include "base/buf.h"
+#include "cli/cmd.h"
+#include "aws/ctx.h"
+#include "base/err.h"
+#include "cli/opt.h"
+#include "cli/render.h"
+#include "aws/trace.h"
 #include "unit.h"
-#include "xml.h"
+#include "base/xml.h"
 
 
 struct targs {

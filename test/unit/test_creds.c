@@ -5,10 +5,10 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "aws.h"
-#include "config.h"
-#include "creds.h"
-#include "ctx.h"
+#include "aws/aws.h"
+#include "aws/config.h"
+#include "aws/creds.h"
+#include "aws/ctx.h"
 #include "unit.h"
 
 static void test_time(void)

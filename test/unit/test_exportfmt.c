@@ -10,10 +10,10 @@
 #include <zlib.h>
 #include <openssl/evp.h>
 
-#include "exportfmt.h"
-#include "item.h"
-#include "json.h"
-#include "schema.h"
+#include "dynamo/exportfmt.h"
+#include "dynamo/item.h"
+#include "base/json.h"
+#include "dynamo/schema.h"
 #include "unit.h"
 
 static char root[256];

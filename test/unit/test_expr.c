@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expr.h"
-#include "json.h"
+#include "dynamo/expr.h"
+#include "base/json.h"
 #include "unit.h"
 
 static char *compact(const cJSON *v)

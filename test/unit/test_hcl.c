@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "hcl.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/hcl.h"
 #include "unit.h"
 
 static struct hcl_body *parse(const char *src, struct err *e)

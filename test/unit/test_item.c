@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "item.h"
-#include "json.h"
+#include "dynamo/item.h"
+#include "base/json.h"
 #include "unit.h"
 
 static cJSON *P(const char *text)

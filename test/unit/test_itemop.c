@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctx.h"
-#include "itemop.h"
-#include "json.h"
-#include "partiql.h"
-#include "update.h"
+#include "aws/ctx.h"
+#include "cli/itemop.h"
+#include "base/json.h"
+#include "dynamo/partiql.h"
+#include "dynamo/update.h"
 #include "unit.h"
 
 static void check_json(const cJSON *v, const char *expected, int line)

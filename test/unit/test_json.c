@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "unit.h"
 
 /* Parse and print back; returns a static copy ("ERR: <msg>" on failure). */

@@ -4,7 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "pager.h"
+#include "aws/pager.h"
 #include "unit.h"
 
 static void test_limit(void)

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "cmd.h"
-#include "repl.h"
+#include "base/buf.h"
+#include "cli/cmd.h"
+#include "cli/repl.h"
 #include "unit.h"
 
 

@@ -1,13 +1,13 @@
-/* test_s3.c — lib/s3.c's pure parts: s3:// URLs, bucket names, key encoding, where a request goes (virtual-hosted
+/* test_s3.c — lib/aws/s3.c's pure parts: s3:// URLs, bucket names, key encoding, where a request goes (virtual-hosted
  * or path-style), S3's XML errors, and the endpoint resolution (--endpoint-url never applies to S3).  The wire
  * behaviour is in test/s3.bats (s3rver), the encoding against botocore in sigv4_oracle_check.py. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
-#include "buf.h"
-#include "ctx.h"
-#include "s3.h"
+#include "aws/aws.h"
+#include "base/buf.h"
+#include "aws/ctx.h"
+#include "aws/s3.h"
 #include "unit.h"
 
 static void check_url_ok(const char *url, const char *bucket, const char *prefix)

@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "err.h"
-#include "json.h"
-#include "schema.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/json.h"
+#include "dynamo/schema.h"
 #include "unit.h"
 
 #define BAD "test/data/schemas/bad/"
@@ -381,7 +381,7 @@ static void test_plan(void)
 	CHECK_STREQ(got, "");
 	free(got);
 
-	/* the Table object alone works too; raw number nodes (lib/json.c) are read */
+	/* the Table object alone works too; raw number nodes (lib/base/json.c) are read */
 	raw = cJSON_Parse(LIVE_SAME);
 	cJSON_ReplaceItemInObjectCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(raw, "Table"), "ProvisionedThroughput"),

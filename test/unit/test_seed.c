@@ -1,13 +1,13 @@
-/* test_seed.c — the pieces of lib/seed.c that need no engine: confirmed-item ranges, JSON value scanning, table
+/* test_seed.c — the pieces of lib/dynamo/seed.c that need no engine: confirmed-item ranges, JSON value scanning, table
  * names from file names.  (The loader itself is tested against real engines in test/seed.bats.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "checkpoint.h"
-#include "progress.h"
-#include "seed.h"
+#include "dynamo/checkpoint.h"
+#include "dynamo/progress.h"
+#include "dynamo/seed.h"
 #include "unit.h"
 
 static void test_ranges(void)

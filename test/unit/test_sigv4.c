@@ -9,7 +9,7 @@
  *
  * With --drive: a driver for test/unit/sigv4_oracle_check.py.  Reads one input object (that format) per line
  * on stdin (plus an optional "query": the wire query string, used instead of "params"), signs it, and writes
- * one JSON object per line (with "s3_bucket" and "s3_key" the path is lib/s3.c's encoding of them): canonical_request, string_to_sign, signature, authorization, signed_headers,
+ * one JSON object per line (with "s3_bucket" and "s3_key" the path is lib/aws/s3.c's encoding of them): canonical_request, string_to_sign, signature, authorization, signed_headers,
  * credential_scope, payload_hash, presigned_query, add (the [name, value] headers to add) — or {"error"}.
  */
 #include <dirent.h>
@@ -23,10 +23,10 @@
 #include <cjson/cJSON.h>
 #include <openssl/evp.h>
 
-#include "buf.h"
-#include "err.h"
-#include "s3.h"
-#include "sigv4.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "aws/s3.h"
+#include "aws/sigv4.h"
 #include "unit.h"
 
 #define AKID "AKIDEXAMPLE"
@@ -675,7 +675,7 @@ static int drv_from_json(struct drv *d, const cJSON *in, const char **why)
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "presign")))
 		flags |= SIGV4_PRESIGN;
 
-	/* "s3_bucket" and "s3_key": the path is the one lib/s3.c sends (path-style), not the URL's: its key encoding is
+	/* "s3_bucket" and "s3_key": the path is the one lib/aws/s3.c sends (path-style), not the URL's: its key encoding is
 	 * then checked against botocore's (the oracle builds the URL with botocore's own S3 key quoting) */
 	const char *s3b = jstr(in, "s3_bucket"), *s3k = jstr(in, "s3_key");
 	if (s3b && s3k) {

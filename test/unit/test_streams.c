@@ -1,11 +1,11 @@
-/* test_streams.c — lib/streams.c pieces that need no server: sequence numbers, epoch seconds, the handler
+/* test_streams.c — lib/dynamo/streams.c pieces that need no server: sequence numbers, epoch seconds, the handler
  * command splitter, the handler environment, running a handler, plain records. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "streams.h"
+#include "base/json.h"
+#include "dynamo/streams.h"
 #include "unit.h"
 
 static void test_seq_cmp(void)

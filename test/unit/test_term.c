@@ -1,8 +1,8 @@
-/* test_term.c — lib/term.c, the one sanitiser for what a terminal shows from data or from a server. */
+/* test_term.c — lib/base/term.c, the one sanitiser for what a terminal shows from data or from a server. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "term.h"
+#include "base/term.h"
 #include "unit.h"
 
 static void clean_is(const char *in, const char *want)
