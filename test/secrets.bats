@@ -253,9 +253,12 @@ run_all() {
 		"scan ${ns}none --filter 's = :v' --values '{\":v\":\"$SECRET\"}'" "query ${ns}none --pk AKIAABCDEFGHIJKLMNOP" \
 		"scan ${ns}none --filter 's = :v' --values '{\":v\":{\"S\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"}}'" \
 		"describe ${ns}none --endpoint-url http://admin:pw@127.0.0.1:1" "query ${ns}none --pk api_key=abc123" \
-		>"$d/in"
-	# script(1) gives the REPL a terminal, so it keeps ~/.ddb_history
-	run script -qec "$DDB --prod --endpoint-url $DDB_TEST_LOCAL_URL" /dev/null <"$d/in"
+		.quit >"$d/in"
+	# script(1) gives the REPL a terminal, so it keeps ~/.ddb_history.  The input ends with .quit: the end of
+	# script's stdin reaches the REPL as a Ctrl-D typed on the terminal, which a loaded machine can deliver before
+	# the line editor reads the terminal (then lost: the REPL waited for more lines, and the test hung)
+	run timeout 120 script -qec "$DDB --prod --endpoint-url $DDB_TEST_LOCAL_URL" /dev/null <"$d/in"
+	((status != 124)) || { echo "the REPL did not end"; return 1; }
 	echo "$output" >"$d/out"
 	grep -q 'Signature=<redacted>' "$d/out"
 	# the history was kept (not vacuous), with the harmless lines only
