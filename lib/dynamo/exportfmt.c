@@ -1,4 +1,5 @@
-/* exportfmt.c — DynamoDB's S3 export layout on disk: gzip data files, manifests, schema.json, and the reader. */
+/* exportfmt.c — DynamoDB's S3 export layout on disk: gzip data files, manifests, schema.json (the reader is
+ * exportfmt_read.c). */
 #include "dynamo/exportfmt.h"
 
 #include <dirent.h>
@@ -18,12 +19,12 @@
 
 #include "dynamo/item.h"
 #include "base/json.h"
+#include "dynamo/exportfmt_int.h"
 
-#define IO_CHUNK (64u * 1024)
 
 /* ---- small helpers ---------------------------------------------------------------------------------------- */
 
-static void hex16(const unsigned char md[16], char out[33])
+void xf_hex16(const unsigned char md[16], char out[33])
 {
 	static const char hx[] = "0123456789abcdef";
 	for (int i = 0; i < 16; i++) {
@@ -33,12 +34,12 @@ static void hex16(const unsigned char md[16], char out[33])
 	out[32] = '\0';
 }
 
-static void b64_16(const unsigned char md[16], char out[25])
+void xf_b64_16(const unsigned char md[16], char out[25])
 {
 	EVP_EncodeBlock((unsigned char *)out, md, 16);   /* 24 characters + NUL */
 }
 
-static EVP_MD_CTX *md5_new(void)
+EVP_MD_CTX *xf_md5_new(void)
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	if (!c || EVP_DigestInit_ex(c, EVP_md5(), NULL) != 1) {
@@ -48,27 +49,27 @@ static EVP_MD_CTX *md5_new(void)
 	return c;
 }
 
-static void md5_final(EVP_MD_CTX *c, unsigned char md[16])
+void xf_md5_final(EVP_MD_CTX *c, unsigned char md[16])
 {
 	unsigned int n = 0;
 	EVP_DigestFinal_ex(c, md, &n);
 	EVP_MD_CTX_free(c);
 }
 
-static void md5_of(const void *p, size_t n, unsigned char md[16])
+void xf_md5_of(const void *p, size_t n, unsigned char md[16])
 {
-	EVP_MD_CTX *c = md5_new();
+	EVP_MD_CTX *c = xf_md5_new();
 	EVP_DigestUpdate(c, p, n);
-	md5_final(c, md);
+	xf_md5_final(c, md);
 }
 
-static int is_dir(const char *p)
+int xf_is_dir(const char *p)
 {
 	struct stat st;
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int exists(const char *p)
+int xf_exists(const char *p)
 {
 	struct stat st;
 	return stat(p, &st) == 0;
@@ -98,7 +99,7 @@ static int write_atomic(const char *path, const void *data, size_t len, struct e
 }
 
 /* Read a whole (small) file into out; ERR_NOINPUT when missing, ERR_DATA when over max. */
-static int read_small(const char *path, size_t max, struct buf *out, struct err *e)
+int xf_read_small(const char *path, size_t max, struct buf *out, struct err *e)
 {
 	FILE *f = fopen(path, "rb");
 	char chunk[4096];
@@ -197,10 +198,10 @@ int export_dir_open(struct export_dir **out, const char *dir, const struct expor
 		return err_set(e, ERR_USAGE, "no export directory given");
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		return err_set(e, errno == ENOENT ? ERR_NOINPUT : ERR_IO, "%s: cannot create: %s", dir, strerror(errno));
-	if (!is_dir(dir))
+	if (!xf_is_dir(dir))
 		return err_set(e, ERR_USAGE, "%s: not a directory", dir);
 	p = xasprintf("%s/manifest-summary.json", dir);
-	if (exists(p)) {
+	if (xf_exists(p)) {
 		free(p);
 		return err_set(e, ERR_USAGE, "%s already holds an export (manifest-summary.json): choose an empty directory",
 		               dir);
@@ -276,9 +277,9 @@ static int emit(struct export_writer *w, const unsigned char *p, size_t n, struc
 		n -= k;
 		if (w->part_bytes == EXPORT_ETAG_PART_BYTES) {
 			unsigned char md[16];
-			md5_final(w->part, md);
+			xf_md5_final(w->part, md);
 			buf_add(&w->parts, md, 16);
-			w->part = md5_new();
+			w->part = xf_md5_new();
 			w->part_bytes = 0;
 		}
 	}
@@ -354,8 +355,8 @@ static int file_start(struct export_writer *w, struct err *e)
 	}
 	w->zs_init = 1;
 	w->out = xmalloc(IO_CHUNK);
-	w->md5 = md5_new();
-	w->part = md5_new();
+	w->md5 = xf_md5_new();
+	w->part = xf_md5_new();
 	w->part_bytes = 0;
 	w->items = 0;
 	w->ubytes = w->cbytes = w->billed = 0;
@@ -391,19 +392,19 @@ static int file_finish(struct export_writer *w, struct err *e)
 	w->name = NULL;
 	fe.items = w->items;
 	fe.bytes = w->cbytes;
-	md5_final(w->md5, md);
+	xf_md5_final(w->md5, md);
 	w->md5 = NULL;
-	b64_16(md, fe.md5);
+	xf_b64_16(md, fe.md5);
 	if (w->part_bytes || w->parts.len == 0) {
-		md5_final(w->part, md);
+		xf_md5_final(w->part, md);
 		buf_add(&w->parts, md, 16);
 	} else {
 		EVP_MD_CTX_free(w->part);
 	}
 	w->part = NULL;
 	nparts = w->parts.len / 16;
-	md5_of(w->parts.ptr, w->parts.len, md);
-	hex16(md, fe.etag);
+	xf_md5_of(w->parts.ptr, w->parts.len, md);
+	xf_hex16(md, fe.etag);
 	snprintf(fe.etag + 32, sizeof fe.etag - 32, "-%zu", nparts);
 	pthread_mutex_lock(&w->d->mu);
 	if (w->d->nfiles == w->d->alloc) {
@@ -540,8 +541,8 @@ static int write_with_checksum(const char *dir, const char *base, const char *te
 	char hex[33];
 	char *p = xasprintf("%s/%s.json", dir, base), *c = xasprintf("%s/%s.checksum", dir, base);
 	int rc;
-	md5_of(text, len, md);
-	hex16(md, hex);
+	xf_md5_of(text, len, md);
+	xf_hex16(md, hex);
 	rc = write_atomic(p, text, len, e);
 	if (rc == 0)
 		rc = write_atomic(c, hex, 32, e);
@@ -665,14 +666,14 @@ void export_dir_free(struct export_dir *d)
 
 /* ---- schema.json ------------------------------------------------------------------------------------------ */
 
-static const cJSON *jget(const cJSON *o, const char *k)
+const cJSON *xf_jget(const cJSON *o, const char *k)
 {
 	return json_get(o, k);
 }
 
 static void copy_to(cJSON *dst, const cJSON *src, const char *k)
 {
-	const cJSON *v = jget(src, k);
+	const cJSON *v = xf_jget(src, k);
 	if (v)
 		cJSON_AddItemToObject(dst, k, cJSON_Duplicate(v, 1));
 }
@@ -680,7 +681,7 @@ static void copy_to(cJSON *dst, const cJSON *src, const char *k)
 /* A throughput number from a description (a raw or cJSON number), or -1. */
 static long long num(const cJSON *o, const char *k)
 {
-	const cJSON *v = jget(o, k);
+	const cJSON *v = xf_jget(o, k);
 	char tmp[JSON_NUMBER_TMP], *end;
 	const char *t = json_number_text_tmp(v, tmp, sizeof tmp);
 	long long n;
@@ -712,7 +713,7 @@ static void add_throughput(cJSON *dst, const cJSON *pt, const cJSON *fallback)
 
 static void add_on_demand(cJSON *dst, const cJSON *src)
 {
-	const cJSON *od = jget(src, "OnDemandThroughput");
+	const cJSON *od = xf_jget(src, "OnDemandThroughput");
 	long long r = num(od, "MaxReadRequestUnits"), w = num(od, "MaxWriteRequestUnits");
 	char t[32];
 	if (r <= 0 && w <= 0)
@@ -736,7 +737,7 @@ static cJSON *index_of(const cJSON *ix, int global, int provisioned, const cJSON
 	copy_to(o, ix, "Projection");
 	if (global) {
 		if (provisioned)
-			add_throughput(o, jget(ix, "ProvisionedThroughput"), table_pt);
+			add_throughput(o, xf_jget(ix, "ProvisionedThroughput"), table_pt);
 		else
 			add_on_demand(o, ix);
 	}
@@ -746,18 +747,18 @@ static cJSON *index_of(const cJSON *ix, int global, int provisioned, const cJSON
 cJSON *export_schema_from_describe(const cJSON *table, const cJSON *ttl, const cJSON *tags, const char *name,
                                    int flags, struct err *e)
 {
-	const cJSON *t = jget(table, "Table") ? jget(table, "Table") : table, *pt, *v;
+	const cJSON *t = xf_jget(table, "Table") ? xf_jget(table, "Table") : table, *pt, *v;
 	const char *billing, *tname = json_get_string(t, "TableName");
 	int provisioned;
 	cJSON *s;
 
-	if (!cJSON_IsObject(t) || !tname || !cJSON_IsArray(jget(t, "KeySchema")) ||
-	    !cJSON_IsArray(jget(t, "AttributeDefinitions"))) {
+	if (!cJSON_IsObject(t) || !tname || !cJSON_IsArray(xf_jget(t, "KeySchema")) ||
+	    !cJSON_IsArray(xf_jget(t, "AttributeDefinitions"))) {
 		err_set(e, ERR_DATA, "not a table description (TableName, KeySchema and AttributeDefinitions expected)");
 		return NULL;
 	}
-	pt = jget(t, "ProvisionedThroughput");
-	billing = json_get_string(jget(t, "BillingModeSummary"), "BillingMode");
+	pt = xf_jget(t, "ProvisionedThroughput");
+	billing = json_get_string(xf_jget(t, "BillingModeSummary"), "BillingMode");
 	if (billing)
 		provisioned = !strcmp(billing, "PROVISIONED");
 	else
@@ -774,20 +775,20 @@ cJSON *export_schema_from_describe(const cJSON *table, const cJSON *ttl, const c
 		add_on_demand(s, t);
 	for (int g = 1; g >= 0; g--) {
 		const char *k = g ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes";
-		const cJSON *arr = jget(t, k), *ix;
+		const cJSON *arr = xf_jget(t, k), *ix;
 		if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
 			continue;
 		cJSON *out = cJSON_AddArrayToObject(s, k);
 		cJSON_ArrayForEach(ix, arr)
 			cJSON_AddItemToArray(out, index_of(ix, g, provisioned, pt));
 	}
-	v = jget(t, "StreamSpecification");
-	if (cJSON_IsTrue(jget(v, "StreamEnabled")) && json_get_string(v, "StreamViewType")) {
+	v = xf_jget(t, "StreamSpecification");
+	if (cJSON_IsTrue(xf_jget(v, "StreamEnabled")) && json_get_string(v, "StreamViewType")) {
 		cJSON *o = cJSON_AddObjectToObject(s, "StreamSpecification");
 		cJSON_AddTrueToObject(o, "StreamEnabled");
 		cJSON_AddStringToObject(o, "StreamViewType", json_get_string(v, "StreamViewType"));
 	}
-	v = jget(t, "SSEDescription");
+	v = xf_jget(t, "SSEDescription");
 	if ((flags & EXPORT_SCHEMA_SSE) && v) {
 		const char *st = json_get_string(v, "Status"), *ty = json_get_string(v, "SSEType");
 		if (st && (!strcmp(st, "ENABLED") || !strcmp(st, "ENABLING")) && ty && !strcmp(ty, "KMS")) {
@@ -798,15 +799,15 @@ cJSON *export_schema_from_describe(const cJSON *table, const cJSON *ttl, const c
 				cJSON_AddStringToObject(o, "KMSMasterKeyId", json_get_string(v, "KMSMasterKeyArn"));
 		}
 	}
-	const char *cls = json_get_string(jget(t, "TableClassSummary"), "TableClass");
+	const char *cls = json_get_string(xf_jget(t, "TableClassSummary"), "TableClass");
 	if (cls && strcmp(cls, "STANDARD"))
 		cJSON_AddStringToObject(s, "TableClass", cls);
-	if (cJSON_IsTrue(jget(t, "DeletionProtectionEnabled")))
+	if (cJSON_IsTrue(xf_jget(t, "DeletionProtectionEnabled")))
 		cJSON_AddTrueToObject(s, "DeletionProtectionEnabled");
 	if (cJSON_IsArray(tags) && cJSON_GetArraySize(tags) > 0)
 		cJSON_AddItemToObject(s, "Tags", cJSON_Duplicate(tags, 1));
 	if (ttl) {
-		const cJSON *d = jget(ttl, "TimeToLiveDescription") ? jget(ttl, "TimeToLiveDescription") : ttl;
+		const cJSON *d = xf_jget(ttl, "TimeToLiveDescription") ? xf_jget(ttl, "TimeToLiveDescription") : ttl;
 		const char *st = json_get_string(d, "TimeToLiveStatus"), *an = json_get_string(d, "AttributeName");
 		if (st && an && (!strcmp(st, "ENABLED") || !strcmp(st, "ENABLING"))) {
 			cJSON *o = cJSON_AddObjectToObject(s, "TimeToLiveSpecification");
@@ -834,550 +835,3 @@ int export_write_schema(const char *dir, const cJSON *schema, struct err *e)
 	return rc;
 }
 
-/* ---- reading ---------------------------------------------------------------------------------------------- */
-
-struct rfile {
-	char *path;
-	long items;           /* expected, or -1 */
-	char md5[32];         /* expected base64, or "" */
-	char etag[80];        /* expected, or "" */
-	char *listed_at;      /* "DIR/manifest-files.json:3", or NULL */
-};
-
-struct export_reader {
-	struct rfile *files;
-	size_t nfiles, next;
-	long expect_total;    /* manifest-summary.json's itemCount, or -1 */
-	char *summary_path;
-	/* the current file */
-	struct rfile *cur;
-	FILE *f;
-	int gz, zs_init, member_done, eof;
-	z_stream zs;
-	unsigned char *in, *out;
-	size_t out_len, out_pos;
-	EVP_MD_CTX *md5;
-	long lineno, file_items;
-	struct buf line;
-	/* counts */
-	long nopened, items;
-	uint64_t bytes;
-};
-
-static void rfiles_add(struct export_reader *r, char *path)
-{
-	r->files = xrealloc(r->files, (r->nfiles + 1) * sizeof *r->files);
-	memset(&r->files[r->nfiles], 0, sizeof *r->files);
-	r->files[r->nfiles].path = path;
-	r->files[r->nfiles].items = -1;
-	r->nfiles++;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int ends_with(const char *s, const char *suf)
-{
-	size_t n = strlen(s), m = strlen(suf);
-	return n >= m && !strcmp(s + n - m, suf);
-}
-
-/* The data files of a folder without a manifest: *.json.gz and *.json, name order, hidden files skipped. */
-static int list_dir(struct export_reader *r, const char *dir, struct err *e)
-{
-	DIR *dh = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0;
-	if (!dh)
-		return err_set(e, errno == ENOENT ? ERR_NOINPUT : ERR_IO, "%s: cannot open: %s", dir, strerror(errno));
-	while ((de = readdir(dh))) {
-		if (de->d_name[0] == '.' || !(ends_with(de->d_name, ".json.gz") || ends_with(de->d_name, ".json")))
-			continue;
-		if (!strcmp(de->d_name, "schema.json") || !strncmp(de->d_name, "manifest-", 9))
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = xasprintf("%s/%s", dir, de->d_name);
-	}
-	closedir(dh);
-	if (n)
-		qsort(names, n, sizeof *names, cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (is_dir(names[i])) {
-			free(names[i]);
-			continue;
-		}
-		rfiles_add(r, names[i]);
-	}
-	free(names);
-	return 0;
-}
-
-/* A non-negative integer member (raw number text), or -1. */
-static long long count_of(const cJSON *o, const char *k)
-{
-	const char *t = json_number_text(jget(o, k));
-	char *end;
-	long long n;
-	if (!t || t[0] == '-')
-		return -1;
-	errno = 0;
-	n = strtoll(t, &end, 10);
-	return errno || *end ? -1 : n;
-}
-
-static int check_checksum(const char *dir, const char *base, const struct buf *content, struct err *e)
-{
-	char *p = xasprintf("%s/%s.checksum", dir, base);
-	struct buf c = BUF_INIT;
-	unsigned char md[16];
-	char hex[33], b64[25];
-	int rc = 0;
-	if (!exists(p)) {
-		free(p);
-		return 0;
-	}
-	if (read_small(p, 256, &c, e) < 0) {
-		free(p);
-		return -1;
-	}
-	while (c.len && strchr(" \t\r\n", c.ptr[c.len - 1]))
-		c.ptr[--c.len] = '\0';
-	md5_of(content->ptr ? content->ptr : "", content->len, md);
-	hex16(md, hex);
-	b64_16(md, b64);
-	if (c.len == 32) {
-		if (strcasecmp(buf_cstr(&c), hex))
-			rc = err_set(e, ERR_DATA, "%s/%s.json: MD5 %s does not match %s (%s): the manifest is damaged", dir,
-			             base, hex, p, buf_cstr(&c));
-	} else if (c.len == 24) {
-		if (strcmp(buf_cstr(&c), b64))
-			rc = err_set(e, ERR_DATA, "%s/%s.json: MD5 %s does not match %s (%s): the manifest is damaged", dir,
-			             base, b64, p, buf_cstr(&c));
-	} else {
-		rc = err_set(e, ERR_DATA, "%s: not an MD5 checksum (32 hex or 24 base64 characters expected)", p);
-	}
-	buf_release(&c);
-	free(p);
-	return rc;
-}
-
-static int read_summary(struct export_reader *r, const char *dir, struct err *e)
-{
-	char *p = xasprintf("%s/manifest-summary.json", dir);
-	struct buf b = BUF_INIT;
-	cJSON *j = NULL;
-	const char *fmt;
-	int rc = -1;
-	if (!exists(p)) {
-		free(p);
-		return 0;
-	}
-	if (read_small(p, EXPORT_SUMMARY_MAX, &b, e) < 0)
-		goto done;
-	if (!(j = json_parse_exact(buf_cstr(&b), b.len, e))) {
-		err_prefix(e, "%s", p);
-		goto done;
-	}
-	if (!cJSON_IsObject(j)) {
-		err_set(e, ERR_DATA, "%s: not a JSON object", p);
-		goto done;
-	}
-	fmt = json_get_string(j, "outputFormat");
-	if (fmt && strcmp(fmt, "DYNAMODB_JSON")) {
-		err_set(e, ERR_DATA, "%s: outputFormat %s is not supported (export as DYNAMODB_JSON)", p, fmt);
-		goto done;
-	}
-	if (jget(j, "itemCount") && (r->expect_total = count_of(j, "itemCount")) < 0) {
-		err_set(e, ERR_DATA, "%s: itemCount is not a non-negative integer", p);
-		goto done;
-	}
-	if (check_checksum(dir, "manifest-summary", &b, e) < 0)
-		goto done;
-	r->summary_path = p;
-	p = NULL;
-	rc = 0;
-done:
-	cJSON_Delete(j);
-	buf_release(&b);
-	free(p);
-	return rc;
-}
-
-static int read_manifest(struct export_reader *r, const char *dir, const char *mpath, struct err *e)
-{
-	struct buf b = BUF_INIT;
-	const char *s, *end;
-	long lineno = 0;
-	if (read_small(mpath, (size_t)256 << 20, &b, e) < 0)
-		return -1;
-	if (check_checksum(dir, "manifest-files", &b, e) < 0)
-		goto fail;
-	for (s = buf_cstr(&b), end = s + b.len; s < end;) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
-		const char *key, *base, *md, *et;
-		long long items;
-		cJSON *j;
-		lineno++;
-		if (len && s[len - 1] == '\r')
-			len--;
-		size_t k = 0;
-		while (k < len && (s[k] == ' ' || s[k] == '\t'))
-			k++;
-		if (k == len)
-			goto next;
-		if (len > EXPORT_MANIFEST_LINE_MAX) {
-			err_set(e, ERR_DATA, "%s:%ld: line longer than %u bytes", mpath, lineno, EXPORT_MANIFEST_LINE_MAX);
-			goto fail;
-		}
-		if (!(j = json_parse_exact(s, len, e))) {
-			err_prefix(e, "%s:%ld", mpath, lineno);
-			goto fail;
-		}
-		key = json_get_string(j, "dataFileS3Key");
-		items = count_of(j, "itemCount");
-		md = json_get_string(j, "md5Checksum");
-		et = json_get_string(j, "etag");
-		if (!cJSON_IsObject(j) || !key || items < 0) {
-			cJSON_Delete(j);
-			err_set(e, ERR_DATA, "%s:%ld: expected {\"itemCount\":N,\"md5Checksum\":...,\"dataFileS3Key\":...}",
-			        mpath, lineno);
-			goto fail;
-		}
-		base = strrchr(key, '/') ? strrchr(key, '/') + 1 : key;
-		if (!*base || !strcmp(base, "..") || !strcmp(base, ".") || (md && strlen(md) != 24) ||
-		    (et && strlen(et) >= sizeof r->files->etag)) {
-			cJSON_Delete(j);
-			err_set(e, ERR_DATA, "%s:%ld: bad dataFileS3Key, md5Checksum or etag", mpath, lineno);
-			goto fail;
-		}
-		rfiles_add(r, xasprintf("%s/data/%s", dir, base));
-		struct rfile *rf = &r->files[r->nfiles - 1];
-		rf->items = (long)items;
-		if (md)
-			snprintf(rf->md5, sizeof rf->md5, "%s", md);
-		if (et)
-			snprintf(rf->etag, sizeof rf->etag, "%s", et);
-		rf->listed_at = xasprintf("%s:%ld", mpath, lineno);
-		cJSON_Delete(j);
-		if (!exists(rf->path)) {
-			err_set(e, ERR_NOINPUT, "%s: missing (listed in %s)", rf->path, rf->listed_at);
-			goto fail;
-		}
-	next:
-		s += (nl ? (size_t)(nl - s) + 1 : (size_t)(end - s));
-	}
-	buf_release(&b);
-	return 0;
-fail:
-	buf_release(&b);
-	return -1;
-}
-
-int export_reader_open(struct export_reader **out, const char *path, struct err *e)
-{
-	struct export_reader *r = xcalloc(1, sizeof *r);
-	r->expect_total = -1;
-	buf_init(&r->line, EXPORT_LINE_MAX + 1);
-	*out = NULL;
-	if (is_dir(path)) {
-		char *m = xasprintf("%s/manifest-files.json", path), *data = xasprintf("%s/data", path);
-		int rc;
-		if (exists(m)) {
-			rc = read_summary(r, path, e);
-			if (rc == 0)
-				rc = read_manifest(r, path, m, e);
-		} else {
-			rc = list_dir(r, is_dir(data) ? data : path, e);
-		}
-		free(m);
-		free(data);
-		if (rc < 0) {
-			export_reader_free(r);
-			return -1;
-		}
-	} else if (exists(path)) {
-		rfiles_add(r, xstrdup(path));
-	} else {
-		export_reader_free(r);
-		return err_set(e, ERR_NOINPUT, "%s: no such file or directory", path);
-	}
-	*out = r;
-	return 0;
-}
-
-static void close_cur(struct export_reader *r)
-{
-	if (r->f)
-		fclose(r->f);
-	r->f = NULL;
-	if (r->zs_init)
-		inflateEnd(&r->zs);
-	r->zs_init = 0;
-	if (r->md5)
-		EVP_MD_CTX_free(r->md5);
-	r->md5 = NULL;
-	r->cur = NULL;
-}
-
-/* Raw bytes from the current file into r->in; returns the count (0 at the end) or -1. */
-static long raw_read(struct export_reader *r, struct err *e)
-{
-	size_t n = fread(r->in, 1, IO_CHUNK, r->f);
-	if (n == 0 && ferror(r->f))
-		return err_set(e, ERR_IO, "%s: cannot read: %s", r->cur->path, strerror(errno));
-	EVP_DigestUpdate(r->md5, r->in, n);
-	r->bytes += n;
-	return (long)n;
-}
-
-/* More uncompressed bytes into r->out: 1, 0 at the (verified) end of the stream, -1 on error. */
-static int fill(struct export_reader *r, struct err *e)
-{
-	r->out_pos = r->out_len = 0;
-	if (r->eof)
-		return 0;
-	if (!r->gz) {
-		if (r->zs.avail_in) {   /* the first chunk, read to look for the gzip magic */
-			memcpy(r->out, r->zs.next_in, r->zs.avail_in);
-			r->out_len = r->zs.avail_in;
-			r->zs.avail_in = 0;
-			return 1;
-		}
-		long n = raw_read(r, e);
-		if (n < 0)
-			return -1;
-		if (n == 0) {
-			r->eof = 1;
-			return 0;
-		}
-		memcpy(r->out, r->in, (size_t)n);
-		r->out_len = (size_t)n;
-		return 1;
-	}
-	for (;;) {
-		if (r->zs.avail_in == 0) {
-			long n = raw_read(r, e);
-			if (n < 0)
-				return -1;
-			if (n == 0) {
-				if (r->member_done) {
-					r->eof = 1;
-					return 0;
-				}
-				return err_set(e, ERR_DATA, "%s: truncated gzip data (the file ends inside the stream)",
-				               r->cur->path);
-			}
-			r->zs.next_in = r->in;
-			r->zs.avail_in = (uInt)n;
-		}
-		if (r->member_done) {
-			/* another gzip member may follow (concatenated .gz files are valid gzip) */
-			if (r->zs.next_in[0] != 0x1f)
-				return err_set(e, ERR_DATA, "%s: unexpected data after the end of the gzip stream", r->cur->path);
-			inflateReset(&r->zs);
-			r->member_done = 0;
-		}
-		r->zs.next_out = r->out;
-		r->zs.avail_out = IO_CHUNK;
-		int rc = inflate(&r->zs, Z_NO_FLUSH);
-		if (rc == Z_STREAM_END) {
-			r->member_done = 1;
-		} else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
-			return err_set(e, ERR_DATA, "%s: corrupt gzip data (%s)", r->cur->path,
-			               r->zs.msg ? r->zs.msg : "invalid stream");
-		} else if (rc == Z_MEM_ERROR) {
-			return err_set(e, ERR_INTERNAL, "%s: zlib: out of memory", r->cur->path);
-		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			return err_set(e, ERR_DATA, "%s: gzip error %d", r->cur->path, rc);
-		}
-		r->out_len = IO_CHUNK - r->zs.avail_out;
-		if (r->out_len)
-			return 1;
-	}
-}
-
-static int open_next(struct export_reader *r, struct err *e)
-{
-	struct rfile *rf = &r->files[r->next++];
-	long n;
-	r->cur = rf;
-	r->f = fopen(rf->path, "rb");
-	if (!r->f) {
-		int en = errno;
-		r->cur = NULL;
-		return err_set(e, en == ENOENT ? ERR_NOINPUT : ERR_IO, "%s: cannot open: %s", rf->path, strerror(en));
-	}
-	if (!r->in) {
-		r->in = xmalloc(IO_CHUNK);
-		r->out = xmalloc(IO_CHUNK);
-	}
-	r->md5 = md5_new();
-	r->nopened++;
-	r->lineno = r->file_items = 0;
-	r->eof = r->member_done = 0;
-	r->out_len = r->out_pos = 0;
-	buf_reset(&r->line);
-	memset(&r->zs, 0, sizeof r->zs);
-	if ((n = raw_read(r, e)) < 0)
-		return -1;
-	r->gz = n >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b;
-	r->zs.next_in = r->in;
-	r->zs.avail_in = (uInt)n;
-	if (r->gz) {
-		if (inflateInit2(&r->zs, 15 + 16) != Z_OK)
-			return err_set(e, ERR_INTERNAL, "zlib inflateInit2 failed");
-		r->zs_init = 1;
-	}
-	return 0;
-}
-
-/* The current file ended: check what the manifest says about it. */
-static int verify_cur(struct export_reader *r, struct err *e)
-{
-	struct rfile *rf = r->cur;
-	unsigned char md[16];
-	char b64[25], hex[33];
-	md5_final(r->md5, md);
-	r->md5 = NULL;
-	b64_16(md, b64);
-	hex16(md, hex);
-	if (rf->md5[0] && strcmp(rf->md5, b64))
-		return err_set(e, ERR_DATA, "%s: MD5 %s, but %s says %s: the file is damaged", rf->path, b64,
-		               rf->listed_at, rf->md5);
-	if (rf->items >= 0 && rf->items != r->file_items)
-		return err_set(e, ERR_DATA, "%s: %ld items, but %s says %ld: the file is incomplete or damaged", rf->path,
-		               r->file_items, rf->listed_at, rf->items);
-	if (rf->etag[0]) {
-		/* verifiable: a plain ETag (the MD5) or a one-part multipart ETag (the MD5 of the MD5) */
-		const char *dash = strchr(rf->etag, '-');
-		char want[48] = "";
-		if (!dash) {
-			snprintf(want, sizeof want, "%s", hex);
-		} else if (!strcmp(dash, "-1")) {
-			unsigned char m2[16];
-			md5_of(md, 16, m2);
-			hex16(m2, want);
-			snprintf(want + 32, sizeof want - 32, "-1");
-		}
-		if (want[0] && strcasecmp(want, rf->etag))
-			return err_set(e, ERR_DATA, "%s: ETag %s, but %s says %s: the file is damaged", rf->path, want,
-			               rf->listed_at, rf->etag);
-	}
-	return 0;
-}
-
-int export_reader_next(struct export_reader *r, struct export_line *l, struct err *e)
-{
-	for (;;) {
-		if (!r->cur) {
-			if (r->next == r->nfiles) {
-				if (r->expect_total >= 0 && r->expect_total != r->items)
-					return err_set(e, ERR_DATA, "%s: itemCount %ld, but the data files hold %ld items",
-					               r->summary_path, r->expect_total, r->items);
-				return 0;
-			}
-			if (open_next(r, e) < 0) {
-				close_cur(r);
-				return -1;
-			}
-		}
-		/* assemble one line */
-		int have = 0;
-		buf_reset(&r->line);
-		for (;;) {
-			if (r->out_pos == r->out_len) {
-				int rc = fill(r, e);
-				if (rc < 0) {
-					close_cur(r);
-					return -1;
-				}
-				if (rc == 0)
-					break;
-			}
-			const unsigned char *s = r->out + r->out_pos;
-			size_t n = r->out_len - r->out_pos;
-			const unsigned char *nl = memchr(s, '\n', n);
-			size_t k = nl ? (size_t)(nl - s) : n;
-			if (buf_add(&r->line, s, k) < 0 || r->line.len > EXPORT_LINE_MAX) {
-				err_set(e, ERR_DATA, "%s:%ld: line longer than %u bytes", r->cur->path, r->lineno + 1,
-				        EXPORT_LINE_MAX);
-				close_cur(r);
-				return -1;
-			}
-			r->out_pos += k + (nl ? 1 : 0);
-			have = 1;
-			if (nl)
-				break;
-		}
-		if (!have) {   /* end of the file */
-			int rc = verify_cur(r, e);
-			close_cur(r);
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		r->lineno++;
-		if (r->line.len && r->line.ptr[r->line.len - 1] == '\r')
-			r->line.ptr[--r->line.len] = '\0';
-		size_t i = 0;
-		while (i < r->line.len && (r->line.ptr[i] == ' ' || r->line.ptr[i] == '\t'))
-			i++;
-		if (i == r->line.len)
-			continue;   /* blank */
-		r->file_items++;
-		r->items++;
-		l->text = buf_cstr(&r->line);
-		l->len = r->line.len;
-		l->file = r->cur->path;
-		l->line = r->lineno;
-		return 1;
-	}
-}
-
-void export_reader_counts(const struct export_reader *r, long *files, long *items, uint64_t *bytes)
-{
-	if (files)
-		*files = r->nopened;
-	if (items)
-		*items = r->items;
-	if (bytes)
-		*bytes = r->bytes;
-}
-
-void export_reader_free(struct export_reader *r)
-{
-	if (!r)
-		return;
-	close_cur(r);
-	for (size_t i = 0; i < r->nfiles; i++) {
-		free(r->files[i].path);
-		free(r->files[i].listed_at);
-	}
-	free(r->files);
-	free(r->summary_path);
-	free(r->in);
-	free(r->out);
-	buf_release(&r->line);
-	free(r);
-}
-
-cJSON *export_parse_line(const char *text, size_t len, const cJSON **item, struct err *e)
-{
-	cJSON *j = json_parse_exact(text, len, e);
-	const cJSON *it;
-	*item = NULL;
-	if (!j)
-		return NULL;
-	it = json_get(j, "Item");
-	if (!cJSON_IsObject(j) || !cJSON_IsObject(it) || cJSON_GetArraySize(j) != 1) {
-		cJSON_Delete(j);
-		err_set(e, ERR_DATA, "expected {\"Item\":{...}} (a DynamoDB export line)");
-		return NULL;
-	}
-	*item = it;
-	return j;
-}

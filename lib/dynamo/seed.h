@@ -108,9 +108,6 @@ int seed_run(struct ctx *ctx, const struct seed_opts *o, struct seed_stats *st, 
 
 /* (The confirmed-item ranges are checkpoint.h's ckpt_ranges.) */
 
-/* The end of the JSON value starting at s[i] (structure only: strings, escapes, nesting), or (size_t)-1 when it
- * does not end inside s[0..n). */
-size_t seed_skip_value(const char *s, size_t n, size_t i);
 
 /* The table a file name stands for: base name without .jsonl/.ndjson/.json (caller frees). */
 char *seed_table_from_path(const char *path);

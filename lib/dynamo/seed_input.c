@@ -28,42 +28,6 @@ static size_t skip_ws(const char *s, size_t n, size_t i)
 	return i;
 }
 
-size_t seed_skip_value(const char *s, size_t n, size_t i)
-{
-	if (i >= n)
-		return (size_t)-1;
-	if (s[i] == '"') {
-		for (i++; i < n; i++) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				return i + 1;
-		}
-		return (size_t)-1;
-	}
-	if (s[i] == '{' || s[i] == '[') {
-		size_t depth = 0;
-		for (; i < n; i++) {
-			char c = s[i];
-			if (c == '"') {
-				size_t j = seed_skip_value(s, n, i);
-				if (j == (size_t)-1)
-					return j;
-				i = j - 1;
-			} else if (c == '{' || c == '[') {
-				depth++;
-			} else if (c == '}' || c == ']') {
-				if (--depth == 0)
-					return i + 1;
-			}
-		}
-		return (size_t)-1;
-	}
-	while (i < n && !is_ws(s[i]) && s[i] != ',' && s[i] != ']' && s[i] != '}')
-		i++;
-	return i;
-}
-
 char *seed_table_from_path(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -93,7 +57,7 @@ static int take_doc(struct run *R, size_t fi, const char *s, size_t n, long base
 #define LINE_AT(off) do { for (; pos < (off); pos++) if (s[pos] == '\n') line++; } while (0)
 	if (s[i] == '[') {
 		for (i = skip_ws(s, n, i + 1); i < n && s[i] != ']';) {
-			size_t end = seed_skip_value(s, n, i);
+			size_t end = json_skip_value(s, n, i);
 			if (end == (size_t)-1 || end == i)
 				goto broken;
 			LINE_AT(i);
@@ -122,7 +86,7 @@ static int take_doc(struct run *R, size_t fi, const char *s, size_t n, long base
 	/* an object: request items when every member is an array */
 	int req = 1;
 	for (size_t j = skip_ws(s, n, i + 1); j < n && s[j] != '}';) {
-		size_t ke = seed_skip_value(s, n, j);
+		size_t ke = json_skip_value(s, n, j);
 		if (s[j] != '"' || ke == (size_t)-1)
 			goto broken;
 		j = skip_ws(s, n, ke);
@@ -133,7 +97,7 @@ static int take_doc(struct run *R, size_t fi, const char *s, size_t n, long base
 			req = 0;
 			break;
 		}
-		size_t ve = seed_skip_value(s, n, j);
+		size_t ve = json_skip_value(s, n, j);
 		if (ve == (size_t)-1)
 			goto broken;
 		j = skip_ws(s, n, ve);
@@ -141,13 +105,13 @@ static int take_doc(struct run *R, size_t fi, const char *s, size_t n, long base
 			j = skip_ws(s, n, j + 1);
 	}
 	if (!req || R->o->format == ITEM_FORMAT_PLAIN) {
-		size_t end = seed_skip_value(s, n, i);
+		size_t end = json_skip_value(s, n, i);
 		if (end == (size_t)-1 || skip_ws(s, n, end) != n)
 			goto broken;
 		return seed_take_unit(R, fi, s + i, end - i, line);
 	}
 	for (i = skip_ws(s, n, i + 1); i < n && s[i] != '}';) {
-		size_t ke = seed_skip_value(s, n, i);
+		size_t ke = json_skip_value(s, n, i);
 		cJSON *kn = json_parse_exact(s + i, ke - i, &e);
 		if (!cJSON_IsString(kn)) {
 			cJSON_Delete(kn);
@@ -157,7 +121,7 @@ static int take_doc(struct run *R, size_t fi, const char *s, size_t n, long base
 		cJSON_Delete(kn);
 		i = skip_ws(s, n, skip_ws(s, n, ke) + 1);   /* past ':' */
 		for (i = skip_ws(s, n, i + 1); i < n && s[i] != ']';) {
-			size_t end = seed_skip_value(s, n, i);
+			size_t end = json_skip_value(s, n, i);
 			if (end == (size_t)-1 || end == i) {
 				free(tname);
 				goto broken;
@@ -236,7 +200,7 @@ broken:
 static int incomplete_line(const char *s, size_t n)
 {
 	size_t i = skip_ws(s, n, 0);
-	return i < n && seed_skip_value(s, n, i) == (size_t)-1;
+	return i < n && json_skip_value(s, n, i) == (size_t)-1;
 }
 
 /* A bounded line reader: lines up to SEED_LINE_MAX bytes are returned whole; a longer one is skipped up to its

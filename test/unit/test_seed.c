@@ -8,6 +8,7 @@
 #include "dynamo/checkpoint.h"
 #include "dynamo/progress.h"
 #include "dynamo/seed.h"
+#include "base/json.h"
 #include "unit.h"
 
 static void test_ranges(void)
@@ -51,7 +52,7 @@ static void test_ranges(void)
 
 static size_t skip(const char *s)
 {
-	return seed_skip_value(s, strlen(s), 0);
+	return json_skip_value(s, strlen(s), 0);
 }
 
 static void test_skip_value(void)
@@ -64,7 +65,7 @@ static void test_skip_value(void)
 	CHECK(skip("{\"a\":1") == (size_t)-1);
 	CHECK(skip("[\"unterminated]") == (size_t)-1);
 	CHECK(skip("{\"a\":\"\\\"}") == (size_t)-1);
-	CHECK(seed_skip_value("{}", 2, 2) == (size_t)-1);
+	CHECK(json_skip_value("{}", 2, 2) == (size_t)-1);
 }
 
 static void test_table_from_path(void)
