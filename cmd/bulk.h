@@ -9,10 +9,9 @@
 #include "dynamo/capacity.h"
 #include "cli/cmd.h"
 #include "dynamo/schema.h"
+#include "cli/schemaload.h"
 
-/* Create s's table when it does not exist (CreateTable, wait for ACTIVE, TTL / PITR / tags as schema-load does);
- * an existing table is waited for until ACTIVE and otherwise left as it is.  *created: 1 when it was created. */
-int schema_load_ensure(struct ctx *ctx, struct schema *s, double wait_timeout, int *created, struct err *e);
+/* schema_load_ensure (cli/schemaload.h) creates a missing table as schema-load does. */
 
 struct table_desc;
 
