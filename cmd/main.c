@@ -143,17 +143,9 @@ int main(int argc, char **argv)
 			break;
 		if (!strcmp(a, "--"))
 			continue;
-		const char *name = a + (a[1] == '-' ? 2 : 1);
-		char nm[64];
-		snprintf(nm, sizeof(nm), "%.*s", (int)strcspn(name, "="), name);
-		const struct opt *o = a[1] == '-' ? opt_find(NULL, nm) : NULL;
+		const struct opt *o = opt_word(NULL, a, NULL, NULL);
 		if (!o && a[1] == '-' && cmd_find(&ddb_table, "repl"))   /* `ddb --bail < script`: the REPL's own options */
-			o = opt_find(cmd_find(&ddb_table, "repl")->opts, nm);
-		if (!o && a[1] != '-') {
-			for (const struct opt *g = ctx_global_opts; g->type != OPT_END; g++)
-				if (g->short_name && g->short_name == a[1] && !a[2])
-					o = g;
-		}
+			o = opt_word(cmd_find(&ddb_table, "repl")->opts, a, NULL, NULL);
 		if (!o) {
 			fprintf(stderr, "ddb: unknown option '%s'\nusage: ddb [global options] <command> [options] [args]\n", a);
 			return finish(&ctx, EXIT_USAGE);

@@ -275,52 +275,6 @@ int complete_tables(struct ctx *ctx, unsigned flags, struct complete_list *out)
 
 /* ---- the words of a line ------------------------------------------------------------------------------------ */
 
-static int nvalues(const struct opt *o)
-{
-	return o->type == OPT_BOOL ? 0 : o->type == OPT_PAIR ? 2 : 1;
-}
-
-static const struct opt *find_short(const struct opt *t, char c)
-{
-	for (; t && t->type != OPT_END; t++)
-		if (t->short_name == c)
-			return t;
-	return NULL;
-}
-
-static const struct opt *find_long(const struct opt *t, const char *name, size_t len)
-{
-	for (; t && t->type != OPT_END; t++)
-		if (t->long_name && strlen(t->long_name) == len && !strncmp(t->long_name, name, len))
-			return t;
-	return NULL;
-}
-
-/* The option a word names ("--x", "--x=v", "-x"), looking in cmd's table first; *global says where it was found,
- * *inline_val points after '=' when given. */
-static const struct opt *word_opt(const struct cmd *cmd, const char *w, int *global, const char **inline_val)
-{
-	const struct opt *o;
-	*inline_val = NULL;
-	*global = 0;
-	if (w[1] == '-') {
-		const char *name = w + 2, *eq = strchr(name, '=');
-		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		if (eq)
-			*inline_val = eq + 1;
-		if ((o = find_long(cmd ? cmd->opts : NULL, name, len)))
-			return o;
-		*global = 1;
-		return find_long(ctx_global_opts, name, len);
-	}
-	if (w[2])
-		return NULL;
-	if ((o = find_short(cmd ? cmd->opts : NULL, w[1])))
-		return o;
-	*global = 1;
-	return find_short(ctx_global_opts, w[1]);
-}
-
 /* The line's own --prod/--local/--endpoint-url/--region/--profile/--namespace decide where tables are listed. */
 static void apply_global(struct ctx *ctx, const struct opt *o, const char *val)
 {
@@ -543,14 +497,14 @@ void complete_words(struct ctx *ctx, int n, char *const *words, unsigned flags, 
 			}
 			const char *iv;
 			int global;
-			const struct opt *o = word_opt(cmd, w, &global, &iv);
+			const struct opt *o = opt_word(cmd ? cmd->opts : NULL, w, &global, &iv);
 			if (!o)
 				continue;
 			if (global)
 				apply_global(ctx, o, iv);
-			if (!iv && nvalues(o)) {
+			if (!iv && opt_nvalues(o)) {
 				pending = o;
-				pending_left = nvalues(o);
+				pending_left = opt_nvalues(o);
 				pending_global = global;
 			}
 			continue;
@@ -581,8 +535,8 @@ void complete_words(struct ctx *ctx, int n, char *const *words, unsigned flags, 
 		if (cur[1] == '-' && eq) {
 			const char *iv;
 			int global;
-			const struct opt *o = word_opt(cmd, cur, &global, &iv);
-			if (o && nvalues(o) == 1) {
+			const struct opt *o = opt_word(cmd ? cmd->opts : NULL, cur, &global, &iv);
+			if (o && opt_nvalues(o) == 1) {
 				char *prefix = xstrndup(cur, (size_t)(eq - cur) + 1);
 				offer_value(ctx, flags, o, prefix, cur, table, out);
 				free(prefix);

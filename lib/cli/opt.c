@@ -62,6 +62,41 @@ const struct opt *opt_find(const struct opt *opts, const char *long_name)
 	return o ? o : find_in(ctx_global_opts, long_name, 0);
 }
 
+static const struct opt *find_long_n(const struct opt *t, const char *name, size_t len)
+{
+	for (; t && t->type != OPT_END; t++)
+		if (t->long_name && strlen(t->long_name) == len && !strncmp(t->long_name, name, len))
+			return t;
+	return NULL;
+}
+
+const struct opt *opt_word(const struct opt *opts, const char *w, int *global, const char **inline_val)
+{
+	const struct opt *o = NULL;
+	int g = 0;
+	if (inline_val)
+		*inline_val = NULL;
+	if (w[0] == '-' && w[1] == '-' && w[2]) {
+		const char *name = w + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		if (eq && inline_val)
+			*inline_val = eq + 1;
+		if (!(o = find_long_n(opts, name, len)) && (o = find_long_n(ctx_global_opts, name, len)))
+			g = 1;
+	} else if (w[0] == '-' && w[1] && w[1] != '-' && !w[2]) {
+		if (!(o = find_in(opts, NULL, w[1])) && (o = find_in(ctx_global_opts, NULL, w[1])))
+			g = 1;
+	}
+	if (global)
+		*global = g;
+	return o;
+}
+
+int opt_nvalues(const struct opt *o)
+{
+	return o->type == OPT_BOOL ? 0 : o->type == OPT_PAIR ? 2 : 1;
+}
+
 const char *opt_suggest(const struct opt *opts, const char *name)
 {
 	const char *best = NULL;

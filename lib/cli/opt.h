@@ -64,6 +64,13 @@ int opt_parse(struct ctx *ctx, const struct opt *opts, int argc, char **argv, vo
 void opt_print_table(FILE *f, const struct opt *t);
 /* Find an option by long name in opts (may be NULL) or the globals; NULL when unknown. */
 const struct opt *opt_find(const struct opt *opts, const char *long_name);
+/* The one reading of a command-line word as an option, for every walker of argv (dispatch, the REPL's .use, completion):
+ * the option "--x", "--x=v" or "-x" names, in opts (may be NULL) first, then the global options; NULL when it names
+ * none.  *global (may be NULL) is set when it is a global one; *inline_val (may be NULL) points after the '=' of
+ * "--x=v", else NULL. */
+const struct opt *opt_word(const struct opt *opts, const char *w, int *global, const char **inline_val);
+/* The values an option takes after it: 0 (a flag), 1, or 2 (a pair). */
+int opt_nvalues(const struct opt *o);
 /* Closest long option name (edit distance), for "did you mean"; NULL when nothing is close. */
 const char *opt_suggest(const struct opt *opts, const char *long_name);
 

@@ -376,34 +376,6 @@ static int run_meta(struct repl *r, int argc, char **argv)
 
 /* ---- running a line ----------------------------------------------------------------------------------------- */
 
-static int takes(const struct opt *o)
-{
-	return o->type == OPT_BOOL ? 0 : o->type == OPT_PAIR ? 2 : 1;
-}
-
-/* The option a word names in cmd's table or the globals (NULL when unknown); *inline_val set for "--x=v". */
-static const struct opt *line_opt(const struct cmd *cmd, const char *w, int *has_inline)
-{
-	*has_inline = 0;
-	if (w[1] == '-') {
-		char name[80];
-		const char *eq = strchr(w + 2, '=');
-		size_t n = eq ? (size_t)(eq - (w + 2)) : strlen(w + 2);
-		if (n >= sizeof(name))
-			return NULL;
-		memcpy(name, w + 2, n);
-		name[n] = '\0';
-		*has_inline = eq != NULL;
-		return opt_find(cmd ? cmd->opts : NULL, name);
-	}
-	const struct opt *tables[2] = { cmd ? cmd->opts : NULL, ctx_global_opts };
-	for (int k = 0; k < 2; k++)
-		for (const struct opt *o = tables[k]; o && o->type != OPT_END; o++)
-			if (o->short_name && o->short_name == w[1] && !w[2])
-				return o;
-	return NULL;
-}
-
 /* `.use TABLE`: a new argv with the default table inserted where the command expects its TABLE, or NULL when the
  * line is left as it is. */
 static char **with_default_table(struct ctx *ctx, int argc, char **argv, int *nargc)
@@ -439,10 +411,10 @@ static char **with_default_table(struct ctx *ctx, int argc, char **argv, int *na
 				only_pos = 1;
 				continue;
 			}
-			int inl;
-			const struct opt *o = line_opt(cmd, w, &inl);
+			const char *inl;
+			const struct opt *o = opt_word(cmd->opts, w, NULL, &inl);
 			if (o && !inl)
-				i += takes(o);
+				i += opt_nvalues(o);
 			continue;
 		}
 		npos++;
