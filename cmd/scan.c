@@ -123,22 +123,6 @@ static int emit_page(void *arg, int segment, cJSON *items, struct err *e)
 }
 
 /* --segment I/N: I from 0 to N-1, N from 1 to 1,000,000 (DynamoDB's TotalSegments). */
-static int parse_share(const char *s, int *part, int *parts)
-{
-	char *end;
-	errno = 0;
-	long i = strtol(s, &end, 10);
-	if (end == s || *end != '/' || errno || i < 0)
-		return -1;
-	const char *n0 = end + 1;
-	long n = strtol(n0, &end, 10);
-	if (end == n0 || *end || errno || n < 1 || n > 1000000 || i >= n || *s == '+' || *n0 == '+' || *n0 == '-')
-		return -1;
-	*part = (int)i;
-	*parts = (int)n;
-	return 0;
-}
-
 /* "table 'x' does not exist" instead of the engine's wording. */
 static void table_missing(struct err *e, const char *shown)
 {
@@ -173,10 +157,9 @@ static int cmd_scan(struct ctx *ctx, void *args, int npos, char **argv)
 		return ctx_usage(ctx, &cmd_def_scan, "--count cannot be combined with %s",
 		                 a.projection ? "--projection" : "--limit");
 	}
-	if (a.segment && parse_share(a.segment, &part, &parts) < 0) {
+	if (tablescan_parse_part(a.segment, &part, &parts, &e) < 0) {
 		scan_args_release(&a);
-		return ctx_usage(ctx, &cmd_def_scan, "--segment '%s': expected I/N, a share I from 0 to N-1 of N (1 to "
-		                 "1000000), e.g. 0/2", a.segment);
+		return ctx_usage(ctx, &cmd_def_scan, "%s", e.msg);
 	}
 	if (a.max_rcu == 0) {
 		scan_args_release(&a);

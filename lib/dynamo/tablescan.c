@@ -1,6 +1,8 @@
 /* tablescan.c — the one segmented parallel reader (tablescan.h). */
 #include "dynamo/tablescan.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -403,4 +405,28 @@ out:
 	aws_budget_release(&r.budget);
 	pthread_mutex_destroy(&r.mu);
 	return rc;
+}
+
+int tablescan_parse_part(const char *s, int *part, int *parts, struct err *e)
+{
+	char *end;
+	*part = *parts = 0;
+	if (!s)
+		return 0;
+	const char *slash = strchr(s, '/');
+	if (!isdigit((unsigned char)s[0]) || !slash || !isdigit((unsigned char)slash[1]))
+		goto bad;
+	errno = 0;
+	long i = strtol(s, &end, 10);
+	if (end != slash || errno)
+		goto bad;
+	long n = strtol(slash + 1, &end, 10);
+	if (*end || errno || n < 1 || n > TABLESCAN_MAX_PARTS || i >= n)
+		goto bad;
+	*part = (int)i;
+	*parts = (int)n;
+	return 0;
+bad:
+	return err_set(e, ERR_USAGE, "--segment '%s': expected I/N, a share I from 0 to N-1 of N (1 to %d), e.g. 0/2", s,
+	               TABLESCAN_MAX_PARTS);
 }

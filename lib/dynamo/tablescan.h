@@ -63,4 +63,10 @@ typedef int (*tablescan_fn)(void *arg, int segment, cJSON *items, struct err *e)
 int tablescan_run(struct ctx *ctx, const struct tablescan_opts *o, tablescan_fn fn, void *arg,
                   struct tablescan_stats *st, struct err *e);
 
+#define TABLESCAN_MAX_PARTS 1000000   /* --segment I/N: N at most this */
+
+/* --segment I/N, the one reading for scan, export, copy and truncate: *part = I, *parts = N, 0 <= I < N <=
+ * TABLESCAN_MAX_PARTS, plain decimal digits; s NULL leaves 0/0 (the whole table).  ERR_USAGE naming the option. */
+int tablescan_parse_part(const char *s, int *part, int *parts, struct err *e);
+
 #endif
