@@ -1,11 +1,13 @@
 /* bulk.c — what export, import, copy and truncate share: --segment I/N, a table's schema.json from the live table,
  * a schema tree turned into a loadable schema (namespace applied), the destination context of copy, SIGTERM. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -18,6 +20,8 @@
 #include "dynamo/exportfmt.h"
 #include "base/json.h"
 #include "dynamo/table.h"
+#include "aws/s3.h"
+#include "base/term.h"
 
 int bulk_parse_segment(const char *s, int *part, int *parts, struct err *e)
 {
@@ -332,4 +336,245 @@ int bulk_saver_stop(struct bulk_saver *sv, struct err *e)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- exports on S3 through this machine ------------------------------------------------------------------- */
+
+char *bulk_tmpdir(struct err *e)
+{
+	const char *t = getenv("TMPDIR");
+	char *p = xasprintf("%s/ddb-s3-XXXXXX", t && *t ? t : "/tmp");
+	if (!mkdtemp(p)) {
+		err_set(e, ERR_IO, "%s: cannot create a temporary directory: %s", p, strerror(errno));
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void rm_level(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *p = xasprintf("%s/%s", dir, de->d_name);
+		if (unlink(p) < 0 && depth < 2)
+			rm_level(p, depth + 1);
+		free(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+void bulk_rmtree(const char *dir)
+{
+	if (dir)
+		rm_level(dir, 0);
+}
+
+/* The export's folder key: PREFIX/AWSDynamoDB/ID (PREFIX without trailing '/'; none: AWSDynamoDB/ID). */
+static char *export_root_key(const struct s3_url *u, const char *id)
+{
+	size_t n = strlen(u->prefix);
+	while (n && u->prefix[n - 1] == '/')
+		n--;
+	return n ? xasprintf("%.*s/AWSDynamoDB/%s", (int)n, u->prefix, id) : xasprintf("AWSDynamoDB/%s", id);
+}
+
+static int upload_one(struct ctx *ctx, struct s3_client *c, const char *bucket, const char *path, const char *key,
+                      const char *type, struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return err_set(e, errno == ENOENT ? ERR_NOINPUT : ERR_IO, "%s: %s", path, strerror(errno));
+	int rc = s3_put_stream(c, bucket, key, f, path, type, NULL, e);
+	fclose(f);
+	if (rc == 0)
+		fprintf(ctx->out, "s3://%s/%s\n", bucket, key);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int bulk_s3_upload_export(struct ctx *ctx, const char *dir, const struct s3_url *u, const char *id, struct err *e)
+{
+	struct s3_client c;
+	char *root = export_root_key(u, id), *ddir = xasprintf("%s/data", dir);
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -1;
+	static const char *const tail[] = { "schema.json", "manifest-files.json", "manifest-files.checksum",
+	                                    "manifest-summary.checksum", "manifest-summary.json" };
+
+	if (s3_client_init(&c, ctx, e) < 0) {
+		free(root);
+		free(ddir);
+		return -1;
+	}
+	DIR *d = opendir(ddir);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (n == cap)
+				names = xrealloc(names, (cap = cap ? cap * 2 : 16) * sizeof *names);
+			names[n++] = xstrdup(de->d_name);
+		}
+		closedir(d);
+	}
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
+	char *p = xasprintf("%s/_started", dir), *k = xasprintf("%s/_started", root);
+	int r = upload_one(ctx, &c, u->bucket, p, k, NULL, e);
+	free(p);
+	free(k);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (ctx_interrupted(ctx)) {
+			r = err_set(e, ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		p = xasprintf("%s/%s", ddir, names[i]);
+		k = xasprintf("%s/data/%s", root, names[i]);
+		r = upload_one(ctx, &c, u->bucket, p, k, "application/gzip", e);
+		free(p);
+		free(k);
+	}
+	for (size_t i = 0; r == 0 && i < sizeof tail / sizeof *tail; i++) {
+		p = xasprintf("%s/%s", dir, tail[i]);
+		k = xasprintf("%s/%s", root, tail[i]);
+		r = upload_one(ctx, &c, u->bucket, p, k, strstr(tail[i], ".json") ? "application/json" : "text/plain", e);
+		free(p);
+		free(k);
+	}
+	rc = r;
+	if (fflush(ctx->out) != 0 && rc == 0)
+		rc = err_set(e, ERR_IO, "standard output: write error");
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(root);
+	free(ddir);
+	s3_client_release(&c);
+	return rc;
+}
+
+struct find_state {
+	struct buf roots;      /* each export folder key found, '\n'-separated */
+	int n;
+};
+
+static int find_summary(void *arg, const struct s3_list_entry *o, struct err *e)
+{
+	struct find_state *st = arg;
+	static const char suffix[] = "/manifest-summary.json";
+	size_t kl = strlen(o->key), sl = sizeof suffix - 1;
+	(void)e;
+	if (kl > sl && !strcmp(o->key + kl - sl, suffix) && strstr(o->key, "AWSDynamoDB/")) {
+		if (st->n++)
+			buf_adds(&st->roots, "\n");
+		buf_add(&st->roots, o->key, kl - sl);
+	}
+	return st->n > 20 ? 1 : 0;
+}
+
+struct dl_state {
+	struct ctx *ctx;
+	struct s3_client *c;
+	const char *bucket, *root, *dir;
+	size_t rootlen;
+};
+
+/* Each object directly in the export folder or in its data/: downloaded into dir/ or dir/data/. */
+static int download_entry(void *arg, const struct s3_list_entry *o, struct err *e)
+{
+	struct dl_state *st = arg;
+	const char *rel = o->key + st->rootlen;   /* after "ROOT/" */
+	const char *slash = strchr(rel, '/');
+	if (!*rel || (slash && (strncmp(rel, "data/", 5) || strchr(rel + 5, '/'))) || rel[0] == '.' ||
+	    (slash && (!slash[1] || slash[1] == '.')))
+		return 0;   /* something else (another folder): not part of the export */
+	if (ctx_interrupted(st->ctx))
+		return err_set(e, ERR_INTERRUPTED, "interrupted");
+	char *p = xasprintf("%s/%s", st->dir, rel);
+	FILE *f = fopen(p, "wb");
+	if (!f) {
+		int rc = err_set(e, ERR_IO, "%s: %s", p, strerror(errno));
+		free(p);
+		return rc;
+	}
+	int rc = s3_get_file(st->c, st->bucket, o->key, f, NULL, e);
+	if (fclose(f) != 0 && rc == 0)
+		rc = err_set(e, ERR_IO, "%s: %s", p, strerror(errno));
+	free(p);
+	return rc < 0 ? -1 : 0;
+}
+
+int bulk_s3_find_export(struct s3_client *c, const struct s3_url *u, char **root, struct err *e)
+{
+	struct find_state fs = { BUF_INIT, 0 };
+	int rc = -1;
+	*root = NULL;
+	if (s3_list(c, u->bucket, u->prefix, 0, find_summary, &fs, e) < 0)
+		goto out;
+	if (!fs.n) {
+		err_set(e, ERR_NOINPUT, "s3://%s/%s: no export there (no .../AWSDynamoDB/ID/manifest-summary.json)",
+		        u->bucket, u->prefix);
+		goto out;
+	}
+	if (fs.n > 1) {
+		char *shown = term_clean(buf_cstr(&fs.roots));
+		for (char *q = shown; *q; q++)
+			if (*q == '\n')
+				*q = ' ';
+		err_set(e, ERR_USAGE, "s3://%s/%s holds %s%d exports (%s): give the prefix of one", u->bucket, u->prefix,
+		        fs.n > 20 ? "more than " : "", fs.n > 20 ? 20 : fs.n, shown);
+		free(shown);
+		goto out;
+	}
+	*root = xstrdup(buf_cstr(&fs.roots));
+	rc = 0;
+out:
+	buf_release(&fs.roots);
+	return rc;
+}
+
+int bulk_s3_download_export(struct ctx *ctx, const struct s3_url *u, const char *dir, char **root, struct err *e)
+{
+	struct s3_client c;
+	char *key = NULL;
+	int rc = -1;
+	*root = NULL;
+	if (s3_client_init(&c, ctx, e) < 0)
+		return -1;
+	if (bulk_s3_find_export(&c, u, &key, e) < 0)
+		goto out;
+	char *dd = xasprintf("%s/data", dir);
+	int mk = mkdir(dd, 0700);
+	free(dd);
+	if (mk < 0) {
+		err_set(e, ERR_IO, "%s/data: %s", dir, strerror(errno));
+		goto out;
+	}
+	char *prefix = xasprintf("%s/", key);
+	struct dl_state st = { ctx, &c, u->bucket, prefix, dir, strlen(prefix) };
+	rc = s3_list(&c, u->bucket, prefix, 0, download_entry, &st, e);
+	*root = xasprintf("s3://%s/%s", u->bucket, prefix);
+	free(prefix);
+out:
+	free(key);
+	s3_client_release(&c);
+	return rc;
+}
+
+int bulk_poll_wait(struct ctx *ctx, struct backoff *b)
+{
+	return clock_sleep_ms(ctx, backoff_step_ms(b)) != 0 || ctx_interrupted(ctx);
 }

@@ -9,6 +9,7 @@
 #include "dynamo/capacity.h"
 #include "cli/cmd.h"
 #include "dynamo/schema.h"
+#include "aws/clock.h"
 #include "cli/schemaload.h"
 
 /* schema_load_ensure (cli/schemaload.h) creates a missing table as schema-load does. */
@@ -62,5 +63,26 @@ int bulk_saver_stop(struct bulk_saver *sv, struct err *e);
 
 /* What a checkpoint is for: "local|prod ENDPOINT REGION WIRE-TABLE".  Caller frees. */
 char *bulk_destination(struct ctx *ctx, const char *wire, struct err *e);
+
+/* ---- exports on S3 through this machine (export --to s3://, import s3://) ---------------------------------- */
+struct s3_url;
+/* A private temporary directory (mkdtemp under TMPDIR); bulk_rmtree removes it and what it holds (two levels:
+ * DIR/ and DIR/<sub>/).  Caller frees the name. */
+char *bulk_tmpdir(struct err *e);
+void bulk_rmtree(const char *dir);
+/* Upload the export in local directory dir under PREFIX/AWSDynamoDB/<id>/ of u as AWS lays it out: _started, the
+ * data files, schema.json, the manifests, manifest-summary.json last (so a listing without it is an incomplete
+ * export).  Prints each object's s3:// URL on ctx->out. */
+int bulk_s3_upload_export(struct ctx *ctx, const char *dir, const struct s3_url *u, const char *id, struct err *e);
+/* Find the one export under u (its manifest-summary.json; none: ERR_NOINPUT, several: ERR_USAGE naming them) and
+ * download its manifests, schema.json and data files into dir (dir/ and dir/data/), each streamed to disk; the
+ * checks (item counts, MD5s) are the reader's (lib/exportfmt).  *root: the export's s3:// folder (caller frees). */
+struct s3_client;
+/* The key of the one export folder under u (PREFIX/AWSDynamoDB/ID, no trailing '/'): none ERR_NOINPUT, several
+ * ERR_USAGE naming them.  Caller frees *root. */
+int bulk_s3_find_export(struct s3_client *c, const struct s3_url *u, char **root, struct err *e);
+/* A DescribeExport/DescribeImport poll: waits the next interval (500 ms doubling to 10 s); 1 when Ctrl-C cut it. */
+int bulk_poll_wait(struct ctx *ctx, struct backoff *b);
+int bulk_s3_download_export(struct ctx *ctx, const struct s3_url *u, const char *dir, char **root, struct err *e);
 
 #endif

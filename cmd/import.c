@@ -16,13 +16,16 @@
 #include "dynamo/progress.h"
 #include "dynamo/checkpoint.h"
 #include "dynamo/table.h"
+#include "aws/aws.h"
+#include "aws/s3.h"
+#include "base/term.h"
 
 static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv);
 
 struct import_args {
 	const char *table, *rejects, *checkpoint;
 	long concurrency, max_retries, max_wcu;
-	int resume, plan, no_create;
+	int resume, plan, no_create, client;
 	double wait_timeout;
 };
 
@@ -39,6 +42,8 @@ static const struct opt import_opts[] = {
 	           "checkpoint file (default: next to the first input)", "file"),
 	OPT_F_BOOL(0, "plan", struct import_args, plan, "print the items, bytes, capacity units, time and cost; write nothing"),
 	OPT_F_BOOL(0, "no-create", struct import_args, no_create, "do not create a missing table (exit 66)"),
+	OPT_F_BOOL(0, "client", struct import_args, client, "s3:// in prod: download and write from this machine "
+	           "instead of DynamoDB's ImportTable (which only creates a new table)"),
 	OPT_F_DOUBLE(0, "wait-timeout", struct import_args, wait_timeout, "SEC",
 	             "give up waiting for a new table after SEC seconds (default 600)"),
 	OPT_F_END,
@@ -46,12 +51,19 @@ static const struct opt import_opts[] = {
 
 const struct cmd cmd_def_import = {
 	"import", cmd_import, CMD_AWS, "load a DynamoDB export (ddb's or AWS's) into a table",
-	"ddb import DIR|FILE... [--table NAME] [--rejects FILE] [--concurrency N] [--max-retries N] [--max-wcu N]\n"
+	"ddb import DIR|FILE|s3://BUCKET/PREFIX... [--table NAME] [--rejects FILE] [--concurrency N] [--max-retries N] [--max-wcu N]\n"
 	"           [--resume] [--checkpoint FILE] [--plan] [--no-create] [--wait-timeout SEC]",
 	import_opts,
 	"Loads what `ddb export` (or DynamoDB's export to S3, DYNAMODB_JSON) wrote: each DIR's data files as its "
 	"manifest lists them, every file checked against its item count and MD5 (a damaged export is exit 65 naming "
-	"the file), or data files given directly ({\"Item\":...} lines, gzip or not).  The table is --table, else the "
+	"the file), or data files given directly ({\"Item\":...} lines, gzip or not), or s3://BUCKET/PREFIX: the one export "
+	"under PREFIX (its .../AWSDynamoDB/EXPORT-ID/manifest-summary.json, as `ddb export --to s3://` or DynamoDB's "
+	"export to S3 writes it) downloaded, streamed to a private temporary directory, then checked and loaded the "
+	"same way (its checkpoint is .ddb-import-checkpoint-BUCKET_PREFIX in the current directory); that is how "
+	"local engines and --client import.  In prod, s3://BUCKET/PREFIX asks DynamoDB to import (ImportTable: a new "
+	"table from the export's schema.json, its keys, billing and GSIs; DYNAMODB_JSON, GZIP), waits (Ctrl-C stops "
+	"waiting, not the import; its ARN is on stdout) and prints the imported and errored counts and the CloudWatch "
+	"log group that holds the errors.  The table is --table, else the "
 	"TableName of DIR/schema.json; the namespace applies.  A missing table is created from schema.json by the same "
 	"code as `ddb schema-load` (keys, GSIs, LSIs, billing, stream, TTL) and waited for.  Items are written with "
 	"BatchWriteItem as seed writes them (retries with backoff and jitter, items DynamoDB refuses kept in --rejects "
@@ -59,7 +71,7 @@ const struct cmd cmd_def_import = {
 	"exhausted retry budget --resume writes only the rest.  --max-wcu N caps the write units per second "
 	"(GSI writes included).  --plan prints items, bytes, capacity units, the time at the table's capacity and the "
 	"on-demand cost, and changes nothing.  A summary goes to stderr.  Exit 0 when every item was written, 1 when "
-	"items were rejected, 65 for a damaged export or a checkpoint of another run, 66 for a missing input or "
+	"items were rejected, 64 for a bad s3:// URL or a prefix holding several exports, 65 for a damaged export or a checkpoint of another run, 66 for a missing input or "
 	"schema, 75 when the retry budget ran out, 130 when interrupted.",
 	"file",
 	.args_size = sizeof(struct import_args),
@@ -135,6 +147,15 @@ static long summary_count(const char *input)
 static char *default_checkpoint(const char *first)
 {
 	struct stat sb;
+	if (!strncmp(first, "s3://", 5)) {
+		/* in the current directory, named after the URL: the download is temporary */
+		char *p = xasprintf(".ddb-import-checkpoint-%s", first + 5);
+		for (char *q = p + 22; *q; q++)
+			if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '-' ||
+			      *q == '.'))
+				*q = '_';
+		return p;
+	}
 	if (stat(first, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return xasprintf("%s/.ddb-import-checkpoint", first);
 	return xasprintf("%s.ddb-import-checkpoint", first);
@@ -142,7 +163,7 @@ static char *default_checkpoint(const char *first)
 
 /* The identity of the inputs, so that --resume refuses another export: each input's path and, for a directory, its
  * manifest-files.checksum (else the size and mtime of the file). */
-static cJSON *inputs_identity(char **inputs, int n)
+static cJSON *inputs_identity(char **shown, char **inputs, int n)
 {
 	cJSON *arr = cJSON_CreateArray();
 	for (int i = 0; i < n; i++) {
@@ -155,7 +176,7 @@ static cJSON *inputs_identity(char **inputs, int n)
 			if (fgets(line, sizeof line, f))
 				line[strcspn(line, "\r\n")] = 0;
 			fclose(f);
-			id = xasprintf("%s md5:%s", inputs[i], line);
+			id = xasprintf("%s md5:%s", shown[i], line);
 		} else if (stat(inputs[i], &sb) == 0) {
 			id = xasprintf("%s %lld %lld", inputs[i], (long long)sb.st_size, (long long)sb.st_mtime);
 		} else {
@@ -315,6 +336,140 @@ done:
 	return rc;
 }
 
+/* s3:// in prod: DynamoDB's ImportTable into a new table from the export's schema.json, waited for. */
+static int import_prod(struct ctx *ctx, const struct import_args *a, const char *url, struct err *e)
+{
+	struct s3_url u = { NULL, NULL };
+	struct s3_client c;
+	struct buf b = BUF_INIT;
+	struct schema *s = NULL;
+	cJSON *tree = NULL, *in = NULL, *out = NULL, *q = NULL;
+	char *root = NULL, *arn_shown = NULL;
+	int have_c = 0, rc = -1;
+	static const char *const keep[] = { "TableName", "AttributeDefinitions", "KeySchema", "BillingMode",
+	                                    "ProvisionedThroughput", "OnDemandThroughput", "SSESpecification",
+	                                    "GlobalSecondaryIndexes" };
+
+	if (s3_url_parse(url, &u, e) < 0)
+		return -1;
+	if (s3_client_init(&c, ctx, e) < 0)
+		goto done;
+	have_c = 1;
+	if (bulk_s3_find_export(&c, &u, &root, e) < 0)
+		goto done;
+	char *skey = xasprintf("%s/schema.json", root);
+	int gr = s3_get_buf(&c, u.bucket, skey, &b, 1u << 20, e);
+	free(skey);
+	if (gr < 0) {
+		if (e->kind == ERR_NOINPUT)
+			err_set(e, ERR_NOINPUT, "s3://%s/%s/: no schema.json, and ImportTable needs the table's keys: import "
+			        "into an existing table with --client --table NAME", u.bucket, root);
+		goto done;
+	}
+	char *file = xasprintf("s3://%s/%s/schema.json", u.bucket, root);
+	tree = json_parse_exact(buf_cstr(&b), b.len, e) ;
+	if (!tree) {
+		err_prefix(e, "%s", file);
+		free(file);
+		goto done;
+	}
+	s = bulk_schema_from_tree(ctx, tree, file, a->table, e);
+	free(file);
+	if (!s)
+		goto done;
+	cJSON *tp = cJSON_CreateObject();
+	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++) {
+		const cJSON *v = json_get(s->create, keep[i]);
+		if (v)
+			cJSON_AddItemToObject(tp, keep[i], cJSON_Duplicate(v, 1));
+	}
+	if (json_get(s->create, "LocalSecondaryIndexes")) {
+		cJSON_Delete(tp);
+		err_set(e, ERR_USAGE, "'%s' has local secondary indexes, which ImportTable cannot create: use --client "
+		        "(ddb creates the table and writes the items)", s->table);
+		goto done;
+	}
+	in = cJSON_CreateObject();
+	cJSON *src = cJSON_AddObjectToObject(in, "S3BucketSource");
+	cJSON_AddStringToObject(src, "S3Bucket", u.bucket);
+	char *dprefix = xasprintf("%s/data/", root);
+	cJSON_AddStringToObject(src, "S3KeyPrefix", dprefix);
+	free(dprefix);
+	cJSON_AddStringToObject(in, "InputFormat", "DYNAMODB_JSON");
+	cJSON_AddStringToObject(in, "InputCompressionType", "GZIP");
+	cJSON_AddItemToObject(in, "TableCreationParameters", tp);
+	if (aws_json(ctx, &aws_dynamodb, "ImportTable", in, &out, e) < 0) {
+		if (!strcmp(e->type, "ResourceInUseException"))
+			err_set(e, ERR_USAGE, "table '%s' exists: ImportTable only creates a new table (give --table NAME, or "
+			        "write into it with --client)", s->table);
+		goto done;
+	}
+	const char *arn = json_get_string(json_get(out, "ImportTableDescription"), "ImportArn");
+	if (!arn) {
+		err_set(e, ERR_DATA, "ImportTable gave no ImportArn");
+		goto done;
+	}
+	arn_shown = term_clean(arn);
+	fprintf(ctx->out, "%s\n", arn_shown);
+	fflush(ctx->out);
+	ctx_note(ctx, "DynamoDB is importing s3://%s/%s/ into '%s' (Ctrl-C stops waiting, not the import)", u.bucket,
+	         root, s->table);
+	q = cJSON_CreateObject();
+	cJSON_AddStringToObject(q, "ImportArn", arn);
+	struct backoff bo;
+	backoff_init(&bo, 500, 10000);
+	const cJSON *d = NULL;
+	for (;;) {
+		cJSON_Delete(out);
+		out = NULL;
+		if (aws_json(ctx, &aws_dynamodb, "DescribeImport", q, &out, e) < 0)
+			goto done;
+		d = json_get(out, "ImportTableDescription");
+		const char *st = json_get_string(d, "ImportStatus");
+		if (!st || strcmp(st, "IN_PROGRESS"))
+			break;
+		if (bulk_poll_wait(ctx, &bo)) {
+			err_set(e, ERR_INTERRUPTED, "interrupted: the import goes on; check it with `aws dynamodb describe-import "
+			        "--import-arn %s`", arn_shown);
+			goto done;
+		}
+	}
+	const char *st = json_get_string(d, "ImportStatus");
+	const cJSON *ni = json_get(d, "ImportedItemCount"), *ne = json_get(d, "ErrorCount");
+	const char *lg = json_get_string(d, "CloudWatchLogGroupArn");
+	char *lgs = term_clean(lg ? lg : "-");
+	double imported = cJSON_IsNumber(ni) ? ni->valuedouble : 0, errors = cJSON_IsNumber(ne) ? ne->valuedouble : 0;
+	if (!st || strcmp(st, "COMPLETED")) {
+		char *fc = term_clean(json_get_string(d, "FailureCode") ? json_get_string(d, "FailureCode") : "?");
+		char *fm = term_clean(json_get_string(d, "FailureMessage") ? json_get_string(d, "FailureMessage") : "");
+		err_set(e, ERR_SERVICE, "import %s %s: %s %s (%.0f imported, %.0f errors; log group %s)", arn_shown,
+		        st ? "FAILED" : "has no status", fc, fm, imported, errors, lgs);
+		free(fc);
+		free(fm);
+		free(lgs);
+		goto done;
+	}
+	ctx_note(ctx, "%.0f items imported into '%s', %.0f errors%s%s", imported, s->table, errors,
+	         errors > 0 ? ": see the CloudWatch log group " : "", errors > 0 ? lgs : "");
+	if (errors > 0)
+		err_set(e, ERR_SERVICE, "%.0f items were not imported (log group %s)", errors, lgs);
+	free(lgs);
+	rc = errors > 0 ? -1 : 0;
+done:
+	if (have_c)
+		s3_client_release(&c);
+	s3_url_release(&u);
+	buf_release(&b);
+	schema_free(s);
+	cJSON_Delete(tree);
+	cJSON_Delete(in);
+	cJSON_Delete(out);
+	cJSON_Delete(q);
+	free(root);
+	free(arn_shown);
+	return rc;
+}
+
 static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv)
 {
 	struct import_args a = *(struct import_args *)args;
@@ -328,6 +483,7 @@ static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv)
 	struct bwriter_stats ws;
 	struct schema **schemas = NULL;
 	char **names = NULL, *dest = NULL, *cpath = NULL, *wire = NULL;
+	char **in = NULL, **tmps = NULL;   /* each input's local path; the temporary download of an s3:// one */
 	cJSON *ids = NULL;
 	long items = 0, skipped = 0;
 	int complete = 0;
@@ -360,8 +516,53 @@ static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv)
 			goto out;
 		}
 	}
+	if (ctx->prod && !a.client && !strncmp(argv[1], "s3://", 5)) {
+		if (npos != 1 || a.plan || a.resume || a.rejects || a.checkpoint || a.no_create) {
+			rc = ctx_usage(ctx, &cmd_def_import, "DynamoDB's ImportTable takes one s3:// export into a new table "
+			               "(--plan, --resume, --rejects, --checkpoint and --no-create are for --client)");
+			goto out;
+		}
+		rc = import_prod(ctx, &a, argv[1], &e) < 0 ? ctx_fail(ctx, &e) : 0;
+		goto out;
+	}
+	in = xcalloc((size_t)npos, sizeof *in);
+	tmps = xcalloc((size_t)npos, sizeof *tmps);
+	for (int i = 0; i < npos; i++) {
+		struct s3_url u = { NULL, NULL };
+		if (strncmp(argv[i + 1], "s3://", 5)) {
+			in[i] = argv[i + 1];
+			continue;
+		}
+		int bad = s3_url_parse(argv[i + 1], &u, &e) < 0;
+		s3_url_release(&u);
+		if (bad) {
+			rc = ctx_usage(ctx, &cmd_def_import, "%s", e.msg);
+			goto out;
+		}
+	}
+	for (int i = 0; i < npos; i++) {
+		struct s3_url u = { NULL, NULL };
+		char *root = NULL;
+		if (in[i])
+			continue;
+		if (s3_url_parse(argv[i + 1], &u, &e) < 0 || !(tmps[i] = bulk_tmpdir(&e))) {
+			s3_url_release(&u);
+			goto fail;
+		}
+		int r = bulk_s3_download_export(ctx, &u, tmps[i], &root, &e);
+		s3_url_release(&u);
+		if (r < 0) {
+			free(root);
+			goto fail;
+		}
+		char *shown = term_clean(root);
+		ctx_note(ctx, "downloaded the export %s", shown);
+		free(shown);
+		free(root);
+		in[i] = tmps[i];
+	}
 	if (a.plan) {
-		rc = do_plan(ctx, &a, argv + 1, npos, &e) < 0 ? ctx_fail(ctx, &e) : 0;
+		rc = do_plan(ctx, &a, in, npos, &e) < 0 ? ctx_fail(ctx, &e) : 0;
 		goto out;
 	}
 	capacity_bucket_set_rate(&wcu, (double)a.max_wcu);
@@ -369,22 +570,22 @@ static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv)
 	/* The inputs exist; each one's table (--table, or its schema.json's). */
 	for (int i = 1; i <= npos; i++) {
 		struct stat sb;
-		if (stat(argv[i], &sb) < 0) {
-			err_set(&e, ERR_NOINPUT, "%s: %s", argv[i], strerror(errno));
+		if (stat(in[i - 1], &sb) < 0) {
+			err_set(&e, ERR_NOINPUT, "%s: %s", in[i - 1], strerror(errno));
 			goto fail;
 		}
 	}
 	names = xcalloc((size_t)npos, sizeof *names);
 	schemas = xcalloc((size_t)npos, sizeof *schemas);
 	for (int i = 0; i < npos; i++)
-		if (input_schema(ctx, &a, argv[i + 1], &schemas[i], &names[i], &e) < 0)
+		if (input_schema(ctx, &a, in[i], &schemas[i], &names[i], &e) < 0)
 			goto fail;
 
 	/* The checkpoint: what this run is for, and on --resume what is already confirmed. */
 	wire = ctx_table_wire(ctx, names[0]);
 	if (!(dest = bulk_destination(ctx, wire, &e)))
 		goto fail;
-	ids = inputs_identity(argv + 1, npos);
+	ids = inputs_identity(argv + 1, in, npos);
 	cpath = a.checkpoint ? xstrdup(a.checkpoint) : default_checkpoint(argv[1]);
 	if (bulk_ckpt_open(&ck, cpath, "import", &e) < 0)
 		goto fail;
@@ -432,7 +633,7 @@ static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv)
 	wo.progress = &pg;
 	long total = 0;
 	for (int i = 1; i <= npos; i++)
-		total += summary_count(argv[i]);
+		total += summary_count(in[i - 1]);
 	if (!(w = bwriter_open(ctx, &wo, &e)))
 		goto fail;
 	bulk_sigterm_begin(ctx);
@@ -447,7 +648,7 @@ static int cmd_import(struct ctx *ctx, void *args, int npos, char **argv)
 		char *tw = ctx_table_wire(ctx, names[i]);
 		struct export_reader *rd = NULL;
 		struct export_line l;
-		if (export_reader_open(&rd, argv[i + 1], &e) < 0) {
+		if (export_reader_open(&rd, in[i], &e) < 0) {
 			free(tw);
 			r = -1;
 			break;
@@ -526,6 +727,12 @@ out:
 	for (int i = 0; schemas && i < npos; i++)
 		schema_free(schemas[i]);
 	free(schemas);
+	for (int i = 0; tmps && i < npos; i++) {
+		bulk_rmtree(tmps[i]);
+		free(tmps[i]);
+	}
+	free(tmps);
+	free(in);
 	free(dest);
 	free(cpath);
 	free(wire);

@@ -39,6 +39,7 @@ static const char *const env_vars[][2] = {
 	  "AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SSO; the ignore switch drops them and the profile's "
 	  "endpoint_url/services." },
 	{ "DDB_S3_PART_SIZE", "the part size of S3 multipart uploads in bytes (default 8 MiB; at least 5 MiB on AWS)." },
+	{ "TMPDIR", "where export --to s3:// and import s3:// stage an export passing through this machine (default /tmp)." },
 	{ "AWS_STS_REGIONAL_ENDPOINTS", "legacy: the global STS endpoint for the regions that had it." },
 	{ "AWS_MAX_ATTEMPTS", "attempts per request, retries included (default 8)." },
 	{ "AWS_CA_BUNDLE", "CA file for TLS (verification is always on)." },
