@@ -2,6 +2,7 @@
  * a schema tree turned into a loadable schema (namespace applied), the destination context of copy, SIGTERM. */
 #include <dirent.h>
 #include <errno.h>
+#include <openssl/rand.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -577,4 +578,15 @@ out:
 int bulk_poll_wait(struct ctx *ctx, struct backoff *b)
 {
 	return clock_sleep_ms(ctx, backoff_step_ms(b)) != 0 || ctx_interrupted(ctx);
+}
+
+void bulk_client_token(char out[37])
+{
+	unsigned char r[16];
+	if (RAND_bytes(r, sizeof r) != 1)
+		abort();
+	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3],
+	         r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
 }

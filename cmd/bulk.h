@@ -83,6 +83,9 @@ struct s3_client;
 int bulk_s3_find_export(struct s3_client *c, const struct s3_url *u, char **root, struct err *e);
 /* A DescribeExport/DescribeImport poll: waits the next interval (500 ms doubling to 10 s); 1 when Ctrl-C cut it. */
 int bulk_poll_wait(struct ctx *ctx, struct backoff *b);
+/* A ClientToken as botocore fills an idempotency token in: a random UUID (version 4), so that a request retried
+ * after a lost answer starts one export or import, not two. */
+void bulk_client_token(char out[37]);
 int bulk_s3_download_export(struct ctx *ctx, const struct s3_url *u, const char *dir, char **root, struct err *e);
 
 #endif

@@ -190,6 +190,9 @@ static int export_prod(struct ctx *ctx, const struct export_args *a, const struc
 	if (*u->prefix)
 		cJSON_AddStringToObject(in, "S3Prefix", u->prefix);
 	cJSON_AddStringToObject(in, "ExportFormat", "DYNAMODB_JSON");
+	char token[37];
+	bulk_client_token(token);
+	cJSON_AddStringToObject(in, "ClientToken", token);
 	if (aws_json(ctx, &aws_dynamodb, "ExportTableToPointInTime", in, &out, e) < 0) {
 		if (!strcmp(e->type, "PointInTimeRecoveryUnavailableException"))
 			err_set(e, ERR_CONFIG, "'%s' has no point-in-time recovery, which DynamoDB's export needs: add "

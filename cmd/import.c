@@ -398,6 +398,9 @@ static int import_prod(struct ctx *ctx, const struct import_args *a, const char 
 	cJSON_AddStringToObject(in, "InputFormat", "DYNAMODB_JSON");
 	cJSON_AddStringToObject(in, "InputCompressionType", "GZIP");
 	cJSON_AddItemToObject(in, "TableCreationParameters", tp);
+	char token[37];
+	bulk_client_token(token);
+	cJSON_AddStringToObject(in, "ClientToken", token);
 	if (aws_json(ctx, &aws_dynamodb, "ImportTable", in, &out, e) < 0) {
 		if (!strcmp(e->type, "ResourceInUseException"))
 			err_set(e, ERR_USAGE, "table '%s' exists: ImportTable only creates a new table (give --table NAME, or "

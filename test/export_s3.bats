@@ -128,7 +128,7 @@ standin_ops() { curl -sSf "$bulk/_standin/requests" | jq -r "${1:-.[].op}"; }
 	# the requests, as botocore would send them (the stand-in checked each against the model)
 	run standin_ops '.[] | select(.op == "UpdateContinuousBackups" or .op == "ExportTableToPointInTime") | .body | tojson'
 	assert_line "{\"TableName\":\"${ns}pt\",\"PointInTimeRecoverySpecification\":{\"PointInTimeRecoveryEnabled\":true}}"
-	assert_line --regexp "^\{\"TableArn\":\"arn:aws:dynamodb:[^\"]*:table/${ns}pt\",\"S3Bucket\":\"ddb-export\",\"S3Prefix\":\"$P\",\"ExportFormat\":\"DYNAMODB_JSON\"\}$"
+	assert_line --regexp "^\{\"TableArn\":\"arn:aws:dynamodb:[^\"]*:table/${ns}pt\",\"S3Bucket\":\"ddb-export\",\"S3Prefix\":\"$P\",\"ExportFormat\":\"DYNAMODB_JSON\",\"ClientToken\":\"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\"\}$"
 	run -0 standin_ops '[.[] | select(.op == "DescribeExport")] | length'
 	((output >= 1))
 	# ImportTable into a new table named by --table, from the schema.json ddb added
@@ -137,10 +137,10 @@ standin_ops() { curl -sSf "$bulk/_standin/requests" | jq -r "${1:-.[].op}"; }
 	assert_output --regexp "^arn:aws:dynamodb:[^ ]*:table/${ns}back/import/"
 	[[ $stderr == *"12 items imported into '${ns}back', 0 errors"* ]]
 	assert_equal "$(table_digest "$url" "${ns}back")" "$(table_digest "$url" "${ns}pt")"
-	run standin_ops '.[] | select(.op == "ImportTable") | .body | [.S3BucketSource.S3KeyPrefix, .InputFormat,
+	run standin_ops '.[] | select(.op == "ImportTable") | .body | [(.ClientToken | length), .S3BucketSource.S3KeyPrefix, .InputFormat,
 		.InputCompressionType, .TableCreationParameters.TableName, (.TableCreationParameters.KeySchema | tojson),
 		(.TableCreationParameters.GlobalSecondaryIndexes[0].IndexName)] | @tsv'
-	assert_output "$root/data/	DYNAMODB_JSON	GZIP	${ns}back	$(jq -c .KeySchema <<<"$(aws_ks "${ns}pt")")	by-g"
+	assert_output "36	$root/data/	DYNAMODB_JSON	GZIP	${ns}back	$(jq -c .KeySchema <<<"$(aws_ks "${ns}pt")")	by-g"
 	# a second ImportTable into the existing table is refused (64) pointing at --client
 	run --separate-stderr "$DDB" --prod import "s3://ddb-export/$P" --table "${ns}back"
 	assert_failure 64
