@@ -51,8 +51,9 @@ static const struct opt import_opts[] = {
 
 const struct cmd cmd_def_import = {
 	"import", cmd_import, CMD_AWS, "load a DynamoDB export (ddb's or AWS's) into a table",
-	"ddb import DIR|FILE|s3://BUCKET/PREFIX... [--table NAME] [--rejects FILE] [--concurrency N] [--max-retries N] [--max-wcu N]\n"
-	"           [--resume] [--checkpoint FILE] [--plan] [--no-create] [--wait-timeout SEC]",
+	"ddb import DIR|FILE... [--table NAME] [--rejects FILE] [--concurrency N] [--max-retries N] [--max-wcu N]\n"
+	"           [--resume] [--checkpoint FILE] [--plan] [--no-create] [--wait-timeout SEC]\n"
+	"ddb import s3://BUCKET/PREFIX [--table NAME] [--client [the options above]]",
 	import_opts,
 	"Loads what `ddb export` (or DynamoDB's export to S3, DYNAMODB_JSON) wrote: each DIR's data files as its "
 	"manifest lists them, every file checked against its item count and MD5 (a damaged export is exit 65 naming "
