@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
-#include "bulk.h"
+#include "cli/bulk.h"
 #include "dynamo/bwriter.h"
 #include "dynamo/capacity.h"
 #include "aws/clock.h"
@@ -413,7 +413,7 @@ static int cmd_copy(struct ctx *ctx, void *args, int npos, char **argv)
 		rc = ctx_usage(ctx, &cmd_def_copy, "--plan copies nothing: it does not go with --resume");
 		goto out;
 	}
-	if (bulk_parse_segment(a.segment, &part, &parts, &e) < 0) {
+	if (tablescan_parse_part(a.segment, &part, &parts, &e) < 0) {
 		rc = ctx_usage(ctx, &cmd_def_copy, "%s", e.msg);
 		goto out;
 	}

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bulk.h"
+#include "cli/bulk.h"
 #include "dynamo/capacity.h"
 #include "aws/clock.h"
 #include "dynamo/exportfmt.h"
@@ -301,7 +301,7 @@ static int cmd_export(struct ctx *ctx, void *args, int npos, char **argv)
 		return ctx_usage(ctx, &cmd_def_export, npos ? "one TABLE at a time" : "missing TABLE");
 	if (!a.to)
 		return ctx_usage(ctx, &cmd_def_export, "missing --to DIR (or --to - for lines on stdout)");
-	if (bulk_parse_segment(a.segment, &part, &parts, &e) < 0)
+	if (tablescan_parse_part(a.segment, &part, &parts, &e) < 0)
 		return ctx_usage(ctx, &cmd_def_export, "%s", e.msg);
 	wire = ctx_table_wire(ctx, argv[1]);
 	if (ctx_check_table_name(wire, &e) < 0) {

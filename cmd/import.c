@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bulk.h"
+#include "cli/bulk.h"
 #include "dynamo/bwriter.h"
 #include "dynamo/capacity.h"
 #include "aws/clock.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
-#include "bulk.h"
+#include "cli/bulk.h"
 #include "dynamo/bwriter.h"
 #include "dynamo/capacity.h"
 #include "aws/clock.h"
@@ -199,7 +199,7 @@ static int delete_all(struct ctx *ctx, const char *wire, const char *shown, cons
 	st.progress = &pg;
 	capacity_bucket_init(&wcu, (double)a->max_wcu, 0, NULL, NULL);
 	capacity_bucket_init(&rcu, (double)a->max_rcu, 0, NULL, NULL);
-	if (bulk_parse_segment(a->segment, &part, &parts, e) < 0)
+	if (tablescan_parse_part(a->segment, &part, &parts, e) < 0)
 		goto done;
 	int r = table_describe(ctx, wire, &d, e);
 	if (r != 0) {
@@ -262,7 +262,7 @@ static int cmd_truncate(struct ctx *ctx, void *args, int npos, char **argv)
 		return ctx_usage(ctx, &cmd_def_truncate, "--recreate drops the whole table: it does not go with %s",
 		                 a.plan ? "--plan" : "--segment");
 	int part, parts;
-	if (bulk_parse_segment(a.segment, &part, &parts, &e) < 0)
+	if (tablescan_parse_part(a.segment, &part, &parts, &e) < 0)
 		return ctx_usage(ctx, &cmd_def_truncate, "%s", e.msg);
 	for (int i = 1; i <= npos; i++) {
 		char *wire = ctx_table_wire(ctx, argv[i]);

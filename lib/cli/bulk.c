@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
-#include "bulk.h"
+#include "cli/bulk.h"
 #include "base/buf.h"
 #include "aws/creds.h"
 #include "dynamo/exportfmt.h"
@@ -23,24 +23,6 @@
 #include "dynamo/table.h"
 #include "aws/s3.h"
 #include "base/term.h"
-
-int bulk_parse_segment(const char *s, int *part, int *parts, struct err *e)
-{
-	char *end;
-	*part = *parts = 0;
-	if (!s)
-		return 0;
-	long i = strtol(s, &end, 10);
-	if (end == s || *end != '/')
-		return err_set(e, ERR_USAGE, "--segment '%s': expected I/N (this process's share I of N, from 0)", s);
-	const char *p = end + 1;
-	long n = strtol(p, &end, 10);
-	if (end == p || *end || n < 1 || n > BULK_MAX_PARTS || i < 0 || i >= n)
-		return err_set(e, ERR_USAGE, "--segment '%s': expected I/N with 0 <= I < N <= %d", s, BULK_MAX_PARTS);
-	*part = (int)i;
-	*parts = (int)n;
-	return 0;
-}
 
 /* An optional read (the engine may not have it): *out NULL then. */
 static int optional(struct ctx *ctx, const char *op, const char *key, const char *val, cJSON **out, struct err *e)

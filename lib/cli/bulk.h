@@ -1,5 +1,6 @@
-/* bulk.h — what export, import, copy and truncate share (cmd/bulk.c), and the one piece of schema-load they call
- * (cmd/schema_load.c), so a table is created from a schema by the same code as `ddb schema-load`. */
+/* bulk.h — what export, import, copy and truncate share (lib/cli/bulk.c): a live table's schema, checkpoint files and
+ * their saver thread, SIGTERM, the S3 side of export/import.  Tables are created from a schema by schemaload.h's
+ * schema_load_ensure, the same code as `ddb schema-load`; --segment I/N is tablescan_parse_part. */
 #ifndef DDB_BULK_H
 #define DDB_BULK_H
 
@@ -12,14 +13,7 @@
 #include "aws/clock.h"
 #include "cli/schemaload.h"
 
-/* schema_load_ensure (cli/schemaload.h) creates a missing table as schema-load does. */
-
 struct table_desc;
-
-#define BULK_MAX_PARTS 1000000   /* --segment I/N: N at most this */
-
-/* --segment I/N (NULL: the whole table, *parts 0).  ERR_USAGE naming the option. */
-int bulk_parse_segment(const char *s, int *part, int *parts, struct err *e);
 
 /* The CreateTable input of a live table (wire name), as schema.json holds it: DescribeTable (kept in d, which the
  * caller releases), DescribeTimeToLive and ListTagsOfResource when the engine has them.  name: the TableName to
