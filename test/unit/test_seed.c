@@ -8,7 +8,6 @@
 #include "dynamo/checkpoint.h"
 #include "dynamo/progress.h"
 #include "dynamo/seed.h"
-#include "base/json.h"
 #include "unit.h"
 
 static void test_ranges(void)
@@ -48,24 +47,6 @@ static void test_ranges(void)
 	CHECK(ckpt_ranges_has(&s, 3998) && !ckpt_ranges_has(&s, 3999));
 	ckpt_ranges_release(&s);
 	CHECK(s.n == 0 && s.r == NULL);
-}
-
-static size_t skip(const char *s)
-{
-	return json_skip_value(s, strlen(s), 0);
-}
-
-static void test_skip_value(void)
-{
-	CHECK_INTEQ((long)skip("{\"a\":1} x"), 7);
-	CHECK_INTEQ((long)skip("[1,[2,{\"b\":\"]}\"}]] "), 18);
-	CHECK_INTEQ((long)skip("\"a\\\"b\"x"), 6);
-	CHECK_INTEQ((long)skip("123,4"), 3);
-	CHECK_INTEQ((long)skip("true]"), 4);
-	CHECK(skip("{\"a\":1") == (size_t)-1);
-	CHECK(skip("[\"unterminated]") == (size_t)-1);
-	CHECK(skip("{\"a\":\"\\\"}") == (size_t)-1);
-	CHECK(json_skip_value("{}", 2, 2) == (size_t)-1);
 }
 
 static void test_table_from_path(void)
@@ -206,7 +187,6 @@ static void test_progress(void)
 int main(void)
 {
 	test_ranges();
-	test_skip_value();
 	test_table_from_path();
 	test_checkpoint_round_trip();
 	test_progress();
